@@ -1,0 +1,82 @@
+import type { Rng } from '../sim/rng.js';
+
+/**
+ * Reachability and delay between hosts. Partitions are sets of blocked *directed* host pairs, so a
+ * one-way partition blocks a→b and leaves b→a open. A message is judged at the moment it leaves.
+ */
+export interface LinkParams {
+  /** One-way base latency. */
+  readonly latencyUs: number;
+  /** Extra latency drawn uniformly from [0, jitterUs) per message. */
+  readonly jitterUs: number;
+  /** Probability that a segment is lost; TCP hides loss as a retransmission delay (see tcp.ts). */
+  readonly loss: number;
+}
+
+/** Loopback (same host) and LAN defaults: what 127.0.0.1 and a quiet datacenter switch look like. */
+export const SAME_HOST_LINK: LinkParams = { latencyUs: 30, jitterUs: 20, loss: 0 };
+export const DEFAULT_LINK: LinkParams = { latencyUs: 200, jitterUs: 100, loss: 0 };
+
+/** Linux's minimum retransmission timeout (TCP_RTO_MIN = 200 ms): the delay a lost segment costs. */
+export const TCP_RTO_MIN_US = 200_000;
+
+export class Links {
+  private blocked = new Set<string>();
+  private params = new Map<string, LinkParams>();
+  private rngs = new Map<string, Rng>();
+
+  constructor(private readonly makeRng: (name: string) => Rng) {}
+
+  private static key(from: string, to: string): string {
+    return `${from}>${to}`;
+  }
+
+  isBlocked(fromHost: string, toHost: string): boolean {
+    return fromHost !== toHost && this.blocked.size > 0 && this.blocked.has(Links.key(fromHost, toHost));
+  }
+
+  block(fromHost: string, toHost: string): void {
+    if (fromHost !== toHost) this.blocked.add(Links.key(fromHost, toHost));
+  }
+
+  /** Remove every partition. */
+  healAll(): void {
+    this.blocked.clear();
+  }
+
+  unblock(fromHost: string, toHost: string): void {
+    this.blocked.delete(Links.key(fromHost, toHost));
+  }
+
+  blockedPairs(): string[] {
+    return [...this.blocked].sort();
+  }
+
+  setParams(fromHost: string, toHost: string, p: LinkParams): void {
+    this.params.set(Links.key(fromHost, toHost), p);
+  }
+
+  paramsFor(fromHost: string, toHost: string): LinkParams {
+    return this.params.get(Links.key(fromHost, toHost)) ?? (fromHost === toHost ? SAME_HOST_LINK : DEFAULT_LINK);
+  }
+
+  /** One-way delay of the next segment from one host to another, loss included as retransmissions. */
+  delayUs(fromHost: string, toHost: string): number {
+    const p = this.paramsFor(fromHost, toHost);
+    if (p.jitterUs === 0 && p.loss === 0) return p.latencyUs;
+    const k = Links.key(fromHost, toHost);
+    let rng = this.rngs.get(k);
+    if (!rng) {
+      rng = this.makeRng(`net/${k}`);
+      this.rngs.set(k, rng);
+    }
+    let d = p.latencyUs + Math.floor(rng.next() * p.jitterUs);
+    // Each loss costs one RTO, doubling as TCP backs off; capped so a 100% loss can't loop forever.
+    let rto = TCP_RTO_MIN_US;
+    for (let i = 0; i < 15 && p.loss > 0 && rng.next() < p.loss; i++) {
+      d += rto;
+      rto = Math.min(rto * 2, 120_000_000);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * What travels over a simulated connection: RESP values, kept structured (no byte parsing on the
+ * hot path). Commands are arrays of bulk strings, as a real client sends them. Byte counts, where
+ * they matter (the replication offset), come from respCommandBytes().
+ */
+export type Resp =
+  | { readonly t: 'status'; readonly s: string }
+  | { readonly t: 'error'; readonly s: string }
+  | { readonly t: 'int'; readonly n: number }
+  | { readonly t: 'bulk'; readonly s: string | null }
+  | { readonly t: 'array'; readonly items: readonly Resp[] | null };
+
+export const status = (s: string): Resp => ({ t: 'status', s });
+export const error = (s: string): Resp => ({ t: 'error', s });
+export const int = (n: number): Resp => ({ t: 'int', n });
+export const bulk = (s: string | null): Resp => ({ t: 'bulk', s });
+export const array = (items: readonly Resp[] | null): Resp => ({ t: 'array', items });
+export const OK = status('OK');
+export const NULL_BULK = bulk(null);
+
+export function command(...argv: string[]): Resp {
+  return array(argv.map((a) => bulk(a)));
+}
+
+/** argv of a command array, or undefined if the value is not an array of bulk strings. */
+export function argvOf(v: Resp): string[] | undefined {
+  if (v.t !== 'array' || v.items === null) return undefined;
+  const out: string[] = [];
+  for (const it of v.items) {
+    if (it.t !== 'bulk' || it.s === null) return undefined;
+    out.push(it.s);
+  }
+  return out;
+}
+
+function utf8Len(s: string): number {
+  // Fast path: ASCII is the common case for keys, values and Sentinel payloads.
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Bytes of `*<argc>\r\n` then `$<len>\r\n<arg>\r\n` per argument (spec §15.1). */
+export function respCommandBytes(argv: readonly string[]): number {
+  let n = 1 + String(argv.length).length + 2;
+  for (const a of argv) {
+    const len = utf8Len(a);
+    n += 1 + String(len).length + 2 + len + 2;
+  }
+  return n;
+}
+
+/** A compact one-line rendering for traces and test failures, e.g. `+PONG`, `["SET","k","v"]`. */
+export function respToString(v: Resp): string {
+  switch (v.t) {
+    case 'status':
+      return `+${v.s}`;
+    case 'error':
+      return `-${v.s}`;
+    case 'int':
+      return `:${v.n}`;
+    case 'bulk':
+      return v.s === null ? '(nil)' : JSON.stringify(v.s);
+    case 'array':
+      return v.items === null ? '(nil array)' : `[${v.items.map(respToString).join(',')}]`;
+  }
+}
+
+/** Plain JS view of a reply, for scenario expectations and JSON output. */
+export function respToJs(v: Resp): unknown {
+  switch (v.t) {
+    case 'status':
+      return v.s;
+    case 'error':
+      return { error: v.s };
+    case 'int':
+      return v.n;
+    case 'bulk':
+      return v.s;
+    case 'array':
+      return v.items === null ? null : v.items.map(respToJs);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * TCP timing constants the connection model uses, with where they come from.
+ *
+ * RETRANSMIT_GIVE_UP_US: data sent into a partition stays unacknowledged; Linux retransmits it
+ * with exponential backoff and gives up after tcp_retries2 = 15 retries, about 924.6 s with the
+ * default RTO bounds (200 ms .. 120 s). Only then does the sending side see the connection break
+ * (ETIMEDOUT). The receiving side learns nothing until it sends and gets an RST back.
+ *
+ * SYN_GIVE_UP_US: a connect() into a blackhole is retried tcp_syn_retries = 6 times (1+2+4+8+16+32
+ * s, then 64 s to give up), about 127 s, before connect fails with ETIMEDOUT. Sentinel sets no
+ * connect timeout of its own (spec §6.1), so this is what a Sentinel sees.
+ */
+export const RETRANSMIT_GIVE_UP_US = 924_600_000;
+export const SYN_GIVE_UP_US = 127_000_000;

@@ -1,0 +1,92 @@
+import type { Draft } from 'immer';
+import type { Resp } from '../net/resp.js';
+import type { Rng } from './rng.js';
+
+/**
+ * The contract between the run loop and every simulated process (Redis node, Sentinel, client,
+ * proxy). A process is a pure state machine: the loop hands it one input at a time (a network
+ * event or a timer) together with a Ctx; the handler changes its own state (an immer draft) and
+ * asks for effects through the Ctx. The loop performs the effects after the handler returns.
+ * A handler never reads real time, real randomness or anything outside its state and the Ctx.
+ */
+
+export type ConnId = number;
+
+export interface Endpoint {
+  readonly ip: string;
+  readonly port: number;
+}
+
+export type CloseReason =
+  /** the peer process died and its kernel answered with RST */
+  | 'reset'
+  /** the peer closed the connection (FIN) */
+  | 'closed'
+  /** data stayed unacknowledged past the retransmission give-up time (net/tcp.ts) */
+  | 'timeout';
+
+export type NetEvent =
+  /** a peer connected to one of our listening ports */
+  | { readonly k: 'accepted'; readonly conn: ConnId; readonly local: Endpoint; readonly remote: Endpoint }
+  /** our connect() completed; `local` is our side's address (what a Sentinel announces in hellos) */
+  | { readonly k: 'connected'; readonly conn: ConnId; readonly local: Endpoint }
+  | { readonly k: 'connectFailed'; readonly conn: ConnId; readonly reason: 'refused' | 'timeout' }
+  | { readonly k: 'data'; readonly conn: ConnId; readonly msg: Resp }
+  | { readonly k: 'closed'; readonly conn: ConnId; readonly reason: CloseReason };
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+
+export type Effect =
+  | { readonly k: 'send'; readonly conn: ConnId; readonly msg: Resp }
+  | { readonly k: 'connect'; readonly conn: ConnId; readonly to: Endpoint }
+  | { readonly k: 'close'; readonly conn: ConnId }
+  /** (Re)arm timer `key` to fire after `delayMs` of this host's monotonic time. */
+  | { readonly k: 'timer'; readonly key: string; readonly delayMs: number }
+  | { readonly k: 'cancelTimer'; readonly key: string }
+  | { readonly k: 'log'; readonly level: LogLevel; readonly text: string }
+  /** A Sentinel event as sentinelEvent() logs it: `event` is the type, `text` the rest of the line. */
+  | { readonly k: 'event'; readonly level: LogLevel; readonly event: string; readonly text: string }
+  /** A state change worth a trace record (role change, failover state, flags). */
+  | { readonly k: 'state'; readonly data: Readonly<Record<string, unknown>> }
+  /** Write what survives a restart (an RDB/AOF, a rewritten sentinel.conf). */
+  | { readonly k: 'persist'; readonly data: unknown }
+  /** The process exits by itself (SHUTDOWN, SENTINEL SIMULATE-FAILURE). */
+  | { readonly k: 'exit'; readonly code: number };
+
+export interface Ctx {
+  readonly pid: string;
+  readonly hostName: string;
+  /** This host's wall clock in ms, as Redis's mstime(). */
+  nowMs(): number;
+  /** This host's wall clock in µs, as ustime(). */
+  nowUs(): number;
+  /** This host's monotonic clock in ms. */
+  monoMs(): number;
+  /** This process incarnation's own seeded stream (`<pid>#<incarnation>`). */
+  readonly rng: Rng;
+  /** A named sub-stream of this process, stable across code changes elsewhere (e.g. `hz`). */
+  stream(name: string): Rng;
+  /** What the simulated resolver returns for a hostname or IP (undefined: unresolvable). */
+  resolve(host: string): string | undefined;
+  send(conn: ConnId, msg: Resp): void;
+  /** Start a non-blocking connect; the id is usable at once (data queued until established). */
+  connect(to: Endpoint): ConnId;
+  close(conn: ConnId): void;
+  timer(key: string, delayMs: number): void;
+  cancelTimer(key: string): void;
+  log(level: LogLevel, text: string): void;
+  event(level: LogLevel, event: string, text: string): void;
+  state(data: Readonly<Record<string, unknown>>): void;
+  persist(data: unknown): void;
+  exit(code: number): void;
+}
+
+export interface Behavior<S> {
+  readonly kind: string;
+  /** A fresh start (boot or restart). `disk` is the last thing persisted, if anything. */
+  init(ctx: Ctx, disk: unknown): S;
+  /** TCP ports this process accepts connections on, on every address of its host. */
+  listenPorts(state: S): readonly number[];
+  onNet(draft: Draft<S>, ev: NetEvent, ctx: Ctx): void;
+  onTimer(draft: Draft<S>, key: string, ctx: Ctx): void;
+}
