@@ -1,0 +1,61 @@
+/** Expectations as the runner checks them (times in global µs, names resolved). */
+export type Expectation = EventExpectation | MasterExpectation | KeyExpectation | ReplyExpectation;
+
+interface Base {
+  /** What reports call it. */
+  readonly name: string;
+  /** file:line of the expectation, for messages. */
+  readonly where: string;
+}
+
+export interface EventExpectation extends Base {
+  readonly kind: 'event';
+  readonly event: string;
+  /** undefined: any process. */
+  readonly processes?: readonly string[];
+  readonly text?: RegExp;
+  readonly fromUs: number;
+  /** Inclusive; Infinity: to the end of the run. */
+  readonly toUs: number;
+  readonly min: number;
+  readonly max: number;
+  readonly each: boolean;
+}
+
+export interface MasterExpectation extends Base {
+  readonly kind: 'master';
+  readonly allowed: readonly string[];
+  readonly atUs: number;
+  /** The monitored master name. */
+  readonly of: string;
+  readonly source: 'sentinels' | 'roles' | 'both';
+}
+
+export interface KeyExpectation extends Base {
+  readonly kind: 'key';
+  readonly key: string;
+  readonly value: string | null;
+  readonly atUs: number;
+  /** A Redis process name, or 'master'. */
+  readonly on: string;
+}
+
+export interface ReplyExpectation extends Base {
+  readonly kind: 'reply';
+  readonly label: string;
+  readonly hasEquals: boolean;
+  readonly equals?: unknown;
+  readonly matches?: RegExp;
+  readonly error?: boolean;
+}
+
+export interface ExpectationResult {
+  readonly name: string;
+  readonly where: string;
+  readonly kind: Expectation['kind'];
+  readonly pass: boolean;
+  /** Simulated time the verdict refers to (µs), when there is one. */
+  readonly atUs?: number;
+  /** One or more lines explaining the verdict. */
+  readonly evidence: readonly string[];
+}

@@ -1,0 +1,31 @@
+import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
+import { error } from '../net/resp.js';
+import type { Behavior } from '../sim/process.js';
+import type { ModelProcess } from './model.js';
+
+/**
+ * How the world builder turns a model process into a Behavior. The defaults are the real Redis
+ * node and Sentinel models; tests pass small fakes.
+ */
+export interface BehaviorFactories {
+  redis(cfg: RedisNodeConfig, proc: ModelProcess): Behavior<any>;
+  sentinel(cfg: SentinelFileConfig, proc: ModelProcess): Behavior<any>;
+}
+
+/** A process that listens and refuses every command: the stand-in until the real models land. */
+export function inertBehavior(kind: string, port: number): Behavior<{ n: number }> {
+  return {
+    kind,
+    init: () => ({ n: 0 }),
+    listenPorts: () => [port],
+    onNet(d, ev, ctx) {
+      if (ev.k === 'data') ctx.send(ev.conn, error(`ERR ${kind} is not simulated in this build`));
+    },
+    onTimer() {},
+  };
+}
+
+export const defaultFactories: BehaviorFactories = {
+  redis: (cfg) => inertBehavior('redis', cfg.port),
+  sentinel: (cfg) => inertBehavior('sentinel', cfg.port),
+};

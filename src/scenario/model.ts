@@ -1,0 +1,465 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
+import { inputError } from '../config/errors.js';
+import { parseDurationUs } from './duration.js';
+import { ModelSchema, type ModelFileData } from './schema.js';
+import { readYamlFile, zodToInputError, type YamlFile } from './yamlFile.js';
+import { loadRedisConf, loadSentinelConf } from './configs.js';
+
+/**
+ * A deployment model: hosts with one address each, the redis/sentinel processes on them with
+ * their parsed configuration files, failure domains, link parameters and clients. Loaded from a
+ * model.yaml (every error names file:line), or inferred from a folder of .conf files.
+ */
+
+export interface ModelHost {
+  readonly name: string;
+  readonly ip: string;
+  readonly aliases: readonly string[];
+  readonly line: number;
+}
+
+export interface ModelProcess {
+  readonly name: string;
+  readonly kind: 'redis' | 'sentinel';
+  readonly host: string;
+  readonly configFile: string;
+  readonly redis?: RedisNodeConfig;
+  readonly sentinel?: SentinelFileConfig;
+  readonly port: number;
+  readonly down: boolean;
+  readonly startAtUs: number;
+  readonly line: number;
+}
+
+export interface FailureDomain {
+  readonly name: string;
+  readonly kind: string;
+  readonly hosts: readonly string[];
+  readonly processes: readonly string[];
+  /** Every host is a domain of its own (kind "host") unless the model names one for it. */
+  readonly implicit: boolean;
+}
+
+export interface ModelLink {
+  readonly from: string;
+  readonly to: string;
+  readonly latencyUs?: number;
+  readonly jitterUs?: number;
+  readonly loss?: number;
+  readonly oneWay: boolean;
+}
+
+export interface ModelClient {
+  readonly name: string;
+  readonly host: string;
+  readonly kind: 'sentinel-aware' | 'proxy';
+  readonly master?: string;
+  readonly sentinels: readonly string[];
+  readonly password?: string;
+  readonly everyUs?: number;
+  readonly key?: string;
+  readonly timeoutUs?: number;
+  readonly port?: number;
+  readonly backends: readonly string[];
+  readonly checkIntervalUs?: number;
+  readonly line: number;
+}
+
+export interface Model {
+  /** model.yaml path, or the folder when inferred. */
+  readonly file: string;
+  readonly dir: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly hosts: readonly ModelHost[];
+  readonly processes: readonly ModelProcess[];
+  readonly failureDomains: readonly FailureDomain[];
+  readonly links: readonly ModelLink[];
+  readonly clients: readonly ModelClient[];
+  /** Where scenario commands run from. */
+  readonly clientHost: { readonly name: string; readonly ip: string };
+  /** What was inferred (folder of .conf files without a model.yaml), one line each. */
+  readonly inferred: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** Load a model from a model.yaml, a folder holding one, or a folder of .conf files. */
+export function loadModel(path: string): Model {
+  const p = resolve(path);
+  if (!existsSync(p)) throw inputError(path, undefined, 'model not found (expected a model.yaml or a folder of .conf files)');
+  if (statSync(p).isDirectory()) {
+    const y = join(p, 'model.yaml');
+    if (existsSync(y)) return loadModelFile(join(path, 'model.yaml'));
+    return inferModel(path);
+  }
+  return loadModelFile(path);
+}
+
+export function loadModelFile(file: string): Model {
+  const y = readYamlFile(file, 'model file');
+  return modelFromYaml(y);
+}
+
+export function modelFromYaml(y: YamlFile): Model {
+  if (y.data === null || typeof y.data !== 'object' || Array.isArray(y.data)) {
+    throw inputError(y.file, 1, 'a model file must be a mapping with hosts: and processes:');
+  }
+  const r = ModelSchema.safeParse(y.data);
+  if (!r.success) throw zodToInputError(y, r.error);
+  return buildModel(r.data, y, dirname(y.file));
+}
+
+function checkIp(y: YamlFile, path: PropertyKey[], ip: string): void {
+  if (isIP(ip) === 0) throw y.fail(path, `"${ip}" is not an IP address (a host's ip must be numeric; put names in aliases)`);
+}
+
+function dur(y: YamlFile, path: PropertyKey[], v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const us = parseDurationUs(v);
+  if (us === undefined || us < 0) throw y.fail(path, `"${v}" is not a non-negative duration`);
+  return us;
+}
+
+function buildModel(d: ModelFileData, y: YamlFile, dir: string): Model {
+  const hosts: ModelHost[] = [];
+  const hostByName = new Map<string, ModelHost>();
+  const ipOwner = new Map<string, string>();
+  const nameOwner = new Map<string, string>(); // every resolvable name → host
+  d.hosts.forEach((h, i) => {
+    if (hostByName.has(h.name)) throw y.fail(['hosts', i, 'name'], `host "${h.name}" is defined twice`);
+    checkIp(y, ['hosts', i, 'ip'], h.ip);
+    if (ipOwner.has(h.ip)) {
+      throw y.fail(['hosts', i, 'ip'], `hosts "${ipOwner.get(h.ip)}" and "${h.name}" share the address ${h.ip}; each host needs its own address (use another loopback address such as 127.0.0.2, or one host with several processes)`);
+    }
+    for (const a of [h.name, ...(h.aliases ?? [])]) {
+      const o = nameOwner.get(a.toLowerCase());
+      if (o !== undefined && o !== h.name) throw y.fail(['hosts', i], `the name "${a}" already resolves to host "${o}"`);
+      nameOwner.set(a.toLowerCase(), h.name);
+    }
+    ipOwner.set(h.ip, h.name);
+    const mh: ModelHost = { name: h.name, ip: h.ip, aliases: h.aliases ?? [], line: y.lineOf(['hosts', i]) };
+    hosts.push(mh);
+    hostByName.set(h.name, mh);
+  });
+
+  const processes: ModelProcess[] = [];
+  const procByName = new Map<string, ModelProcess>();
+  const portOwner = new Map<string, string>();
+  d.processes.forEach((p, i) => {
+    const at = (k: PropertyKey) => ['processes', i, k];
+    if (procByName.has(p.name)) throw y.fail(at('name'), `process "${p.name}" is defined twice`);
+    if (hostByName.has(p.name) && hostByName.get(p.name)!.name !== p.host) {
+      throw y.fail(at('name'), `process "${p.name}" has the name of another host; a name must mean one thing`);
+    }
+    if (!hostByName.has(p.host)) throw y.fail(at('host'), `unknown host "${p.host}" (hosts: ${[...hostByName.keys()].join(', ')})`);
+    const cfgPath = join(dir, p.config);
+    if (!existsSync(cfgPath)) throw y.fail(at('config'), `configuration file ${cfgPath} not found`);
+    let redis: RedisNodeConfig | undefined;
+    let sentinel: SentinelFileConfig | undefined;
+    if (p.kind === 'redis') {
+      redis = loadRedisConf(cfgPath);
+      if (redis.directives.some((x) => x.name === 'sentinel')) {
+        throw y.fail(at('kind'), `${p.config} has "sentinel" directives: is "${p.name}" a sentinel? (kind: sentinel)`);
+      }
+    } else {
+      sentinel = loadSentinelConf(cfgPath, (n) => resolveInModel({ hosts }, n)?.ip ?? null);
+      if (sentinel.masters.length === 0) throw y.fail(at('config'), `${p.config} has no "sentinel monitor" line: a Sentinel must monitor a master`);
+    }
+    const port = redis ? redis.port : sentinel!.port;
+    const key = `${p.host}:${port}`;
+    if (portOwner.has(key)) throw y.fail(at('name'), `processes "${portOwner.get(key)}" and "${p.name}" both listen on port ${port} of host "${p.host}"`);
+    portOwner.set(key, p.name);
+    const mp: ModelProcess = {
+      name: p.name, kind: p.kind, host: p.host, configFile: cfgPath, redis, sentinel, port,
+      down: p.down ?? false, startAtUs: dur(y, at('start'), p.start) ?? 0, line: y.lineOf(['processes', i]),
+    };
+    processes.push(mp);
+    procByName.set(p.name, mp);
+  });
+
+  const domains: FailureDomain[] = [];
+  const domainNames = new Set<string>();
+  (d.failureDomains ?? []).forEach((fd, i) => {
+    if (domainNames.has(fd.name)) throw y.fail(['failureDomains', i, 'name'], `failure domain "${fd.name}" is defined twice`);
+    domainNames.add(fd.name);
+    if ((fd.hosts ?? []).length + (fd.processes ?? []).length === 0) throw y.fail(['failureDomains', i], `failure domain "${fd.name}" lists no hosts and no processes`);
+    (fd.hosts ?? []).forEach((h, j) => {
+      if (!hostByName.has(h)) throw y.fail(['failureDomains', i, 'hosts', j], `unknown host "${h}" in failure domain "${fd.name}"`);
+    });
+    (fd.processes ?? []).forEach((pn, j) => {
+      if (!procByName.has(pn)) throw y.fail(['failureDomains', i, 'processes', j], `unknown process "${pn}" in failure domain "${fd.name}"`);
+    });
+    domains.push({ name: fd.name, kind: fd.kind, hosts: fd.hosts ?? [], processes: fd.processes ?? [], implicit: false });
+  });
+  for (const h of hosts) {
+    const named = domains.some((fd) => fd.hosts.length === 1 && fd.hosts[0] === h.name && fd.processes.length === 0);
+    if (!named && !domainNames.has(h.name)) domains.push({ name: h.name, kind: 'host', hosts: [h.name], processes: [], implicit: true });
+  }
+
+  const links: ModelLink[] = (d.links ?? []).map((l, i) => {
+    for (const k of ['from', 'to'] as const) if (!hostByName.has(l[k])) throw y.fail(['links', i, k], `unknown host "${l[k]}"`);
+    return {
+      from: l.from, to: l.to, oneWay: l['one-way'] ?? false, loss: l.loss,
+      latencyUs: dur(y, ['links', i, 'latency'], l.latency), jitterUs: dur(y, ['links', i, 'jitter'], l.jitter),
+    };
+  });
+
+  const clientHost = d.clientHost ?? { name: freeName('client', hostByName), ip: freeIp(hosts) };
+  if (d.clientHost) {
+    if (hostByName.has(clientHost.name)) throw y.fail(['clientHost', 'name'], `clientHost "${clientHost.name}" is also a model host`);
+    checkIp(y, ['clientHost', 'ip'], clientHost.ip);
+    if (ipOwner.has(clientHost.ip)) throw y.fail(['clientHost', 'ip'], `clientHost address ${clientHost.ip} belongs to host "${ipOwner.get(clientHost.ip)}"`);
+  }
+
+  const clientNames = new Set<string>();
+  const clients: ModelClient[] = (d.clients ?? []).map((c, i) => {
+    const at = (k: PropertyKey) => ['clients', i, k];
+    if (clientNames.has(c.name) || procByName.has(c.name)) throw y.fail(at('name'), `the name "${c.name}" is already used`);
+    clientNames.add(c.name);
+    if (!hostByName.has(c.host) && c.host !== clientHost.name) throw y.fail(at('host'), `unknown host "${c.host}"`);
+    if (c.kind === 'sentinel-aware') {
+      if (!c.master) throw y.fail(['clients', i], `a sentinel-aware client needs "master" (the name the Sentinels monitor)`);
+      if (!c.sentinels || c.sentinels.length === 0) throw y.fail(['clients', i], `a sentinel-aware client needs "sentinels"`);
+      c.sentinels.forEach((s, j) => checkEndpointRef(y, ['clients', i, 'sentinels', j], s, procByName, 'sentinel'));
+    } else {
+      if (c.port === undefined) throw y.fail(['clients', i], `a proxy needs "port"`);
+      if (!c.backends || c.backends.length === 0) throw y.fail(['clients', i], `a proxy needs "backends"`);
+      c.backends.forEach((s, j) => checkEndpointRef(y, ['clients', i, 'backends', j], s, procByName, 'redis'));
+      const key = `${c.host}:${c.port}`;
+      if (portOwner.has(key)) throw y.fail(at('port'), `port ${c.port} of host "${c.host}" is already used by "${portOwner.get(key)}"`);
+      portOwner.set(key, c.name);
+    }
+    return {
+      name: c.name, host: c.host, kind: c.kind, master: c.master, sentinels: c.sentinels ?? [], password: c.password,
+      everyUs: dur(y, at('every'), c.every), key: c.key, timeoutUs: dur(y, at('timeout'), c.timeout), port: c.port,
+      backends: c.backends ?? [], checkIntervalUs: dur(y, at('check-interval'), c['check-interval']), line: y.lineOf(['clients', i]),
+    };
+  });
+
+  const model: Model = {
+    file: y.file, dir, name: d.name ?? basename(dir), description: d.description, hosts, processes,
+    failureDomains: domains, links, clients, clientHost, inferred: [], warnings: [],
+  };
+  return { ...model, warnings: crossCheck(model) };
+}
+
+function checkEndpointRef(y: YamlFile, path: PropertyKey[], ref: string, procs: Map<string, ModelProcess>, kind: 'redis' | 'sentinel'): void {
+  const p = procs.get(ref);
+  if (p) {
+    if (p.kind !== kind) throw y.fail(path, `"${ref}" is a ${p.kind} process, expected a ${kind}`);
+    return;
+  }
+  if (!/^[^\s]+:\d+$/.test(ref)) throw y.fail(path, `"${ref}" is neither a ${kind} process of this model nor host:port`);
+}
+
+function freeName(base: string, taken: Map<string, unknown>): string {
+  if (!taken.has(base)) return base;
+  for (let i = 1; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/** An address for the scenario's client host that reads naturally next to the model's. */
+export function freeIp(hosts: readonly { ip: string }[]): string {
+  const used = new Set(hosts.map((h) => h.ip));
+  const v4 = hosts.map((h) => h.ip).filter((ip) => isIP(ip) === 4);
+  const prefix = v4.length === 0 || v4.every((ip) => ip.startsWith('127.')) ? '127.0.0' : v4[0]!.split('.').slice(0, 3).join('.');
+  for (let last = 250; last > 1; last--) {
+    const ip = `${prefix}.${last}`;
+    if (!used.has(ip)) return ip;
+  }
+  return '192.0.2.250';
+}
+
+/** Resolve a hostname or IP as the model's resolver does (names, aliases, IPs; localhost). */
+export function resolveInModel(model: Pick<Model, 'hosts'>, name: string): ModelHost | undefined {
+  const n = name.toLowerCase();
+  return model.hosts.find((h) => h.ip === name || h.name.toLowerCase() === n || h.aliases.some((a) => a.toLowerCase() === n));
+}
+
+/** The process listening at host:port (host a name or an address), if any. */
+export function processAt(model: Pick<Model, 'hosts' | 'processes'>, host: string, port: number, from?: string): ModelProcess | undefined {
+  let h = resolveInModel(model, host);
+  if (!h && (host === '127.0.0.1' || host === '::1' || host.toLowerCase() === 'localhost') && from) h = model.hosts.find((x) => x.name === from);
+  if (!h) return undefined;
+  return model.processes.find((p) => p.host === h!.name && p.port === port);
+}
+
+/** Warnings that do not stop a run: addresses in the configs that no model host answers. */
+function crossCheck(m: Model): string[] {
+  const w: string[] = [];
+  for (const p of m.processes) {
+    if (p.redis?.replicaof) {
+      const r = p.redis.replicaof;
+      if (!processAt(m, r.host, r.port, p.host)) w.push(`${r.pos.file}:${r.pos.line}: warning: ${p.name} replicates from ${r.host}:${r.port}, which no process of the model listens on`);
+    }
+    for (const mc of p.sentinel?.masters ?? []) {
+      if (!processAt(m, mc.host, mc.port, p.host)) w.push(`${mc.pos.file}:${mc.pos.line}: warning: ${p.name} monitors ${mc.host}:${mc.port}, which no process of the model listens on`);
+    }
+  }
+  return w;
+}
+
+// ------------------------------------------------------------------ inference from .conf files
+
+interface Conf {
+  readonly file: string;
+  readonly name: string;
+  readonly redis?: RedisNodeConfig;
+  readonly sentinel?: SentinelFileConfig;
+  readonly port: number;
+  readonly bind?: string;
+}
+
+/**
+ * No model.yaml: read every *.conf in the folder (sorted by name). A file with a `sentinel`
+ * directive is a Sentinel, any other a Redis node. Hosts come from, in order: the first `bind`
+ * address that is not a wildcard; the address a `sentinel monitor` / `known-replica` /
+ * `replicaof` line gives for that port (masters first, then replicas in address order); and,
+ * when nothing says, one shared host "localhost" (127.0.0.1) if the ports do not collide, else a
+ * host per Redis node with each Sentinel placed next to the Redis node of the same rank.
+ */
+export function inferModel(folder: string): Model {
+  const dir = folder;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.conf')).sort();
+  if (files.length === 0) throw inputError(folder, undefined, 'no model.yaml and no .conf files in this folder');
+  const notes: string[] = [];
+  const confs: Conf[] = files.map((f) => {
+    const path = join(dir, f);
+    const text = readFileText(path);
+    const isSentinel = /^\s*sentinel\s+monitor\s/im.test(text);
+    const name = f.replace(/\.conf$/, '');
+    if (isSentinel) {
+      const s = loadSentinelConf(path);
+      return { file: path, name, sentinel: s, port: s.port, bind: firstBind(s.bind) };
+    }
+    const r = loadRedisConf(path);
+    return { file: path, name, redis: r, port: r.port, bind: firstBind(r.bind) };
+  });
+  notes.push(`inferred a model from ${confs.length} .conf files in ${folder} (no model.yaml): ${confs.filter((c) => c.redis).length} Redis nodes, ${confs.filter((c) => c.sentinel).length} Sentinels`);
+
+  const hosts: { name: string; ip: string; aliases: string[] }[] = [];
+  const hostFor = (addr: string): string => {
+    const isNum = isIP(addr) !== 0;
+    let h = hosts.find((x) => x.ip === addr || x.name === addr || x.aliases.includes(addr));
+    if (h) return h.name;
+    if (isNum) {
+      h = { name: addr === '127.0.0.1' || addr === '::1' ? 'localhost' : addr, ip: addr, aliases: addr === '127.0.0.1' || addr === '::1' ? ['localhost'] : [] };
+    } else if (addr.toLowerCase() === 'localhost') {
+      h = { name: 'localhost', ip: '127.0.0.1', aliases: ['localhost'] };
+    } else {
+      let n = 1;
+      while (hosts.some((x) => x.ip === `127.0.0.${n}`)) n++;
+      h = { name: addr, ip: `127.0.0.${n}`, aliases: [] };
+      notes.push(`hostname "${addr}" is not an address; gave it 127.0.0.${n}`);
+    }
+    hosts.push(h);
+    return h.name;
+  };
+
+  const placed = new Map<Conf, string>();
+  for (const c of confs) {
+    if (c.bind) {
+      placed.set(c, hostFor(c.bind));
+      notes.push(`${c.name}: on host ${placed.get(c)} (from "bind ${c.bind}"), port ${c.port}`);
+    }
+  }
+  // Addresses other files give for Redis nodes.
+  const masterAddrs: { host: string; port: number }[] = [];
+  const replicaAddrs: { host: string; port: number }[] = [];
+  for (const c of confs) {
+    for (const m of c.sentinel?.masters ?? []) {
+      masterAddrs.push({ host: m.host, port: m.port });
+      for (const kr of m.knownReplicas) replicaAddrs.push({ host: kr.host, port: kr.port });
+    }
+    if (c.redis?.replicaof) masterAddrs.push({ host: c.redis.replicaof.host, port: c.redis.replicaof.port });
+  }
+  const uniq = (xs: { host: string; port: number }[]) => {
+    const seen = new Set<string>();
+    return xs.filter((x) => (seen.has(`${x.host}:${x.port}`) ? false : (seen.add(`${x.host}:${x.port}`), true)));
+  };
+  const mAddrs = uniq(masterAddrs);
+  const rAddrs = uniq(replicaAddrs)
+    .filter((r) => !mAddrs.some((m) => m.host === r.host && m.port === r.port))
+    .sort((a, b) => ipKey(a.host).localeCompare(ipKey(b.host)) || a.port - b.port);
+  const taken = (a: { host: string; port: number }) =>
+    [...placed.entries()].some(([c, h]) => c.port === a.port && (h === a.host || hosts.find((x) => x.name === h)?.ip === a.host));
+  for (const c of confs) {
+    if (!c.redis || placed.has(c)) continue;
+    const pool = c.redis.replicaof ? [...rAddrs, ...mAddrs] : [...mAddrs, ...rAddrs];
+    const a = pool.find((x) => x.port === c.port && !taken(x));
+    if (a && !(a.host === 'localhost' || a.host === '127.0.0.1' || a.host === '::1')) {
+      placed.set(c, hostFor(a.host));
+      notes.push(`${c.name}: on host ${placed.get(c)} (the address ${a.host}:${a.port} another file gives for a ${c.redis.replicaof ? 'replica' : 'master'}), port ${c.port}`);
+    }
+  }
+  const rest = confs.filter((c) => !placed.has(c));
+  if (rest.length > 0) {
+    const ports = rest.map((c) => c.port);
+    const usedOnLocal = [...placed.entries()].filter(([, h]) => h === 'localhost').map(([c]) => c.port);
+    const collide = new Set([...ports, ...usedOnLocal]).size !== ports.length + usedOnLocal.length;
+    if (!collide) {
+      const h = hostFor('127.0.0.1');
+      for (const c of rest) placed.set(c, h);
+      notes.push(`${rest.map((c) => c.name).join(', ')}: no bind address and distinct ports: all on one host "localhost" (127.0.0.1)`);
+    } else {
+      const redisHosts = [...placed.entries()].filter(([c]) => c.redis).map(([, h]) => h);
+      // New addresses next to the ones the files mention (same /24), else 10.0.0.x.
+      const known = hosts.map((h) => h.ip).find((ip) => isIP(ip) === 4 && !ip.startsWith('127.'));
+      const prefix = known ? known.split('.').slice(0, 3).join('.') : '10.0.0';
+      let n = 1;
+      const fresh = () => {
+        while (hosts.some((x) => x.ip === `${prefix}.${n}`)) n++;
+        return hostFor(`${prefix}.${n}`);
+      };
+      for (const c of rest.filter((x) => x.redis)) {
+        placed.set(c, fresh());
+        redisHosts.push(placed.get(c)!);
+        notes.push(`${c.name}: nothing says where it runs and ports collide: own host ${placed.get(c)}`);
+      }
+      rest.filter((x) => x.sentinel).forEach((c, i) => {
+        const candidate = redisHosts[i];
+        const free = candidate && ![...placed.entries()].some(([o, h]) => h === candidate && o.port === c.port);
+        placed.set(c, free ? candidate! : fresh());
+        notes.push(`${c.name}: placed on host ${placed.get(c)}${free ? ' (next to the Redis node of the same rank)' : ''}`);
+      });
+    }
+  }
+  const processes: ModelProcess[] = confs.map((c) => ({
+    name: c.name, kind: c.sentinel ? 'sentinel' : 'redis', host: placed.get(c)!, configFile: c.file, redis: c.redis,
+    sentinel: c.sentinel, port: c.port, down: false, startAtUs: 0, line: 1,
+  }));
+  const seen = new Set<string>();
+  for (const p of processes) {
+    const k = `${p.host}:${p.port}`;
+    if (seen.has(k)) throw inputError(p.configFile, undefined, `cannot infer a model: two files listen on port ${p.port} of the same host; write a model.yaml`);
+    seen.add(k);
+  }
+  const mh: ModelHost[] = hosts.map((h) => ({ ...h, line: 0 }));
+  const model: Model = {
+    file: folder, dir, name: basename(resolve(folder)), hosts: mh, processes,
+    failureDomains: mh.map((h) => ({ name: h.name, kind: 'host', hosts: [h.name], processes: [], implicit: true })),
+    links: [], clients: [], clientHost: { name: freeName('client', new Map(mh.map((h) => [h.name, h]))), ip: freeIp(mh) },
+    inferred: notes, warnings: [],
+  };
+  return { ...model, warnings: crossCheck(model) };
+}
+
+function readFileText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw inputError(path, undefined, `cannot read: ${(e as Error).message}`);
+  }
+}
+
+/** Sort key for addresses: IPv4 numerically, anything else as written. */
+function ipKey(host: string): string {
+  return isIP(host) === 4 ? host.split('.').map((x) => x.padStart(3, '0')).join('.') : host;
+}
+
+function firstBind(bind: readonly string[]): string | undefined {
+  return bind.find((b) => !b.startsWith('-') && b !== '*' && b !== '0.0.0.0' && b !== '::' && b !== '::*');
+}
+

@@ -1,0 +1,280 @@
+import { checkAll, type ReplyRecord } from '../check/expectations.js';
+import { countEvents, summarizeFailovers, type FailoverSummary } from '../check/summary.js';
+import type { ExpectationResult } from '../check/types.js';
+import { cliBehavior, type CliEndpoint, type CliJob } from '../clients/cli.js';
+import type { TraceRecord, TraceSink } from '../sim/trace.js';
+import type { World } from '../sim/world.js';
+import type { BehaviorFactories } from './behaviors.js';
+import { buildWorld } from './build.js';
+import { processAt, type Model, type ModelProcess } from './model.js';
+import type { Scenario, Target, TimedAction } from './scenario.js';
+
+/**
+ * Runs a scenario: builds the world, schedules the timeline, lets the scenario's redis-cli send
+ * the commands (and the probes time-point expectations need: ROLE, GET, SENTINEL
+ * get-master-addr-by-name), runs to the end, checks the expectations and summarises.
+ *
+ * At the end every Redis node is asked ROLE once more for the final roles; the run goes on (at
+ * most PROBE_TIMEOUT past the end) until those replies are in. Those extra records are in the
+ * trace file, but not in `records`, which stop at the end time.
+ */
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** Stop here instead of at the scenario's duration. */
+  readonly untilUs?: number;
+  /** Also stream every record here (e.g. a FileTrace). */
+  readonly trace?: TraceSink;
+  readonly traceDetail?: 'events' | 'full';
+  readonly factories?: BehaviorFactories;
+}
+
+export interface RunSummary {
+  readonly scenario: string;
+  readonly model: string;
+  readonly seed: number;
+  readonly endMs: number;
+  readonly failovers: readonly FailoverSummary[];
+  /** Per Redis process: master, slave, down, paused, or what ROLE failed with. */
+  readonly finalRoles: Readonly<Record<string, string>>;
+  readonly eventCounts: Readonly<Record<string, number>>;
+  readonly expectations: readonly { name: string; where: string; pass: boolean; atMs: number | null; evidence: readonly string[] }[];
+  readonly passed: number;
+  readonly failed: number;
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly endUs: number;
+  /** Every record up to the end time (events detail), reply records included. */
+  readonly records: readonly TraceRecord[];
+  readonly expectations: readonly ExpectationResult[];
+  readonly summary: RunSummary;
+  readonly ok: boolean;
+}
+
+const CLI_PID = 'redis-cli';
+const PROBE_TIMEOUT_US = 1_000_000;
+
+/** The trace sink the runner gives the world: turns client `state` records into `reply` records. */
+class RunSink implements TraceSink {
+  readonly records: TraceRecord[] = [];
+  constructor(private readonly inner: TraceSink | undefined) {}
+  write(r: TraceRecord): void {
+    const x: TraceRecord = r.k === 'state' && r.reply !== undefined ? { t: r.t, k: 'reply', p: r.p, ...(r.reply as object) } : r;
+    this.records.push(x);
+    this.inner?.write(x);
+  }
+}
+
+function passwordOf(p: ModelProcess): string | undefined {
+  return p.kind === 'redis' ? p.redis!.requirepass : p.sentinel!.requirepass;
+}
+
+function ipOf(model: Model, p: ModelProcess): string {
+  return model.hosts.find((h) => h.name === p.host)!.ip;
+}
+
+function endpointOf(model: Model, p: ModelProcess): CliEndpoint {
+  return { ip: ipOf(model, p), port: p.port, name: p.name, password: passwordOf(p) };
+}
+
+function endpointFor(model: Model, t: Target): CliEndpoint {
+  const p = t.proc ? model.processes.find((x) => x.name === t.proc) : undefined;
+  return p ? endpointOf(model, p) : { ip: t.ip, port: t.port };
+}
+
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  const model = scenario.model;
+  const seed = opts.seed ?? scenario.seed;
+  const endUs = opts.untilUs ?? scenario.durationUs;
+  const redis = model.processes.filter((p) => p.kind === 'redis');
+  const sentinels = model.processes.filter((p) => p.kind === 'sentinel');
+  const masterNames = [...new Set(sentinels.flatMap((s) => s.sentinel!.masters.map((m) => m.name)))];
+
+  // ---- the redis-cli script: timeline commands, shutdowns, probes, final ROLEs
+  const jobs: CliJob[] = [];
+  const addJob = (j: Omit<CliJob, 'id'>) => {
+    const id = jobs.length + 1;
+    jobs.push({ ...j, id });
+    return id;
+  };
+  const viaSentinels = () => {
+    const name = masterNames[0]!;
+    return { master: name, sentinels: sentinels.map((s) => endpointOf(model, s)) };
+  };
+  for (const a of scenario.timeline) {
+    if (a.atUs > endUs) continue;
+    if (a.kind === 'command') {
+      addJob({ atMs: a.atUs / 1000, label: a.label, argv: a.argv, timeoutMs: a.timeoutUs / 1000, ...(a.to ? { to: endpointFor(model, a.to) } : { viaSentinels: viaSentinels() }) });
+    } else if (a.kind === 'shutdown') {
+      const p = model.processes.find((x) => x.name === a.proc)!;
+      addJob({ atMs: a.atUs / 1000, label: a.label, argv: ['SHUTDOWN'], to: endpointOf(model, p), timeoutMs: 30_000 });
+    }
+  }
+  const probeJobs = new Map<number, number>(); // job id → expectation index
+  const probe = (i: number, atUs: number, argv: string[], p: ModelProcess) => {
+    const id = addJob({ atMs: atUs / 1000, label: `probe:${i}`, probe: true, argv, to: endpointOf(model, p), timeoutMs: PROBE_TIMEOUT_US / 1000 });
+    probeJobs.set(id, i);
+  };
+  scenario.expectations.forEach((e, i) => {
+    if (e.kind === 'master' && e.atUs <= endUs) {
+      if (e.source !== 'roles') for (const s of sentinels) probe(i, e.atUs, ['SENTINEL', 'get-master-addr-by-name', e.of], s);
+      if (e.source !== 'sentinels') for (const r of redis) probe(i, e.atUs, ['ROLE'], r);
+    } else if (e.kind === 'key' && e.atUs <= endUs) {
+      const on = e.on === 'master' ? redis : redis.filter((r) => r.name === e.on);
+      for (const r of on) {
+        if (e.on === 'master') probe(i, e.atUs, ['ROLE'], r);
+        probe(i, e.atUs, ['GET', e.key], r);
+      }
+    }
+  });
+  const finalIds = redis.map((r) => addJob({ atMs: endUs / 1000, label: 'final', probe: true, argv: ['ROLE'], to: endpointOf(model, r), timeoutMs: PROBE_TIMEOUT_US / 1000 }));
+
+  const lookup = (ip: string, port: number) => {
+    const p = processAt(model, ip, port);
+    return p ? { name: p.name, password: passwordOf(p) } : undefined;
+  };
+  const sink = new RunSink(opts.trace);
+  const world = buildWorld(model, {
+    seed, trace: sink, traceDetail: opts.traceDetail, factories: opts.factories,
+    clientProcesses: jobs.length > 0 ? [{ pid: CLI_PID, behavior: cliBehavior(jobs, { lookup }) }] : [],
+  });
+  for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
+
+  world.runUntil(endUs);
+  // Let the probes issued at or before the end time finish (each has its own timeout).
+  const pendingIds = new Set<number>([...probeJobs.keys(), ...finalIds]);
+  const answered = () => {
+    for (const r of sink.records) if (r.k === 'reply') pendingIds.delete(r.job as number);
+    return pendingIds.size === 0;
+  };
+  for (let k = 1; k <= 12 && !answered(); k++) world.runUntil(endUs + (k * PROBE_TIMEOUT_US) / 10);
+
+  const inRun = sink.records.filter((r) => r.t <= endUs || (r.k === 'reply' && r.probe));
+  const probes = new Map<number, ReplyRecord[]>();
+  for (const r of inRun) {
+    if (r.k !== 'reply' || !r.probe) continue;
+    const i = probeJobs.get(r.job as number);
+    if (i === undefined) continue;
+    if (!probes.has(i)) probes.set(i, []);
+    probes.get(i)!.push(r as ReplyRecord);
+  }
+  const at = (ip: string, port: number) => processAt(model, ip, port)?.name;
+  const labelTimes = new Map<string, number>();
+  for (const a of scenario.timeline) if (a.label) labelTimes.set(a.label, a.atUs);
+  const expectations = checkAll(scenario.expectations, inRun, { endUs, processAt: at, probes, labelTimes });
+
+  const finalRoles: Record<string, string> = {};
+  for (const r of redis) {
+    const st = world.status(r.name);
+    if (st !== 'running') {
+      finalRoles[r.name] = st;
+      continue;
+    }
+    const rep = inRun.find((x) => x.k === 'reply' && x.label === 'final' && x.to === r.name) as ReplyRecord | undefined;
+    finalRoles[r.name] = !rep ? 'no reply' : rep.error ? String(rep.text) : Array.isArray(rep.reply) ? String(rep.reply[0]) : String(rep.text);
+  }
+  const records = sink.records.filter((r) => r.t <= endUs);
+  const passed = expectations.filter((e) => e.pass).length;
+  const summary: RunSummary = {
+    scenario: scenario.name, model: model.name, seed, endMs: endUs / 1000,
+    failovers: summarizeFailovers(records, at), finalRoles, eventCounts: countEvents(records),
+    expectations: expectations.map((e) => ({ name: e.name, where: e.where, pass: e.pass, atMs: e.atUs === undefined ? null : Math.round(e.atUs / 1000), evidence: e.evidence })),
+    passed, failed: expectations.length - passed,
+  };
+  return { seed, endUs, records, expectations, summary, ok: passed === expectations.length };
+}
+
+export function describeAction(a: TimedAction): string {
+  switch (a.kind) {
+    case 'crash':
+    case 'debug-segfault':
+    case 'restart':
+    case 'start':
+    case 'pause':
+    case 'resume':
+      return `${a.kind} ${a.procs.join(' ')}`;
+    case 'shutdown':
+      return `shutdown ${a.proc}`;
+    case 'host-down':
+    case 'host-up':
+    case 'isolate':
+      return `${a.kind} ${a.host}`;
+    case 'partition':
+      return `partition ${a.from.join(',')} ${a.oneWay ? '->' : '<->'} ${a.to.join(',')}`;
+    case 'heal':
+      return 'heal';
+    case 'clock-jump':
+      return `clock-jump ${a.host} ${a.byUs / 1000}ms`;
+    case 'clock-drift':
+      return `clock-drift ${a.host} ${a.ppm}ppm`;
+    case 'link':
+      return `link ${a.from} ${a.oneWay ? '->' : '<->'} ${a.to}`;
+    case 'command':
+      return `command ${a.argv.join(' ')}`;
+    case 'note':
+      return `note ${a.text}`;
+  }
+}
+
+function apply(w: World, model: Model, a: TimedAction): void {
+  switch (a.kind) {
+    case 'crash':
+    case 'debug-segfault':
+      for (const p of a.procs) w.crash(p, a.kind);
+      return;
+    case 'restart':
+    case 'start':
+      for (const p of a.procs) {
+        const host = w.hostOfProcess(p);
+        if (!w.isHostUp(host)) {
+          w.note({ what: 'skipped', action: a.kind, p, why: `host ${host} is down` });
+          continue;
+        }
+        if (a.kind === 'restart' && w.status(p) !== 'down') w.crash(p, 'kill');
+        w.start(p);
+      }
+      return;
+    case 'pause':
+      for (const p of a.procs) w.pause(p);
+      return;
+    case 'resume':
+      for (const p of a.procs) w.resume(p);
+      return;
+    case 'shutdown':
+    case 'command':
+      return; // sent by the redis-cli process
+    case 'host-down':
+      w.hostDown(a.host);
+      return;
+    case 'host-up':
+      w.hostUp(a.host);
+      return;
+    case 'isolate':
+      w.partition([a.host], model.hosts.map((h) => h.name).filter((h) => h !== a.host));
+      return;
+    case 'partition':
+      w.partition(a.from, a.to, a.oneWay);
+      return;
+    case 'heal':
+      w.heal();
+      return;
+    case 'clock-jump':
+      w.clockJump(a.host, a.byUs / 1000);
+      return;
+    case 'clock-drift':
+      w.clockDrift(a.host, a.ppm);
+      return;
+    case 'link': {
+      const cur = w.links.paramsFor(a.from, a.to);
+      const params = { latencyUs: a.latencyUs ?? cur.latencyUs, jitterUs: a.jitterUs ?? cur.jitterUs, loss: a.loss ?? cur.loss };
+      w.setLink(a.from, a.to, params, !a.oneWay);
+      return;
+    }
+    case 'note':
+      w.note({ what: 'note', text: a.text });
+      return;
+  }
+}

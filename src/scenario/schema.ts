@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+/**
+ * The model and scenario file formats as zod schemas. These validate the shape; cross-references
+ * (a process naming a host that exists, a label that is defined) are checked by the loaders,
+ * which know the line of every value. `schema/*.schema.json` is generated from these
+ * (src/scenario/emitSchema.ts) and a test keeps the shipped files equal to the generated ones.
+ */
+
+export const Duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), { error: 'is not a duration: write a number and a unit (us, ms, s, m, h), e.g. 1500ms, 10s, 3m' })
+  .describe('A duration: a number and a unit (us, ms, s, m, h), e.g. 1500ms, 10s, 3m. Negative only for clock jumps.');
+
+export const Name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, { error: 'is not a valid name (letters, digits, "_", ".", ":", "-"; no spaces)' })
+  .describe('A host, process or client name.');
+
+const NameOrNames = z.union([Name, z.array(Name).min(1)]);
+
+// ------------------------------------------------------------------ model
+
+export const HostSchema = z
+  .strictObject({
+    name: Name,
+    ip: z.string().min(1).describe('The one address of this host (IPv4 or IPv6). Processes bound to 127.0.0.1 still get this host.'),
+    aliases: z.array(z.string().min(1)).optional().describe('Other hostnames that resolve to this address (e.g. redis1, localhost).'),
+    description: z.string().optional(),
+  })
+  .describe('A machine (or container) with one address.');
+
+export const ProcessSchema = z
+  .strictObject({
+    name: Name,
+    kind: z.enum(['redis', 'sentinel']),
+    host: Name,
+    config: z.string().min(1).describe('Path of the redis.conf / sentinel.conf, relative to the model file.'),
+    down: z.boolean().optional().describe('Do not start at time 0 (start it from the scenario).'),
+    start: Duration.optional().describe('Start this process later than time 0.'),
+  })
+  .describe('A redis-server or redis-sentinel process.');
+
+export const FailureDomainSchema = z
+  .strictObject({
+    name: Name,
+    kind: z.string().min(1).describe('machine, rack, zone, datacenter, container, process... free text.'),
+    hosts: z.array(Name).optional(),
+    processes: z.array(Name).optional(),
+    description: z.string().optional(),
+  })
+  .describe('A set of hosts and/or processes that fail together. Every host is also, implicitly, a "machine" domain of its own.');
+
+export const LinkSchema = z
+  .strictObject({
+    from: Name,
+    to: Name,
+    latency: Duration.optional(),
+    jitter: Duration.optional(),
+    loss: z.number().min(0).max(1).optional(),
+    'one-way': z.boolean().optional(),
+  })
+  .describe('Latency/jitter/loss between two hosts (both directions unless one-way).');
+
+export const ClientSchema = z
+  .strictObject({
+    name: Name,
+    host: Name,
+    kind: z.enum(['sentinel-aware', 'proxy']),
+    master: z.string().optional().describe('sentinel-aware: the master name to ask the Sentinels for.'),
+    sentinels: z.array(z.string()).optional().describe('sentinel-aware: Sentinel process names or host:port, in the order tried.'),
+    password: z.string().optional().describe('Password for the data nodes (AUTH).'),
+    every: Duration.optional().describe('sentinel-aware: write and read `key` this often (a workload); absent: no workload.'),
+    key: z.string().optional(),
+    timeout: Duration.optional().describe('Socket timeout (redis-py socket_timeout); default 100ms.'),
+    port: z.number().int().min(1).max(65535).optional().describe('proxy: the port it listens on.'),
+    backends: z.array(z.string()).optional().describe('proxy: Redis process names or host:port.'),
+    'check-interval': Duration.optional().describe('proxy: tcp-check interval (HAProxy `inter`); default 1s.'),
+  })
+  .describe('A simulated client: a Sentinel-aware client (spec §15.9) or a TCP proxy with HAProxy-like tcp-check health checks.');
+
+export const ModelSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    hosts: z.array(HostSchema).min(1),
+    processes: z.array(ProcessSchema).min(1),
+    failureDomains: z.array(FailureDomainSchema).optional(),
+    links: z.array(LinkSchema).optional(),
+    clients: z.array(ClientSchema).optional(),
+    clientHost: z
+      .strictObject({ name: Name, ip: z.string().min(1) })
+      .optional()
+      .describe('Where scenario commands (redis-cli) run from; default: a host named "client" with a free address.'),
+  })
+  .describe('A sentinel-sim deployment model: hosts, the processes on them with their real configuration files, failure domains, links and clients.');
+
+export type ModelFileData = z.infer<typeof ModelSchema>;
+
+// ------------------------------------------------------------------ scenario: timeline
+
+const common = {
+  at: Duration.describe('Simulated time of the action, from the start of the run.'),
+  label: Name.optional().describe('A name for this action, for `reply` expectations.'),
+};
+
+const ProcRef = NameOrNames.describe('A process name, or a list of them.');
+const HostRef = Name.describe('A host name (a process name means its host).');
+
+export const ACTION_SCHEMAS = {
+  crash: z.strictObject({ ...common, crash: ProcRef }).describe('kill -9: connections are reset, nothing is saved.'),
+  'debug-segfault': z.strictObject({ ...common, 'debug-segfault': ProcRef }).describe('DEBUG SEGFAULT: the process dies at once, as after a crash.'),
+  shutdown: z.strictObject({ ...common, shutdown: Name }).describe('SHUTDOWN sent by redis-cli: the process saves (if configured) and exits.'),
+  restart: z.strictObject({ ...common, restart: ProcRef }).describe('Start a stopped process again (a running one is killed first).'),
+  start: z.strictObject({ ...common, start: ProcRef }).describe('Start a process that is down.'),
+  pause: z.strictObject({ ...common, pause: ProcRef }).describe('SIGSTOP (docker pause).'),
+  resume: z.strictObject({ ...common, resume: ProcRef }).describe('SIGCONT (docker unpause).'),
+  'host-down': z.strictObject({ ...common, 'host-down': HostRef }).describe('The machine vanishes: processes die, no RSTs.'),
+  'host-up': z.strictObject({ ...common, 'host-up': HostRef }).describe('The machine is back and its processes start.'),
+  partition: z
+    .strictObject({
+      ...common,
+      partition: z.strictObject({
+        from: z.array(Name).min(1),
+        to: z.array(Name).min(1),
+        'one-way': z.boolean().optional().describe('Block only from → to.'),
+      }),
+    })
+    .describe('Cut the network between two groups of hosts (process names mean their host).'),
+  isolate: z.strictObject({ ...common, isolate: HostRef }).describe('Partition one host from every other host.'),
+  heal: z.strictObject({ ...common, heal: z.union([z.literal(true), z.literal('all')]) }).describe('Remove every partition.'),
+  'clock-jump': z
+    .strictObject({ ...common, 'clock-jump': z.strictObject({ host: HostRef, by: Duration }) })
+    .describe("Step a host's wall clock (monotonic clocks do not jump)."),
+  'clock-drift': z
+    .strictObject({ ...common, 'clock-drift': z.strictObject({ host: HostRef, ppm: z.number() }) })
+    .describe("Set a host's clock drift in parts per million."),
+  link: z
+    .strictObject({
+      ...common,
+      link: z.strictObject({
+        from: HostRef,
+        to: HostRef,
+        latency: Duration.optional(),
+        jitter: Duration.optional(),
+        loss: z.number().min(0).max(1).optional(),
+        'one-way': z.boolean().optional(),
+      }),
+    })
+    .describe('Change latency/jitter/loss between two hosts.'),
+  command: z
+    .strictObject({
+      ...common,
+      command: z.array(z.union([z.string(), z.number()])).min(1).describe('The command and its arguments, e.g. [SET, greeting, hello].'),
+      to: z.string().optional().describe('A process name or host:port; absent: the current master as the Sentinels report it.'),
+      client: Name.optional().describe('Which client sends it (default: the scenario\'s redis-cli).'),
+      timeout: Duration.optional().describe('Give up waiting for the reply after this long (default 5s).'),
+    })
+    .describe('A client command; its reply is recorded.'),
+  sentinel: z
+    .strictObject({
+      ...common,
+      sentinel: z.array(z.union([z.string(), z.number()])).min(1).describe('SENTINEL subcommand and arguments, e.g. [failover, mymaster].'),
+      to: Name.optional().describe('The Sentinel process (default: the first one in the model).'),
+      timeout: Duration.optional(),
+    })
+    .describe('A SENTINEL command; its reply is recorded.'),
+  note: z.strictObject({ ...common, note: z.string() }).describe('A note written to the trace and the log.'),
+} as const;
+
+export type ActionKind = keyof typeof ACTION_SCHEMAS;
+export const ACTION_KINDS = Object.keys(ACTION_SCHEMAS) as ActionKind[];
+
+// ------------------------------------------------------------------ scenario: expectations
+
+const exName = { name: z.string().optional().describe('How the expectation is called in reports.') };
+
+const CountSchema = z.union([
+  z.number().int().min(0),
+  z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }),
+]);
+
+export const EXPECT_SCHEMAS = {
+  event: z
+    .strictObject({
+      ...exName,
+      event: z.string().min(1).describe('Sentinel event type, e.g. +switch-master, +sdown, +tilt; or a log line pattern with `log: true`.'),
+      process: ProcRef.optional().describe('Only events from these processes (default: any).'),
+      text: z.string().optional().describe('A regular expression the rest of the line must match.'),
+      after: Duration.optional().describe('Window start (inclusive).'),
+      before: Duration.optional().describe('Window end (inclusive).'),
+      within: Duration.optional().describe('Window length from `after` (or from 0).'),
+      never: z.boolean().optional().describe('The event must not occur in the window.'),
+      count: CountSchema.optional().describe('Exact count, or {min, max}, in the window.'),
+      each: z.boolean().optional().describe('Check the expectation for each listed process separately.'),
+    })
+    .describe('A Sentinel event occurs (or never occurs, or occurs N times) in a time window.'),
+  master: z
+    .strictObject({
+      ...exName,
+      master: ProcRef.describe('The Redis process(es) allowed to be the master.'),
+      at: Duration,
+      of: z.string().optional().describe('The monitored master name (default: the one every Sentinel monitors).'),
+      source: z.enum(['sentinels', 'roles', 'both']).optional().describe('Ask the Sentinels (get-master-addr-by-name), the nodes (ROLE), or both (default).'),
+    })
+    .describe('At a time, the master is one of a set.'),
+  key: z
+    .strictObject({
+      ...exName,
+      key: z.string(),
+      value: z.union([z.string(), z.number(), z.null()]).describe('Expected value (null: the key does not exist).'),
+      at: Duration,
+      on: Name.optional().describe('A Redis process, or "master" (default): the node(s) that report role master.'),
+    })
+    .describe('At a time, a key has a value.'),
+  reply: z
+    .strictObject({
+      ...exName,
+      reply: Name.describe('The label of a `command` or `sentinel` action.'),
+      equals: z.unknown().optional().describe('The reply as plain data: OK, "value", 3, [ip, port], null, {error: "..."}.'),
+      matches: z.string().optional().describe('A regular expression over the reply as text.'),
+      error: z.boolean().optional().describe('The reply must (true) or must not (false) be an error.'),
+    })
+    .describe('The reply to a labelled command.'),
+} as const;
+
+export type ExpectKind = keyof typeof EXPECT_SCHEMAS;
+export const EXPECT_KINDS = Object.keys(EXPECT_SCHEMAS) as ExpectKind[];
+
+export const ScenarioSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    model: z.string().min(1).describe('Path of a model.yaml, or of a folder with one (or with only .conf files), relative to this file.'),
+    seed: z.number().int().min(0).max(2 ** 53 - 1).describe('The seed; the CLI uses it unless --seed is given.'),
+    duration: Duration.describe('How long to simulate.'),
+    timeline: z.array(z.union(Object.values(ACTION_SCHEMAS) as any)).optional(),
+    expect: z.array(z.union(Object.values(EXPECT_SCHEMAS) as any)).optional(),
+  })
+  .describe('A sentinel-sim scenario: a model, a seed, a timeline of actions and expectations.');
+
+/** The top level without the list items (they are checked one by one for precise errors). */
+export const ScenarioTopSchema = ScenarioSchema.extend({
+  timeline: z.array(z.unknown()).optional(),
+  expect: z.array(z.unknown()).optional(),
+});
+
+export function modelJsonSchema(): unknown {
+  return { $id: 'https://sentinel-sim.dev/schema/model.schema.json', ...(z.toJSONSchema(ModelSchema) as object) };
+}
+export function scenarioJsonSchema(): unknown {
+  return { $id: 'https://sentinel-sim.dev/schema/scenario.schema.json', ...(z.toJSONSchema(ScenarioSchema, { unrepresentable: 'any' }) as object) };
+}

@@ -1,0 +1,159 @@
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { InputError, inputError } from '../config/errors.js';
+
+/**
+ * A YAML file read with source positions kept, so every later complaint about a value can name
+ * the line it came from. `lineOf(path)` walks the document along a path of keys and indexes and
+ * returns the line of the deepest node that exists.
+ */
+export interface YamlFile {
+  readonly file: string;
+  readonly data: unknown;
+  lineOf(path: readonly PropertyKey[]): number;
+  /** Line of the key itself (for "unknown key" complaints). */
+  keyLineOf(path: readonly PropertyKey[]): number;
+  fail(path: readonly PropertyKey[], reason: string): InputError;
+}
+
+export function readTextFile(file: string, what: string): string {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    throw inputError(file, undefined, `${what} not found`);
+  }
+  if (st.isDirectory()) throw inputError(file, undefined, `${what} is a directory, expected a file`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw inputError(file, undefined, `cannot read ${what}: ${(e as Error).message}`);
+  }
+}
+
+export function parseYamlFile(text: string, file: string): YamlFile {
+  const lc = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (e) {
+    throw inputError(file, undefined, `cannot parse YAML: ${(e as Error).message}`);
+  }
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const line = lc.linePos(err.pos[0]).line;
+    const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw inputError(file, line, `YAML syntax error: ${msg}`);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw inputError(file, 1, `cannot read YAML: ${(e as Error).message}`);
+  }
+  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lc.linePos(offset).line);
+  const walk = (path: readonly PropertyKey[], wantKey: boolean): number => {
+    let node: unknown = doc.contents;
+    let line = lineAt((node as Node | null)?.range?.[0]);
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i];
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return line;
+        const keyNode = pair.key as Node;
+        line = lineAt(keyNode.range?.[0]);
+        if (wantKey && i === path.length - 1) return line;
+        const v = pair.value as Node | null;
+        if (v && v.range) line = lineAt(v.range[0]);
+        node = v;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(seg)] as Node | undefined;
+        if (!item) return line;
+        if (item.range) line = lineAt(item.range[0]);
+        node = item;
+      } else return line;
+    }
+    return line;
+  };
+  return {
+    file,
+    data,
+    lineOf: (path) => walk(path, false),
+    keyLineOf: (path) => walk(path, true),
+    fail(path, reason) {
+      return inputError(file, walk(path, false), reason);
+    },
+  };
+}
+
+export function readYamlFile(file: string, what: string): YamlFile {
+  return parseYamlFile(readTextFile(file, what), file);
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s === '' ? String(seg) : `.${String(seg)}`;
+  return s;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `"${v.length > 40 ? v.slice(0, 40) + '…' : v}"`;
+  return String(v);
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: any = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = v[seg as any];
+  }
+  return v;
+}
+
+/** Turn the first zod issue into `file:line: reason`, with the line of the offending node. */
+export function zodToInputError(y: YamlFile, err: z.ZodError, base: readonly PropertyKey[] = []): InputError {
+  const issue = err.issues[0]!;
+  const path = [...base, ...issue.path];
+  const where = describePath(path);
+  const v = valueAt(y.data, path);
+  let reason: string;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const keys = (issue as any).keys as string[];
+      return inputError(y.file, y.keyLineOf([...path, keys[0]!]), `${where ? where + ': ' : ''}unknown key "${keys[0]}"${hintFor(keys[0]!)}`);
+    }
+    case 'invalid_type':
+      if (v === undefined) {
+        const last = path[path.length - 1];
+        return inputError(y.file, y.lineOf(path.slice(0, -1)), `missing required key "${String(last)}"${path.length > 1 ? ` in ${describePath(path.slice(0, -1))}` : ''}`);
+      }
+      reason = `${where}: expected ${(issue as any).expected}, got ${describeValue(v)}`;
+      break;
+    case 'invalid_format':
+      reason = `${where}: ${describeValue(v)} ${issue.message}`;
+      break;
+    case 'invalid_value':
+      reason = `${where}: ${describeValue(v)} is not one of ${((issue as any).values as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`;
+      break;
+    default:
+      reason = `${where ? where + ': ' : ''}${issue.message}`;
+  }
+  return inputError(y.file, y.lineOf(path), reason);
+}
+
+const HINTS: Record<string, string> = {
+  after: '', ip: '', conf: ' (did you mean "config"?)', configs: ' (did you mean "config"?)',
+  time: ' (did you mean "at"?)', when: ' (did you mean "at"?)', expectations: ' (did you mean "expect"?)',
+  expects: ' (did you mean "expect"?)', events: ' (did you mean "timeline"?)', actions: ' (did you mean "timeline"?)',
+  domains: ' (did you mean "failureDomains"?)', host_name: ' (did you mean "name"?)',
+};
+function hintFor(key: string): string {
+  return HINTS[key] ?? '';
+}
+
+export { describePath, describeValue };
