@@ -1,0 +1,29 @@
+/**
+ * Redis dicts hash keys with SipHash under a random per-process key, so iteration order is a
+ * pseudo-random permutation that is stable for the life of the process (spec §17). It decides,
+ * e.g., vote tie-breaks and which replica gets SLAVEOF first. We emulate it with a seeded
+ * per-process hash of the key and keep every dict-like array sorted by it.
+ */
+export function dictRank(seed: number, key: string): number {
+  // FNV-1a over the key, mixed with the per-process seed; good enough to scatter short keys.
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d) >>> 0;
+  h ^= h >>> 12;
+  return h >>> 0;
+}
+
+/** Insert keeping the array in dict order (ties by key, so the order is total). */
+export function dictInsert<T extends { dictRank: number; name: string }>(arr: T[], item: T): void {
+  let i = arr.length;
+  while (i > 0) {
+    const prev = arr[i - 1]!;
+    if (prev.dictRank < item.dictRank || (prev.dictRank === item.dictRank && prev.name < item.name)) break;
+    i--;
+  }
+  arr.splice(i, 0, item);
+}

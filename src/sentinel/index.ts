@@ -1,0 +1,185 @@
+import type { Draft } from 'immer';
+import type { SentinelFileConfig } from '../config/types.js';
+import { argvOf, error } from '../net/resp.js';
+import type { Behavior, Ctx, NetEvent } from '../sim/process.js';
+import { executeCommand } from './commands.js';
+import { DEFAULT_TUNABLES, type SentinelTunables } from './constants.js';
+import { sentinelEvent } from './events.js';
+import { receiveHelloMessage } from './hello.js';
+import { createAddr, createInstance, resolveRef } from './instances.js';
+import { linkConnectionError, onLinkEvent } from './links.js';
+import { Out } from './out.js';
+import { toFileConfig } from './persist.js';
+import { dispatchReply } from './replies.js';
+import type { SentinelState } from './state.js';
+import { sentinelTimer } from './timer.js';
+
+export type { SentinelState } from './state.js';
+export { renderConfig, toFileConfig } from './persist.js';
+
+export interface SentinelOptions {
+  /** Overrides of the debug-tunable periods, as `SENTINEL DEBUG` would set them. */
+  readonly tunables?: Partial<SentinelTunables>;
+}
+
+/** What a Sentinel keeps across restarts: its rewritten config file. */
+export interface SentinelDisk {
+  readonly config: SentinelFileConfig;
+}
+
+/**
+ * A Redis 7.0 Sentinel process (sentinel.c). The state machine lives in the files beside this one;
+ * this file only wires the process contract to them: boot from sentinel.conf (or the config it
+ * rewrote before a restart), ticks, replies on its links, and commands from its clients.
+ */
+export function sentinelBehavior(cfg: SentinelFileConfig, opts: SentinelOptions = {}): Behavior<SentinelState> {
+  return {
+    kind: 'sentinel',
+    init: (ctx, disk) => initSentinel(disk ? (disk as SentinelDisk).config : cfg, ctx, opts),
+    listenPorts: (s) => [s.port],
+    onTimer: (d, key, ctx) => withOut(d, ctx, (s, out) => {
+      if (key !== 'tick') return;
+      const delayMs = sentinelTimer(s, ctx, out);
+      ctx.timer('tick', delayMs);
+    }),
+    onNet: (d, ev, ctx) => withOut(d, ctx, (s, out) => onNet(s, ev, ctx, out)),
+  };
+}
+
+/** Run a handler with an output buffer, then write the output and flush the config once if asked. */
+function withOut(d: Draft<SentinelState>, ctx: Ctx, fn: (s: SentinelState, out: Out) => void): void {
+  const s = d as SentinelState;
+  const out = new Out(ctx);
+  fn(s, out);
+  out.flush();
+  if (out.flushConfig) flushConfig(s, ctx);
+}
+
+export function flushConfig(s: SentinelState, ctx: Ctx): void {
+  ctx.persist({ config: toFileConfig(s) } satisfies SentinelDisk);
+}
+
+/** initSentinel() + loading the config + sentinelIsRunning(). */
+function initSentinel(cfg: SentinelFileConfig, ctx: Ctx, opts: SentinelOptions): SentinelState {
+  const now = ctx.nowMs();
+  const hostIp = ctx.resolve(ctx.hostName) ?? '127.0.0.1';
+  const s: SentinelState = {
+    myid: cfg.myid ?? '',
+    currentEpoch: cfg.currentEpoch,
+    masters: [],
+    tilt: false,
+    tiltStartTime: 0,
+    previousTime: now,
+    announceIp: cfg.announceIp ?? null,
+    announcePort: cfg.announcePort,
+    resolveHostnames: cfg.resolveHostnames,
+    announceHostnames: cfg.announceHostnames,
+    denyScriptsReconfig: cfg.denyScriptsReconfig,
+    sentinelUser: cfg.sentinelUser ?? null,
+    sentinelPass: cfg.sentinelPass ?? null,
+    requirepass: cfg.requirepass ?? null,
+    port: cfg.port,
+    hostIp,
+    simfailureFlags: 0,
+    tun: { ...DEFAULT_TUNABLES, ...opts.tunables },
+    links: {},
+    nextLinkId: 1,
+    conns: {},
+    dictSeed: ctx.stream('dict').int(0x7fffffff),
+    configFile: cfg.file,
+    ticks: 0,
+  };
+  // Pass 2 of the config loader: every monitor line, then the per-master settings (spec §14.1).
+  for (const mc of cfg.masters) {
+    const addr = createAddr(s, ctx, mc.host, mc.port, s.resolveHostnames);
+    if (typeof addr === 'string') continue; // the config reader already refused such a file
+    const m = createInstance(s, 'master', mc.name, addr, null, now, { quorum: mc.quorum });
+    m.downAfterPeriod = mc.downAfterMs;
+    m.failoverTimeout = mc.failoverTimeoutMs;
+    m.parallelSyncs = mc.parallelSyncs;
+    m.masterRebootDownAfterPeriod = mc.masterRebootDownAfterPeriodMs;
+    m.authPass = mc.authPass ?? null;
+    m.authUser = mc.authUser ?? null;
+    m.notificationScript = mc.notificationScript ?? null;
+    m.clientReconfigScript = mc.clientReconfigScript ?? null;
+    m.renamedCommands = { ...mc.renamedCommands };
+    m.configEpoch = mc.configEpoch;
+    m.leaderEpoch = mc.leaderEpoch;
+    if (mc.configEpoch > s.currentEpoch) s.currentEpoch = mc.configEpoch;
+    for (const r of mc.knownReplicas) {
+      const a = createAddr(s, ctx, r.host, r.port, s.resolveHostnames);
+      if (typeof a === 'string') continue;
+      const name = a.ip.includes(':') ? `[${a.ip}]:${a.port}` : `${a.ip}:${a.port}`;
+      if (m.slaves.some((x) => x.name === name)) continue;
+      createInstance(s, 'slave', name, a, m, now);
+    }
+    for (const k of mc.knownSentinels) {
+      const a = createAddr(s, ctx, k.host, k.port, s.resolveHostnames);
+      if (typeof a === 'string' || m.sentinels.some((x) => x.name === k.runid)) continue;
+      const si = createInstance(s, 'sentinel', k.runid, a, m, now, { quorum: m.quorum });
+      si.runid = k.runid;
+    }
+  }
+  // sentinelIsRunning(): an id is generated (and saved) only if the config had none.
+  let generated = false;
+  if (!s.myid || /^0+$/.test(s.myid)) {
+    s.myid = ctx.rng.hex40();
+    generated = true;
+  }
+  if (generated) flushConfig(s, ctx);
+  ctx.log('warning', `Sentinel ID is ${s.myid}`);
+  // sentinelGenerateInitialMonitorEvents()
+  for (const m of s.masters) sentinelEvent(s, ctx, 'warning', '+monitor', m, null, `%@ quorum ${m.quorum}`);
+  // serverCron's first run is 1 ms after start (initServer: aeCreateTimeEvent(..., 1, serverCron)).
+  ctx.timer('tick', 1);
+  return s;
+}
+
+function onNet(s: SentinelState, ev: NetEvent, ctx: Ctx, out: Out): void {
+  const now = ctx.nowMs();
+  if (ev.k === 'accepted') {
+    s.conns[ev.conn] = { k: 'client', client: { authed: s.requirepass === null, name: '', subscriptions: [], patterns: [] } };
+    return;
+  }
+  const role = s.conns[ev.conn];
+  if (!role) return;
+  if (role.k === 'client') {
+    if (ev.k === 'closed') {
+      delete s.conns[ev.conn];
+      return;
+    }
+    if (ev.k !== 'data') return;
+    const argv = argvOf(ev.msg);
+    if (!argv || argv.length === 0) {
+      out.send(ev.conn, error('ERR Protocol error: expected a command'));
+      return;
+    }
+    executeCommand(s, ctx, out, ev.conn, role.client, argv, now);
+    return;
+  }
+  const link = s.links[role.linkId];
+  if (!link) return;
+  const r = onLinkEvent(s, link, role.which, ev);
+  if (!r) return;
+  if (r.kind === 'reply') {
+    dispatchReply(s, ctx, out, link, r.pending, r.msg, now);
+  } else if (r.kind === 'pubsubError') {
+    const conn = link.pc;
+    linkConnectionError(s, link, 'pc');
+    if (conn !== null) out.close(conn);
+  } else {
+    const owner = ownerOfPc(s, link.id);
+    if (owner) receiveHelloMessage(s, ctx, out, owner, r.msg, now);
+  }
+}
+
+/** The master or replica record whose Pub/Sub link this is (those links are never shared). */
+function ownerOfPc(s: SentinelState, linkId: number) {
+  for (const m of s.masters) {
+    if (m.linkId === linkId) return m;
+    for (const sl of m.slaves) if (sl.linkId === linkId) return sl;
+  }
+  return null;
+}
+
+export { resolveRef };

@@ -1,0 +1,191 @@
+import type { Ctx } from '../sim/process.js';
+import { sentinelEvent } from './events.js';
+import { forceHelloUpdateForMaster } from './hello.js';
+import { createAddr, createInstance, isIpAddress, promotedOf, replicaName } from './instances.js';
+import { sendSlaveOf } from './links.js';
+import type { Out } from './out.js';
+import { F, FS, type Addr, type Instance, type SentinelState } from './state.js';
+
+/** sentinelRefreshInstanceInfo() (spec §12): parse an INFO reply, then act on it outside TILT. */
+export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null, info: string, now: number): void {
+  let role: 'master' | 'slave' | null = null;
+  ri.info = info;
+  ri.masterLinkDownTime = 0;
+
+  // ---- monitoring half (also in TILT)
+  for (const l of info.split('\r\n')) {
+    if (l.length >= 47 && l.startsWith('run_id:')) {
+      const id = l.slice(7, 47);
+      if (ri.runid === null) ri.runid = id;
+      else if (ri.runid !== id) {
+        sentinelEvent(s, ctx, 'notice', '+reboot', ri, master, '%@');
+        if (ri.flags & F.MASTER && ri.masterRebootDownAfterPeriod !== 0) {
+          ri.flags |= F.MASTER_REBOOT;
+          ri.masterRebootSinceTime = now;
+        }
+        ri.runid = id;
+      }
+    }
+    if (ri.flags & F.MASTER && l.length >= 7 && l.startsWith('slave') && l.charCodeAt(5) >= 48 && l.charCodeAt(5) <= 57) {
+      let ip: string;
+      let port: string;
+      const colon = l.indexOf(':');
+      if (!l.includes('ip=')) {
+        // Old format: slave0:<ip>,<port>,<state>
+        const parts = l.slice(colon + 1).split(',');
+        if (parts.length < 2) continue;
+        ip = parts[0]!;
+        port = parts[1]!;
+      } else {
+        const ipAt = l.indexOf('ip=');
+        const portAt = l.indexOf('port=');
+        if (portAt < 0) continue;
+        ip = l.slice(ipAt + 3).split(',')[0]!;
+        port = l.slice(portAt + 5).split(',')[0]!;
+      }
+      const p = atoi(port);
+      if (lookupSlave(s, ctx, ri, ip, p) === undefined) {
+        const a = createAddr(s, ctx, ip, p, false);
+        if (typeof a !== 'string') {
+          const name = replicaName(s, a);
+          if (!ri.slaves.some((x) => x.name === name)) {
+            const sl = createInstance(s, 'slave', name, a, ri, now);
+            sentinelEvent(s, ctx, 'notice', '+slave', sl, ri, '%@');
+            out.flushConfig = true;
+          }
+        }
+      }
+    }
+    if (l.length >= 32 && l.startsWith('master_link_down_since_seconds')) {
+      ri.masterLinkDownTime = atoi(l.slice(31)) * 1000;
+    }
+    if (l.length >= 11 && l.startsWith('role:master')) role = 'master';
+    else if (l.length >= 10 && l.startsWith('role:slave')) role = 'slave';
+    if (role === 'slave') {
+      if (l.length >= 12 && l.startsWith('master_host:')) {
+        const h = l.slice(12);
+        if (ri.slaveMasterHost === null || ri.slaveMasterHost.toLowerCase() !== h.toLowerCase()) {
+          ri.slaveMasterHost = h;
+          ri.slaveConfChangeTime = now;
+        }
+      }
+      if (l.length >= 12 && l.startsWith('master_port:')) {
+        const p = atoi(l.slice(12));
+        if (ri.slaveMasterPort !== p) {
+          ri.slaveMasterPort = p;
+          ri.slaveConfChangeTime = now;
+        }
+      }
+      if (l.length >= 19 && l.startsWith('master_link_status:')) {
+        ri.slaveMasterLinkStatus = l.slice(19).toLowerCase() === 'up' ? 'up' : 'down';
+      }
+      if (l.length >= 15 && l.startsWith('slave_priority:')) ri.slavePriority = atoi(l.slice(15));
+      if (l.length >= 18 && l.startsWith('slave_repl_offset:')) ri.slaveReplOffset = atoi(l.slice(18));
+      if (l.length >= 18 && l.startsWith('replica_announced:')) ri.replicaAnnounced = atoi(l.slice(18)) !== 0;
+    }
+  }
+  ri.infoRefresh = now;
+
+  // ---- acting half; the role bookkeeping happens even in TILT
+  if (role !== null && role !== ri.roleReported) {
+    ri.roleReportedTime = now;
+    ri.roleReported = role;
+    if (role === 'slave') ri.slaveConfChangeTime = now;
+    const coherent = (ri.flags & F.MASTER && role === 'master') || (ri.flags & F.SLAVE && role === 'slave');
+    sentinelEvent(s, ctx, 'verbose', coherent ? '+role-change' : '-role-change', ri, master, `%@ new reported role is ${role}`);
+  }
+  if (s.tilt) return;
+
+  // A master claiming to be a replica: nothing here; the SDOWN role rule handles it.
+  if (ri.flags & F.SLAVE && role === 'master') {
+    const m = master!;
+    if (ri.flags & F.PROMOTED && m.flags & F.FAILOVER_IN_PROGRESS && m.failoverState === FS.WAIT_PROMOTION) {
+      // The promotion is observed: from now on this failover can't be aborted (spec §7.5).
+      m.configEpoch = m.failoverEpoch;
+      m.failoverState = FS.RECONF_SLAVES;
+      m.failoverStateChangeTime = now;
+      out.flushConfig = true;
+      sentinelEvent(s, ctx, 'warning', '+promoted-slave', ri, m, '%@');
+      if (s.simfailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) {
+        ctx.log('warning', 'Sentinel is simulating a failure after promotion. Exiting...');
+        ctx.exit(99);
+      }
+      sentinelEvent(s, ctx, 'warning', '+failover-state-reconf-slaves', m, null, '%@');
+      forceHelloUpdateForMaster(s, m);
+    } else {
+      // A replica turned master on its own: wait a little for newer configs, then force our view.
+      const waitTime = s.tun.publishPeriodMs * 4;
+      if (!(ri.flags & F.PROMOTED) && masterLooksSane(s, m, now) && noDownFor(ri, waitTime, now) && now - ri.roleReportedTime > waitTime) {
+        if (sendSlaveOf(s, out, ri, m, m.addr)) sentinelEvent(s, ctx, 'notice', '+convert-to-slave', ri, m, '%@');
+      }
+    }
+  }
+
+  // A replica following the wrong master.
+  if (ri.flags & F.SLAVE && role === 'slave' && (ri.slaveMasterPort !== master!.addr.port || !addrEqualsHostname(s, ctx, master!.addr, ri.slaveMasterHost))) {
+    const m = master!;
+    const waitTime = m.failoverTimeout;
+    if (masterLooksSane(s, m, now) && noDownFor(ri, waitTime, now) && now - ri.slaveConfChangeTime > waitTime) {
+      if (sendSlaveOf(s, out, ri, m, m.addr)) sentinelEvent(s, ctx, 'notice', '+fix-slave-config', ri, m, '%@');
+    }
+  }
+
+  // Progress of a replica being reconfigured during our failover (spec §7.6).
+  if (ri.flags & F.SLAVE && role === 'slave' && ri.flags & (F.RECONF_SENT | F.RECONF_INPROG)) {
+    const promoted = promotedOf(master!);
+    if (ri.flags & F.RECONF_SENT && promoted && ri.slaveMasterHost !== null && addrEqualsHostname(s, ctx, promoted.addr, ri.slaveMasterHost) && ri.slaveMasterPort === promoted.addr.port) {
+      ri.flags &= ~F.RECONF_SENT;
+      ri.flags |= F.RECONF_INPROG;
+      sentinelEvent(s, ctx, 'notice', '+slave-reconf-inprog', ri, master, '%@');
+    }
+    if (ri.flags & F.RECONF_INPROG && ri.slaveMasterLinkStatus === 'up') {
+      ri.flags &= ~F.RECONF_INPROG;
+      ri.flags |= F.RECONF_DONE;
+      sentinelEvent(s, ctx, 'notice', '+slave-reconf-done', ri, master, '%@');
+    }
+  }
+}
+
+export const SIMFAILURE_CRASH_AFTER_ELECTION = 1 << 0;
+export const SIMFAILURE_CRASH_AFTER_PROMOTION = 1 << 1;
+
+/** C's atoi(): leading whitespace, optional sign, digits; anything else stops it; no digits gives 0. */
+export function atoi(str: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(str);
+  if (!m) return 0;
+  const n = parseInt(m[1]!, 10);
+  return n | 0;
+}
+
+/** sentinelRedisInstanceLookupSlave() */
+function lookupSlave(s: SentinelState, ctx: Ctx, master: Instance, ip: string, port: number): Instance | undefined {
+  const a = createAddr(s, ctx, ip, port, false);
+  if (typeof a === 'string') return undefined;
+  const name = replicaName(s, a);
+  return master.slaves.find((x) => x.name === name);
+}
+
+/** sentinelAddrEqualsHostname(): resolve the hostname and compare it with the address's IP. */
+export function addrEqualsHostname(s: SentinelState, ctx: Ctx, a: Addr, hostname: string | null): boolean {
+  if (hostname === null) return false;
+  let ip: string | undefined = hostname;
+  if (!isIpAddress(hostname)) ip = s.resolveHostnames ? ctx.resolve(hostname) : undefined;
+  if (ip === undefined) return false;
+  return ip.toLowerCase() === a.ip.toLowerCase();
+}
+
+/** sentinelMasterLooksSane() */
+export function masterLooksSane(s: SentinelState, master: Instance, now: number): boolean {
+  return (
+    (master.flags & F.MASTER) !== 0 &&
+    master.roleReported === 'master' &&
+    (master.flags & (F.S_DOWN | F.O_DOWN)) === 0 &&
+    now - master.infoRefresh < s.tun.infoPeriodMs * 2
+  );
+}
+
+/** sentinelRedisInstanceNoDownFor(): no SDOWN/ODOWN *began* within the last `ms` (since-times are never cleared). */
+export function noDownFor(ri: Instance, ms: number, now: number): boolean {
+  const t = Math.max(ri.sDownSinceTime, ri.oDownSinceTime);
+  return t === 0 || now - t > ms;
+}

@@ -1,0 +1,35 @@
+import type { Resp } from '../net/resp.js';
+import type { ConnId, Ctx } from '../sim/process.js';
+
+/**
+ * Output of one handler invocation, held back until the handler ends. hiredis writes queued
+ * commands only when the event loop next polls for writability, so a command queued and then
+ * freed with its connection in the same tick is never sent (spec §7.7, redisAsyncFree()).
+ * Also remembers that the config must be flushed, so a handler flushes once at its end.
+ */
+export class Out {
+  private readonly buffers = new Map<ConnId, Resp[]>();
+  flushConfig = false;
+
+  constructor(private readonly ctx: Ctx) {}
+
+  send(conn: ConnId, msg: Resp): void {
+    let b = this.buffers.get(conn);
+    if (!b) {
+      b = [];
+      this.buffers.set(conn, b);
+    }
+    b.push(msg);
+  }
+
+  close(conn: ConnId): void {
+    this.buffers.delete(conn);
+    this.ctx.close(conn);
+  }
+
+  /** Write everything still buffered, connection by connection in first-use order. */
+  flush(): void {
+    for (const [conn, msgs] of this.buffers) for (const m of msgs) this.ctx.send(conn, m);
+    this.buffers.clear();
+  }
+}

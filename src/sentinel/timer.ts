@@ -1,0 +1,69 @@
+import type { Ctx } from '../sim/process.js';
+import { CONFIG_DEFAULT_HZ } from './constants.js';
+import { askMasterStateToOtherSentinels, checkObjectivelyDown, checkSubjectivelyDown } from './down.js';
+import { crand, startFailoverIfNeeded } from './election.js';
+import { sentinelEvent } from './events.js';
+import { failoverStateMachine, switchToPromotedSlave } from './failover/machine.js';
+import { reconnectInstance, sendPeriodicCommands } from './links.js';
+import type { Out } from './out.js';
+import { F, FS, type Instance, type SentinelState } from './state.js';
+
+/**
+ * sentinelTimer() (spec §4.1): called on every serverCron tick. Returns the delay to the next
+ * tick: server.hz is redrawn as 10 + rand() % 10 at the end of every tick, and serverCron returns
+ * 1000 / hz ms, measured on the monotonic clock (spec §1.2).
+ */
+export function sentinelTimer(s: SentinelState, ctx: Ctx, out: Out): number {
+  s.ticks++;
+  checkTiltCondition(s, ctx);
+  handleDictOfRedisInstances(s, ctx, out, s.masters, null);
+  const hz = CONFIG_DEFAULT_HZ + (crand(ctx) % CONFIG_DEFAULT_HZ);
+  return Math.floor(1000 / hz);
+}
+
+/** sentinelCheckTiltCondition() (spec §9.1): a tick gap over tilt-trigger, or time going backwards. */
+function checkTiltCondition(s: SentinelState, ctx: Ctx): void {
+  const now = ctx.nowMs();
+  const delta = now - s.previousTime;
+  if (delta < 0 || delta > s.tun.tiltTriggerMs) {
+    s.tilt = true;
+    s.tiltStartTime = now;
+    sentinelEvent(s, ctx, 'warning', '+tilt', null, null, '#tilt mode entered');
+  }
+  s.previousTime = now;
+}
+
+/** sentinelHandleDictOfRedisInstances() (spec §4.2). */
+function handleDictOfRedisInstances(s: SentinelState, ctx: Ctx, out: Out, instances: readonly Instance[], master: Instance | null): void {
+  let switchToPromoted: Instance | null = null;
+  for (const ri of [...instances]) {
+    handleRedisInstance(s, ctx, out, ri, master);
+    if (ri.flags & F.MASTER) {
+      handleDictOfRedisInstances(s, ctx, out, ri.slaves, ri);
+      handleDictOfRedisInstances(s, ctx, out, ri.sentinels, ri);
+      if (ri.failoverState === FS.UPDATE_CONFIG) switchToPromoted = ri;
+    }
+  }
+  if (switchToPromoted) switchToPromotedSlave(s, ctx, out, switchToPromoted, ctx.nowMs());
+}
+
+/** sentinelHandleRedisInstance() (spec §4.3): monitoring always, acting only outside TILT. */
+function handleRedisInstance(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null): void {
+  const now = ctx.nowMs();
+  reconnectInstance(s, ctx, out, ri, master, now);
+  sendPeriodicCommands(s, out, ri, master, now);
+
+  if (s.tilt) {
+    if (now - s.tiltStartTime < s.tun.tiltPeriodMs) return;
+    s.tilt = false;
+    sentinelEvent(s, ctx, 'warning', '-tilt', null, null, '#tilt mode exited');
+  }
+
+  checkSubjectivelyDown(s, ctx, out, ri, master, now);
+  if (ri.flags & F.MASTER) {
+    checkObjectivelyDown(s, ctx, ri, now);
+    if (startFailoverIfNeeded(s, ctx, ri, now)) askMasterStateToOtherSentinels(s, out, ri, true, now);
+    failoverStateMachine(s, ctx, out, ri, now);
+    askMasterStateToOtherSentinels(s, out, ri, false, now);
+  }
+}
