@@ -445,10 +445,9 @@ class Loader {
       case 'Bool': {
         const yn = yesnotoi(args[0]!);
         if (yn === -1) return "argument must be 'yes' or 'no'";
-        if (c.valid === 'isValidActiveDefrag') {
-          // Debian builds with jemalloc (HAVE_DEFRAG): activedefrag yes is accepted.
-        }
+        // activedefrag's isValidActiveDefrag passes: Debian builds with jemalloc (HAVE_DEFRAG).
         values.set(c.name, yn === 1);
+        if (c.name === 'cluster-enabled') this.clusterEnabled = yn === 1;
         return null;
       }
       case 'String':
@@ -485,7 +484,6 @@ class Loader {
         const err = numericBoundaryCheck(c, r);
         if (err) return err;
         values.set(c.name, r);
-        if (c.name === 'cluster-enabled') this.clusterEnabled = true;
         return null;
       }
     }

@@ -1,0 +1,5 @@
+/** `sentinel-sim lint` as a library. */
+export { lintFiles, lintString, inferMode, type LintOptions, type LintResults, type FileLint, type LintVerdict, type LintMode } from './lint.js';
+export { formatText, formatJson } from './format.js';
+export type { LintWarning } from './warnings.js';
+export { runLintCommand, type CommandOutput } from './command.js';

@@ -1,0 +1,225 @@
+/**
+ * `sentinel-sim lint`: would Redis 7.0.15 start with this config file, and does it mean what you
+ * think? The verdict runs the same loader as the config readers (src/config), with the file-system
+ * checks Redis performs while loading switched on (`dir` chdir, `logfile` append, `include`,
+ * script permissions), then the start-up failures of startup.ts. Warnings come after the verdict.
+ */
+import * as nodefs from 'node:fs';
+import * as nodepath from 'node:path';
+import {
+  ConfigFaultSignal,
+  decodeConfigBytes,
+  loadConfigText,
+  nodeConfigHost,
+  type ConfigHost,
+  type LoadedConfig,
+} from '../config/loader.js';
+import { redisReport } from '../config/report.js';
+import { applySentinelQueue } from '../config/sentinelConf.js';
+import { startupFailure } from './startup.js';
+import { lineWarnings, refusalFix, type LintWarning } from './warnings.js';
+
+export type LintMode = 'redis' | 'sentinel';
+
+export interface LintOptions {
+  /** Read every file as redis-server (`redis`) or redis-server --sentinel (`sentinel`) would. */
+  readonly mode?: LintMode;
+  /** Warnings fail the run. */
+  readonly strict?: boolean;
+  /** Redis's working directory at start (relative include/dir/logfile); default process.cwd(). */
+  readonly cwd?: string;
+  /** Check start-up failures (bind, listening, config file writable); default true. */
+  readonly startupChecks?: boolean;
+  /** File-system access (tests may substitute one). */
+  readonly host?: ConfigHost;
+}
+
+export type LintVerdict =
+  | { readonly accepted: true }
+  | {
+      readonly accepted: false;
+      /** `config`: a FATAL CONFIG FILE ERROR; `startup`: a failure logged while starting. */
+      readonly stage: 'config' | 'startup';
+      /** Where the error is (an included file, when the error is there). */
+      readonly file: string;
+      readonly line?: number;
+      readonly lineText?: string;
+      readonly reason: string;
+      readonly detail?: string;
+      /** What Redis prints, verbatim. */
+      readonly report: string;
+      readonly fix?: string;
+    };
+
+export interface FileLint {
+  readonly file: string;
+  readonly mode: LintMode;
+  readonly verdict: LintVerdict;
+  readonly warnings: LintWarning[];
+}
+
+export interface LintResults {
+  readonly files: FileLint[];
+  /** Files lint could not examine (missing, unreadable): exit code 2. */
+  readonly failures: { readonly file: string; readonly message: string }[];
+  readonly exitCode: 0 | 1 | 2;
+}
+
+/** The mode redis-server would be in, guessed from the file: its name or its `sentinel monitor` lines. */
+export function inferMode(path: string, text: string): LintMode {
+  if (/^sentinel/i.test(nodepath.basename(path))) return 'sentinel';
+  return /^[ \t]*sentinel[ \t]+monitor[ \t]/im.test(text) ? 'sentinel' : 'redis';
+}
+
+function lintText(path: string, text: string, mode: LintMode, opts: LintOptions, host: ConfigHost): FileLint & { loaded?: LoadedConfig } {
+  const cwd = opts.cwd ?? process.cwd();
+  const warnings = lineWarnings(text, path, mode);
+  const sentinelMode = mode === 'sentinel';
+  let loaded: LoadedConfig | undefined;
+  try {
+    loaded = loadConfigText(text, path, { sentinelMode, host, cwd });
+    if (sentinelMode) applySentinelQueue(loaded.sentinelQueue, { host, cwd: loaded.cwd, resolveHost: () => null });
+  } catch (e) {
+    if (!(e instanceof ConfigFaultSignal)) throw e;
+    const f = e.fault;
+    const fix = refusalFix(f.reason, f.lineText);
+    return {
+      file: path,
+      mode,
+      warnings,
+      verdict: {
+        accepted: false,
+        stage: f.style === 'fatal' ? 'config' : 'startup',
+        file: f.file,
+        ...(f.line !== undefined && f.style === 'fatal' ? { line: f.line, lineText: f.lineText } : {}),
+        reason: f.reason,
+        report: redisReport(f),
+        ...(fix ? { fix } : {}),
+      },
+    };
+  }
+  if (opts.startupChecks !== false) {
+    const s = startupFailure(loaded, { sentinelMode, configPath: path, cwd, host });
+    if (s) {
+      const fix = s.detail?.includes('Name or service not known')
+        ? 'the bind address is a host name this machine cannot resolve (not in /etc/hosts): use an IP address of this host, or add the name to /etc/hosts'
+        : s.detail?.includes('Cannot assign requested address')
+          ? 'the bind address is not an address of this host'
+          : undefined;
+      return {
+        file: path,
+        mode,
+        warnings,
+        loaded,
+        verdict: {
+          accepted: false,
+          stage: 'startup',
+          file: path,
+          reason: s.reason,
+          ...(s.detail ? { detail: s.detail } : {}),
+          report: [s.detail, s.reason].filter(Boolean).join('\n'),
+          ...(fix ? { fix } : {}),
+        },
+      };
+    }
+  }
+  return { file: path, mode, warnings, loaded, verdict: { accepted: true } };
+}
+
+/** Warnings that need several files: the same myid on several Sentinels, min-replicas only on replicas. */
+function crossFileWarnings(results: (FileLint & { loaded?: LoadedConfig })[]): void {
+  const byId = new Map<string, { r: FileLint; line: number }[]>();
+  for (const r of results) {
+    if (r.mode !== 'sentinel' || !r.loaded) continue;
+    for (const q of r.loaded.sentinelQueue) {
+      if (q.argv.length === 2 && q.argv[0]!.toLowerCase() === 'myid') {
+        const list = byId.get(q.argv[1]!) ?? [];
+        list.push({ r, line: q.pos.line });
+        byId.set(q.argv[1]!, list);
+      }
+    }
+  }
+  for (const [id, list] of byId) {
+    if (list.length < 2) continue;
+    for (const { r, line } of list) {
+      r.warnings.push({
+        code: 'duplicate-myid',
+        file: r.file,
+        line,
+        message: `sentinel myid ${id} is also in ${list.filter((x) => x.r !== r).map((x) => x.r.file).join(', ')}: a config already rewritten by a running Sentinel was copied to several hosts; Sentinels with the same id ignore each other's hellos and votes`,
+        fix: "remove the 'sentinel myid' line (and known-sentinel/epoch state) from each copy before deploying; each Sentinel generates its own id",
+      });
+    }
+  }
+  const redis = results.filter((r) => r.mode === 'redis' && r.loaded);
+  const minRep = (l: LoadedConfig) => {
+    const v = l.values.get('min-replicas-to-write');
+    return typeof v === 'bigint' ? Number(v) : 0;
+  };
+  const masters = redis.filter((r) => !r.loaded!.replicaof);
+  const replicasWith = redis.filter((r) => r.loaded!.replicaof && minRep(r.loaded!) > 0);
+  const mastersWithout = masters.filter((r) => minRep(r.loaded!) === 0);
+  if (replicasWith.length > 0 && (masters.length === 0 || mastersWithout.length > 0)) {
+    for (const r of replicasWith) {
+      const d = r.loaded!.directives.find((x) => x.name === 'min-replicas-to-write');
+      r.warnings.push({
+        code: 'min-replicas-on-replica',
+        file: r.file,
+        ...(d ? { line: d.pos.line } : {}),
+        message: `min-replicas-to-write is set on this replica${mastersWithout.length ? ` but not on the master (${mastersWithout.map((m) => m.file).join(', ')})` : ''}: it only limits writes on a master, so it does nothing until this node is promoted, and the current master accepts writes with no replica connected`,
+        fix: 'set the same min-replicas-to-write / min-replicas-max-lag on the master too',
+      });
+    }
+  }
+}
+
+/** Lint every file; never throws. */
+export function lintFiles(paths: readonly string[], opts: LintOptions = {}): LintResults {
+  const host = opts.host ?? nodeConfigHost(true);
+  const cwd = opts.cwd ?? process.cwd();
+  const files: (FileLint & { loaded?: LoadedConfig })[] = [];
+  const failures: { file: string; message: string }[] = [];
+  for (const p of paths) {
+    try {
+      let bytes: Buffer;
+      try {
+        bytes = nodefs.readFileSync(nodepath.resolve(cwd, p));
+      } catch (e) {
+        failures.push({ file: p, message: `can't read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}` });
+        continue;
+      }
+      const text = decodeConfigBytes(bytes);
+      const mode = opts.mode ?? inferMode(p, text);
+      files.push(lintText(p, text, mode, opts, host));
+    } catch (e) {
+      failures.push({ file: p, message: `lint failed on ${p}: ${(e as Error)?.message ?? String(e)}` });
+    }
+  }
+  try {
+    crossFileWarnings(files);
+  } catch {
+    /* cross-file warnings are advice; never fail the run on them */
+  }
+  const refused = files.some((f) => !f.verdict.accepted);
+  const warned = files.some((f) => f.warnings.length > 0);
+  const exitCode = failures.length > 0 ? 2 : refused || (opts.strict && warned) ? 1 : 0;
+  return { files: files.map(({ loaded: _l, ...f }) => f), failures, exitCode };
+}
+
+/** Lint a text (no file on disk): the same verdict and warnings. Never throws. */
+export function lintText_(text: string, path: string, opts: LintOptions = {}): FileLint {
+  const host = opts.host ?? nodeConfigHost(true);
+  const mode = opts.mode ?? inferMode(path, text);
+  try {
+    const { loaded: _l, ...f } = lintText(path, text, mode, opts, host);
+    return f;
+  } catch (e) {
+    return {
+      file: path,
+      mode,
+      warnings: [],
+      verdict: { accepted: false, stage: 'config', file: path, reason: `lint failed: ${(e as Error)?.message}`, report: '' },
+    };
+  }
+}
+export { lintText_ as lintString };
