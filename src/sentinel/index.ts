@@ -16,6 +16,8 @@ import { sentinelTimer } from './timer.js';
 
 export type { SentinelState } from './state.js';
 export { renderConfig, toFileConfig } from './persist.js';
+export { sentinelView, type SentinelView, type SentinelMasterView, type TimerView } from './view.js';
+export { selectSlaveReport, type SelectionReport } from './failover/select.js';
 
 export interface SentinelOptions {
   /** Overrides of the debug-tunable periods, as `SENTINEL DEBUG` would set them. */
