@@ -14,7 +14,7 @@ describe('every models/ config file parses', () => {
   for (const f of files) {
     it(f, () => {
       const path = join(MODELS, f);
-      if (/sentinel\d*\.conf$/.test(f)) expect(readSentinelConf(path).masters.length).toBe(1);
+      if (/^sentinel/.test(f.split('/').pop()!)) expect(readSentinelConf(path).masters.length).toBe(1);
       else expect(readRedisConf(path).port).toBeGreaterThan(0);
     });
   }
