@@ -1,0 +1,266 @@
+import { array, error, status, type Resp } from '../../net/resp.js';
+import type { RedisNodeConfig } from '../../config/types.js';
+import { freeClient } from '../clients.js';
+import type { Node } from '../node.js';
+import { nowSec } from '../node.js';
+import { goodReplicasOk } from '../replication/master.js';
+import { sendAck } from '../replication/replica.js';
+import type { ClientRec } from '../state.js';
+import { propagate } from '../stream.js';
+import { clientGetnameCmd, clientIdCmd, clientInfoCmd, clientKillCmd, clientListCmd, clientSetnameCmd } from './client.js';
+import { dbsizeCmd, delCmd, existsCmd, flushallCmd, getCmd, incrCmd, setCmd } from './keyspace.js';
+import { publishCmd, subscribeCmd, unsubscribeCmd } from './pubsub.js';
+import {
+  authCmd,
+  bgsaveCmd,
+  configGetCmd,
+  configResetstatCmd,
+  configRewriteCmd,
+  configSetCmd,
+  debugCmd,
+  echoCmd,
+  infoCmd,
+  lastsaveCmd,
+  pingCmd,
+  psyncCmd,
+  quitCmd,
+  replconfCmd,
+  replicaofCmd,
+  roleCmd,
+  saveCmd,
+  selectCmd,
+  shutdownCmd,
+} from './server.js';
+import type { Call, CmdFlags, CmdSpec } from './types.js';
+
+/**
+ * The command table (arity and flags as src/commands/*.json) and server.c: processCommand() with
+ * its checks in 7.0.15's order, then call() and propagation.
+ */
+
+const F = (s: string): CmdFlags => {
+  const f: Record<string, boolean> = {};
+  for (const w of s.split(' ').filter(Boolean)) f[w] = true;
+  return f as CmdFlags;
+};
+
+const spec = (fullname: string, arity: number, flags: string, run?: (x: Call) => void, subs?: Record<string, CmdSpec>): CmdSpec => ({
+  fullname,
+  arity,
+  flags: F(flags),
+  run,
+  subs,
+});
+
+export const COMMANDS: Readonly<Record<string, CmdSpec>> = {
+  ping: spec('ping', -1, '', pingCmd),
+  echo: spec('echo', 2, 'loading stale', echoCmd),
+  auth: spec('auth', -2, 'loading stale noauth', authCmd),
+  select: spec('select', 2, 'loading stale', selectCmd),
+  set: spec('set', -3, 'write', setCmd),
+  get: spec('get', 2, 'readonly', getCmd),
+  incr: spec('incr', 2, 'write', incrCmd),
+  del: spec('del', -2, 'write', delCmd),
+  exists: spec('exists', -2, 'readonly', existsCmd),
+  dbsize: spec('dbsize', 1, 'readonly', dbsizeCmd),
+  flushall: spec('flushall', -1, 'write', flushallCmd),
+  info: spec('info', -1, 'loading stale', infoCmd),
+  role: spec('role', 1, 'loading stale', roleCmd),
+  publish: spec('publish', 3, 'loading stale mayReplicate', publishCmd),
+  subscribe: spec('subscribe', -2, 'loading stale', subscribeCmd),
+  unsubscribe: spec('unsubscribe', -1, 'loading stale', unsubscribeCmd),
+  multi: spec('multi', 1, 'loading stale'),
+  exec: spec('exec', 1, 'loading stale'),
+  discard: spec('discard', 1, 'loading stale'),
+  replicaof: spec('replicaof', 3, 'stale', replicaofCmd),
+  slaveof: spec('slaveof', 3, 'stale', replicaofCmd),
+  config: spec('config', -2, '', undefined, {
+    get: spec('config|get', -3, 'loading stale', configGetCmd),
+    set: spec('config|set', -4, 'loading stale', configSetCmd),
+    rewrite: spec('config|rewrite', 2, 'loading stale', configRewriteCmd),
+    resetstat: spec('config|resetstat', 2, 'loading stale', configResetstatCmd),
+  }),
+  client: spec('client', -2, '', undefined, {
+    setname: spec('client|setname', 3, 'loading stale', clientSetnameCmd),
+    getname: spec('client|getname', 2, 'loading stale', clientGetnameCmd),
+    kill: spec('client|kill', -3, 'loading stale', clientKillCmd),
+    id: spec('client|id', 2, 'loading stale', clientIdCmd),
+    list: spec('client|list', -2, 'loading stale', clientListCmd),
+    info: spec('client|info', 2, 'loading stale', clientInfoCmd),
+  }),
+  shutdown: spec('shutdown', -1, 'loading stale nomulti', shutdownCmd),
+  debug: spec('debug', -2, 'loading stale', debugCmd),
+  save: spec('save', 1, 'nomulti', saveCmd),
+  bgsave: spec('bgsave', -1, '', bgsaveCmd),
+  lastsave: spec('lastsave', 1, 'loading stale', lastsaveCmd),
+  quit: spec('quit', -1, 'loading stale noauth', quitCmd),
+  psync: spec('psync', -3, 'nomulti', psyncCmd),
+  sync: spec('sync', 1, 'nomulti', psyncCmd),
+  replconf: spec('replconf', -1, 'loading stale', replconfCmd),
+};
+
+/** rename-command: the table as this node's config file leaves it (old name gone, new name added). */
+const renameCache = new WeakMap<RedisNodeConfig, Map<string, string | null>>();
+
+function resolveName(cfg: RedisNodeConfig, typed: string): string | undefined {
+  const t = typed.toLowerCase();
+  const ren = cfg.renamedCommands;
+  if (Object.keys(ren).length === 0) return t;
+  let m = renameCache.get(cfg);
+  if (!m) {
+    m = new Map();
+    for (const [oldName, newName] of Object.entries(ren)) {
+      if (newName.toLowerCase() !== oldName.toLowerCase()) m.set(oldName.toLowerCase(), null);
+    }
+    for (const [oldName, newName] of Object.entries(ren)) if (newName !== '') m.set(newName.toLowerCase(), oldName.toLowerCase());
+    renameCache.set(cfg, m);
+  }
+  const r = m.get(t);
+  if (r === undefined) return t;
+  return r ?? undefined;
+}
+
+/** server.c: lookupCommand() + commandCheckExistence() + commandCheckArity(). */
+function lookup(n: Node, argv: string[]): { cmd: CmdSpec; canonical: string } | { err: string } {
+  const name = resolveName(n.cfg, argv[0]!);
+  const top = name !== undefined ? COMMANDS[name] : undefined;
+  if (!top) {
+    let args = '';
+    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.slice(0, 128 - args.length)}' `;
+    return { err: `ERR unknown command '${argv[0]!.slice(0, 128)}', with args beginning with: ${args}`.replace(/[\r\n]/g, ' ') };
+  }
+  let cmd = top;
+  if (top.subs && argv.length >= 2) {
+    const sub = top.subs[argv[1]!.toLowerCase()];
+    if (!sub) return { err: `ERR unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`.replace(/[\r\n]/g, ' ') };
+    cmd = sub;
+  }
+  if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
+    return { err: `ERR wrong number of arguments for '${cmd.fullname}' command` };
+  }
+  return { cmd, canonical: name! };
+}
+
+const QUEUED = status('QUEUED');
+
+/** server.c: processCommand() for a command from a normal/pubsub/replica client connection. */
+export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
+  const d = n.d;
+  const out: Resp[] = [];
+  d.stats.commands++;
+  c.lastInteractionSec = nowSec(n);
+  const found = lookup(n, argv);
+  const reject = (msg: string, isExec: boolean): void => {
+    if (c.multi) c.multi.dirty = true;
+    if (isExec && c.multi) {
+      // multi.c: execCommandAbort()
+      c.multi = null;
+      out.push(error(`EXECABORT Transaction discarded because of: ${msg}`));
+    } else out.push(error(msg));
+  };
+  if ('err' in found) {
+    reject(found.err, false);
+    flush(n, c, out);
+    return;
+  }
+  const { cmd, canonical } = found;
+  const isExec = canonical === 'exec';
+  const mflags = isExec && c.multi ? c.multi : null;
+  const isWrite = !!cmd.flags.write || !!mflags?.writes;
+  const denyStale = !cmd.flags.stale || !!mflags?.denyStale;
+
+  if (!c.authenticated && !cmd.flags.noauth) reject('NOAUTH Authentication required.', isExec);
+  else if (c.multi && cmd.flags.nomulti) reject('ERR Command not allowed inside a transaction', isExec);
+  else if (isWrite && !goodReplicasOk(n)) reject('NOREPLICAS Not enough good replicas to write.', isExec);
+  else if (d.repl && d.conf.replicaReadOnly && isWrite) reject("READONLY You can't write against a read only replica.", isExec);
+  else if (c.channels.length > 0 && !['ping', 'subscribe', 'unsubscribe', 'quit'].includes(canonical)) {
+    reject(`ERR Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, isExec);
+  } else if (d.repl && d.repl.state !== 'connected' && !d.conf.replicaServeStaleData && denyStale) {
+    reject("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", isExec);
+  } else if (c.isReplica && (cmd.flags.write || cmd.flags.readonly || cmd.flags.mayReplicate)) {
+    reject("ERR Replica can't interact with the keyspace", isExec);
+  } else if (c.multi && !['exec', 'discard', 'multi', 'quit'].includes(canonical)) {
+    c.multi.queued.push([canonical, ...argv.slice(1)]);
+    if (cmd.flags.write) c.multi.writes = true;
+    if (!cmd.flags.stale) c.multi.denyStale = true;
+    out.push(QUEUED);
+  } else {
+    const x: Call = { n, c, argv, out, prop: [], fromMaster: false };
+    call(x, canonical, cmd);
+    propagate(n, x.prop);
+  }
+  flush(n, c, out);
+}
+
+/** Write the replies and honour CLIENT_CLOSE_AFTER_REPLY (the client may be gone already). */
+function flush(n: Node, c: ClientRec, out: Resp[]): void {
+  const live = n.d.clients[c.id];
+  if (!live || live.isMaster) return;
+  for (const r of out) n.ctx.send(c.id, r);
+  if (live.closeAfterReply) freeClient(n, c.id, true);
+}
+
+function call(x: Call, canonical: string, cmd: CmdSpec): void {
+  switch (canonical) {
+    case 'multi':
+      if (x.c.multi) x.out.push(error('ERR MULTI calls can not be nested'));
+      else {
+        x.c.multi = { queued: [], dirty: false, writes: false, denyStale: false };
+        x.out.push(status('OK'));
+      }
+      return;
+    case 'discard':
+      if (!x.c.multi) x.out.push(error('ERR DISCARD without MULTI'));
+      else {
+        x.c.multi = null;
+        x.out.push(status('OK'));
+      }
+      return;
+    case 'exec':
+      execCmd(x);
+      return;
+    default:
+      cmd.run!(x);
+  }
+}
+
+/** multi.c: execCommand(). Writes propagate together (wrapped in MULTI/EXEC if more than one). */
+function execCmd(x: Call): void {
+  const m = x.c.multi;
+  if (!m) {
+    x.out.push(error('ERR EXEC without MULTI'));
+    return;
+  }
+  x.c.multi = null;
+  if (m.dirty) {
+    x.out.push(error('EXECABORT Transaction discarded because of previous errors.'));
+    return;
+  }
+  const replies: Resp[] = [];
+  for (const argv of m.queued) {
+    const found = lookup(x.n, argv);
+    if ('err' in found) {
+      replies.push(error(found.err));
+      continue;
+    }
+    const sub: Call = { n: x.n, c: x.c, argv, out: [], prop: x.prop, fromMaster: x.fromMaster };
+    call(sub, found.canonical, found.cmd);
+    replies.push(...sub.out);
+  }
+  x.out.push(array(replies));
+}
+
+/** A command from our master's replication stream: obeyed without checks, replies discarded. */
+export function executeFromMaster(n: Node, c: ClientRec, argv: string[]): void {
+  const found = lookup(n, argv);
+  if ('err' in found) {
+    n.ctx.log('warning', `== CRITICAL == This replica is sending an error to its master: '${found.err}' after processing the command '${argv[0]}'`);
+    return;
+  }
+  if (found.canonical === 'replconf' && argv[1]?.toLowerCase() === 'getack') {
+    sendAck(n);
+    return;
+  }
+  const x: Call = { n, c, argv, out: [], prop: [], fromMaster: true };
+  call(x, found.canonical, found.cmd);
+}

@@ -1,0 +1,168 @@
+import type { RedisNodeConfig } from '../config/types.js';
+import { argvOf, error } from '../net/resp.js';
+import type { Behavior, Ctx, NetEvent } from '../sim/process.js';
+import { freeClient, newClient } from './clients.js';
+import { processCommand } from './commands/dispatch.js';
+import { findParam, runtimeConf } from './config.js';
+import type { Node } from './node.js';
+import { notice, warning } from './node.js';
+import { aofCron, persistDisk, saveCron } from './persistence.js';
+import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
+import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
+import { CRON_PERIOD_MS, NULL_REPLID, unixSec, type RedisDisk, type RedisState } from './state.js';
+
+export type { RedisState } from './state.js';
+export { redisView, type RedisView } from './view.js';
+
+/**
+ * A Redis 7.0 node (spec §14.4–§15). One recurring timer, `cron`, every 1000 ms of the host's
+ * monotonic clock does serverCron's once-per-second work: replicationCron() (reconnects, ACKs, master
+ * PINGs, timeouts, pending diskless forks, backlog TTL, good-replica count) and the save points. The
+ * first tick comes 1 ms after start, as serverCron's first timer. `rdb` marks the end of an RDB child.
+ */
+export function redisBehavior(cfg: RedisNodeConfig): Behavior<RedisState> {
+  return {
+    kind: 'redis',
+    init: (ctx, disk) => initState(cfg, ctx, disk as RedisDisk | undefined),
+    listenPorts: (s) => [s.conf.port],
+    onNet: (draft, ev, ctx) => onNet({ d: draft as RedisState, ctx, cfg }, ev),
+    onTimer: (draft, key, ctx) => onTimer({ d: draft as RedisState, ctx, cfg }, key),
+  };
+}
+
+function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined): RedisState {
+  const conf = runtimeConf(cfg);
+  // A config file rewritten by CONFIG REWRITE is what the restarted process reads.
+  let replicaof = cfg.replicaof ? { host: cfg.replicaof.host, port: cfg.replicaof.port } : null;
+  if (disk?.conf) {
+    replicaof = disk.conf.replicaof;
+    for (const [k, v] of Object.entries(disk.conf.params)) findParam(k)?.set(conf, v);
+  }
+  const nowMs = ctx.nowMs();
+  const d: RedisState = {
+    runId: ctx.rng.hex40(),
+    startedMs: nowMs,
+    conf,
+    rewrittenConf: disk?.conf ?? null,
+    configSet: {},
+    diskRdb: disk?.rdb ?? null,
+    replid: ctx.rng.hex40(),
+    replid2: NULL_REPLID,
+    secondReplidOffset: -1,
+    masterReplOffset: 0,
+    backlog: null,
+    slaveSelDb: -1,
+    replicas: [],
+    goodReplicas: 0,
+    noReplicasSinceSec: unixSec(nowMs),
+    cronLoops: 0,
+    replCronLoops: 0,
+    child: null,
+    repl: replicaof
+      ? { masterHost: replicaof.host, masterPort: replicaof.port, state: 'connect', conn: null, transferLastIoSec: 0, link: null, cached: null, downSinceSec: 0, fullSync: null }
+      : null,
+    clients: {},
+    db: {},
+    dirty: 0,
+    lastSaveSec: unixSec(nowMs),
+    pubsub: {},
+    stats: { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, commands: 0, connections: 0 },
+    shuttingDown: false,
+  };
+  const n: Node = { d, ctx, cfg };
+  notice(n, 'Server initialized');
+  loadDataFromDisk(n, disk);
+  ctx.log('notice', 'Ready to accept connections');
+  ctx.state({ what: 'boot', runId: d.runId, replid: d.replid, role: d.repl ? 'slave' : 'master', keys: Object.keys(d.db).length, offset: d.masterReplOffset });
+  ctx.timer('cron', 1);
+  return d;
+}
+
+/** server.c: loadDataFromDisk() — the AOF if enabled, else the RDB with its replication info. */
+function loadDataFromDisk(n: Node, disk: RedisDisk | undefined): void {
+  const d = n.d;
+  if (d.conf.appendonly) {
+    if (disk?.aof) {
+      d.db = disk.aof.db;
+      notice(n, 'DB loaded from append only file: 0.000 seconds');
+    }
+    return;
+  }
+  const rdb = disk?.rdb;
+  if (!rdb) return;
+  d.db = rdb.db;
+  notice(n, 'DB loaded from disk: 0.000 seconds');
+  if (!rdb.repl) return;
+  if (d.repl) {
+    // A replica keeps its history: the RDB's id/offset become a cached master to PSYNC with.
+    d.replid = rdb.repl.replid;
+    d.masterReplOffset = rdb.repl.offset;
+    cacheMasterUsingMyself(n);
+  } else {
+    // A master offers the old history as replid2 (and has a backlog so it can serve it).
+    createReplicationBacklog(n);
+    d.replid2 = rdb.repl.replid;
+    d.secondReplidOffset = rdb.repl.offset + 1;
+    d.masterReplOffset = rdb.repl.offset;
+    d.backlog!.firstByteOffset = d.masterReplOffset + 1;
+  }
+}
+
+function onNet(n: Node, ev: NetEvent): void {
+  const d = n.d;
+  if (d.shuttingDown) return;
+  const r = d.repl;
+  if (r && ev.conn === r.conn && r.state !== 'connected') {
+    onHandshakeEvent(n, ev);
+    return;
+  }
+  switch (ev.k) {
+    case 'accepted':
+      d.clients[ev.conn] = newClient(n, ev.conn, ev.local, ev.remote);
+      d.stats.connections++;
+      return;
+    case 'closed':
+      freeClient(n, ev.conn, false);
+      return;
+    case 'data': {
+      const c = d.clients[ev.conn];
+      if (!c) return;
+      if (c.isMaster) {
+        onMasterStream(n, c, ev.msg);
+        return;
+      }
+      const argv = argvOf(ev.msg);
+      if (!argv || argv.length === 0) {
+        n.ctx.send(ev.conn, error("ERR Protocol error: expected '*', got something else"));
+        freeClient(n, ev.conn, true);
+        return;
+      }
+      processCommand(n, c, argv);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function onTimer(n: Node, key: string): void {
+  const d = n.d;
+  if (d.shuttingDown) return;
+  if (key === 'rdb') {
+    rdbChildDone(n);
+    return;
+  }
+  if (key !== 'cron') {
+    warning(n, `unknown timer ${key}`);
+    return;
+  }
+  n.ctx.timer('cron', CRON_PERIOD_MS);
+  // replicationCron(): replica half, then master half (one function in Redis).
+  replicaCron(n);
+  masterCron(n, d.replCronLoops);
+  d.replCronLoops++;
+  saveCron(n);
+  aofCron(n);
+  d.cronLoops++;
+}
+

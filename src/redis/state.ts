@@ -1,0 +1,203 @@
+import type { ConnId } from '../sim/process.js';
+
+/**
+ * The state of one Redis 7.0 node process. Plain data only (immer drafts it per event). Field names
+ * carry units; `...Sec` fields hold wall-clock Unix seconds as Redis's server.unixtime does, `...Ms`
+ * wall-clock milliseconds as mstime().
+ */
+
+export const REDIS_VERSION = '7.0.15';
+
+/** server.h: CONFIG_REPL_BACKLOG_MIN_SIZE. */
+export const REPL_BACKLOG_MIN_BYTES = 16 * 1024;
+/** server.h: PROTO_REPLY_CHUNK_BYTES, the size of a replication buffer block (the trim unit). */
+export const REPL_BLOCK_BYTES = 16 * 1024;
+/** 40 zeros: replid2 when there is no secondary history (replication.c: clearReplicationId2()). */
+export const NULL_REPLID = '0'.repeat(40);
+/**
+ * Modelled RDB child speed: a fork plus a socket transfer at ~100 MB/s (one 1 Gbit/s link), so a
+ * full sync of a small dataset costs a few ms on top of repl-diskless-sync-delay.
+ */
+export const RDB_FIXED_MS = 2;
+export const RDB_BYTES_PER_MS = 100_000;
+/** Period of the node's only recurring timer: serverCron's 1000 ms work (replicationCron, save points). */
+export const CRON_PERIOD_MS = 1000;
+
+/** A replica's state as its master sees it (server.h: SLAVE_STATE_*). */
+export type ReplicaSyncState = 'wait_bgsave_start' | 'wait_bgsave_end' | 'send_bulk' | 'online';
+
+/** A replica's link to its master (server.h: REPL_STATE_*; the RECEIVE_* ones are the handshake). */
+export type ReplLinkState =
+  | 'none'
+  | 'connect'
+  | 'connecting'
+  | 'receive_pong'
+  | 'receive_auth'
+  | 'receive_port'
+  | 'receive_ip'
+  | 'receive_capa'
+  | 'receive_psync'
+  | 'transfer'
+  | 'connected';
+
+export interface ClientRec {
+  id: ConnId;
+  /** Remote "ip:port" and local "ip:port" as CLIENT LIST shows them. */
+  addr: string;
+  laddr: string;
+  remoteIp: string;
+  name: string;
+  authenticated: boolean;
+  createdSec: number;
+  lastInteractionSec: number;
+  /** Channels subscribed to, in subscription order (non-empty: a pubsub client). */
+  channels: string[];
+  /** MULTI state: queued argv (already resolved to canonical command names) and CLIENT_DIRTY_EXEC. */
+  multi: { queued: string[][]; dirty: boolean; writes: boolean; denyStale: boolean } | null;
+  /** This connection is our link to our own master (CLIENT_MASTER). */
+  isMaster: boolean;
+  /** Set by SYNC/PSYNC (CLIENT_SLAVE). */
+  isReplica: boolean;
+  replState: ReplicaSyncState | null;
+  listeningPort: number;
+  /** REPLCONF ip-address (replica-announce-ip of the replica). */
+  announcedIp: string | null;
+  capaEof: boolean;
+  capaPsync2: boolean;
+  ackOffset: number;
+  ackTimeSec: number;
+  psyncInitialOffset: number;
+  /** Stream accumulated while the RDB is produced/transferred (the replica's output buffer). */
+  pending: string[][] | null;
+  /** CLIENT_CLOSE_AFTER_REPLY. */
+  closeAfterReply: boolean;
+}
+
+export interface BacklogBlock {
+  /** Replication offset of the block's first byte. */
+  startOffset: number;
+  bytes: number;
+  cmds: string[][];
+}
+
+/** server.repl_backlog: `firstByteOffset` is Redis's repl_backlog->offset. */
+export interface Backlog {
+  firstByteOffset: number;
+  histlenBytes: number;
+  blocks: BacklogBlock[];
+}
+
+export interface MasterLinkInfo {
+  /** server.master->replid / reploff / read_reploff */
+  replid: string;
+  reploff: number;
+  readReploff: number;
+  lastInteractionSec: number;
+  /** Stream bytes of an open MULTI from the master, applied and proxied at its EXEC. */
+  multiCmds: string[][];
+}
+
+export interface ReplicaSide {
+  masterHost: string;
+  masterPort: number;
+  state: ReplLinkState;
+  /** server.repl_transfer_s: the connection during connect/handshake/transfer, and then the master client. */
+  conn: ConnId | null;
+  transferLastIoSec: number;
+  /** server.master: present only in state 'connected'. */
+  link: MasterLinkInfo | null;
+  /** server.cached_master: what PSYNC offers. */
+  cached: { replid: string; reploff: number } | null;
+  /** server.repl_down_since (0: never connected since becoming a replica). */
+  downSinceSec: number;
+  /** +FULLRESYNC answer being waited on (server.master_replid / master_initial_offset). */
+  fullSync: { replid: string; offset: number } | null;
+}
+
+export interface RdbChild {
+  /** 'socket' (diskless) or 'disk' target; a replication child serves `replicas`. */
+  target: 'socket' | 'disk';
+  replicas: ConnId[];
+  snapshot: Record<string, string>;
+  replid: string;
+  offset: number;
+  startedMs: number;
+  bytes: number;
+}
+
+export interface RuntimeConf {
+  port: number;
+  requirepass: string | null;
+  masterauth: string | null;
+  masteruser: string | null;
+  replicaPriority: number;
+  replicaAnnounced: boolean;
+  replicaAnnounceIp: string | null;
+  replicaAnnouncePort: number;
+  replicaServeStaleData: boolean;
+  replicaReadOnly: boolean;
+  minReplicasToWrite: number;
+  minReplicasMaxLagSec: number;
+  replBacklogSizeBytes: number;
+  replBacklogTtlSec: number;
+  replTimeoutSec: number;
+  replPingReplicaPeriodSec: number;
+  replDisklessSync: boolean;
+  replDisklessSyncDelaySec: number;
+  replDisklessSyncMaxReplicas: number;
+  savePoints: { seconds: number; changes: number }[];
+  appendonly: boolean;
+  /** enable-debug-command: 7.0 default "no" refuses DEBUG to everyone. */
+  enableDebugCommand: 'yes' | 'no' | 'local';
+}
+
+/** What survives a restart: the RDB file (with its replication aux fields), the AOF, the rewritten config. */
+export interface RedisDisk {
+  rdb?: { db: Record<string, string>; repl: { replid: string; offset: number } | null; savedMs: number };
+  aof?: { db: Record<string, string> };
+  conf?: { replicaof: { host: string; port: number } | null; params: Record<string, string> };
+}
+
+export interface RedisState {
+  runId: string;
+  startedMs: number;
+  conf: RuntimeConf;
+  /** The config file as CONFIG REWRITE last left it (replicaof and CONFIG SET values). */
+  rewrittenConf: RedisDisk['conf'] | null;
+  /** CONFIG SET values since boot, written to the config file by CONFIG REWRITE. */
+  configSet: Record<string, string>;
+  /** The last RDB on disk (kept so a later persist() rewrites the disk image whole). */
+  diskRdb: RedisDisk['rdb'] | null;
+
+  // replication identity (server.replid, replid2, second_replid_offset, master_repl_offset)
+  replid: string;
+  replid2: string;
+  secondReplidOffset: number;
+  masterReplOffset: number;
+  backlog: Backlog | null;
+  /** server.slaveseldb: -1 forces a SELECT before the next propagated command. */
+  slaveSelDb: number;
+  /** server.slaves, in attach order. */
+  replicas: ConnId[];
+  goodReplicas: number;
+  noReplicasSinceSec: number;
+  cronLoops: number;
+  /** replication_cron_loops (only incremented by replicationCron). */
+  replCronLoops: number;
+  child: RdbChild | null;
+
+  /** Present while this node is a replica (server.masterhost != NULL). */
+  repl: ReplicaSide | null;
+
+  clients: Record<number, ClientRec>;
+  db: Record<string, string>;
+  /** Changes since the last save (server.dirty) and last successful save time. */
+  dirty: number;
+  lastSaveSec: number;
+  /** server.pubsub_channels: channel → subscribers in subscription order. */
+  pubsub: Record<string, ConnId[]>;
+  stats: { syncFull: number; syncPartialOk: number; syncPartialErr: number; commands: number; connections: number };
+  shuttingDown: boolean;
+}
+
+export const unixSec = (nowMs: number): number => Math.floor(nowMs / 1000);

@@ -1,0 +1,60 @@
+import { command, respCommandBytes } from '../net/resp.js';
+import { backlogAppend } from './backlog.js';
+import type { Node } from './node.js';
+
+/**
+ * The replication stream on the sending side: every byte goes to the backlog (advancing
+ * master_repl_offset) and to each attached replica, or to its output buffer while its RDB is being
+ * produced (replication.c: feedReplicationBuffer()).
+ */
+export function feedReplicationBuffer(n: Node, argv: string[]): void {
+  const d = n.d;
+  // 7.0: "if (server.repl_backlog == NULL) return;" — no backlog, no offset movement.
+  if (!d.backlog) return;
+  const bytes = respCommandBytes(argv);
+  d.masterReplOffset += bytes;
+  backlogAppend(d.backlog, argv, bytes, d.conf.replBacklogSizeBytes);
+  for (const id of d.replicas) {
+    const c = d.clients[id];
+    if (!c) continue;
+    if (c.replState === 'online') n.ctx.send(id, command(...argv));
+    else if (c.replState === 'wait_bgsave_end' || c.replState === 'send_bulk') c.pending!.push(argv);
+    // wait_bgsave_start: nothing yet; the RDB will include it (replicationFeedSlaves skips them).
+  }
+}
+
+/**
+ * replication.c: replicationFeedSlaves() — only a top-level master feeds; replicas proxy their
+ * master's stream instead. `dictid` null is the "don't touch keys" case (PING) that passes
+ * server.slaveseldb and so never emits a SELECT.
+ */
+export function replicationFeedSlaves(n: Node, argv: string[], dictid: number | null): void {
+  const d = n.d;
+  if (d.repl) return;
+  if (!d.backlog && d.replicas.length === 0) return;
+  if (dictid !== null && d.slaveSelDb !== dictid) {
+    feedReplicationBuffer(n, ['SELECT', String(dictid)]);
+    d.slaveSelDb = dictid;
+  }
+  feedReplicationBuffer(n, argv);
+}
+
+/**
+ * server.c: propagatePendingCommands() — what one command (or one EXEC) wrote, wrapped in
+ * MULTI/EXEC when it is more than one command.
+ */
+export function propagate(n: Node, cmds: string[][]): void {
+  if (cmds.length === 0 || n.d.repl) return;
+  if (cmds.length === 1) {
+    replicationFeedSlaves(n, cmds[0]!, 0);
+    return;
+  }
+  replicationFeedSlaves(n, ['MULTI'], 0);
+  for (const c of cmds) replicationFeedSlaves(n, c, 0);
+  replicationFeedSlaves(n, ['EXEC'], 0);
+}
+
+/** replication.c: replicationFeedStreamFromMasterStream() — a replica proxies what it applied. */
+export function proxyMasterStream(n: Node, cmds: string[][]): void {
+  for (const c of cmds) feedReplicationBuffer(n, c);
+}
