@@ -67,7 +67,7 @@ export interface LintResults {
 
 /** The mode redis-server would be in, guessed from the file: its name or its `sentinel monitor` lines. */
 export function inferMode(path: string, text: string): LintMode {
-  if (/^sentinel/i.test(nodepath.basename(path))) return 'sentinel';
+  if (/sentinel/i.test(nodepath.basename(path))) return 'sentinel';
   return /^[ \t]*sentinel[ \t]+monitor[ \t]/im.test(text) ? 'sentinel' : 'redis';
 }
 
@@ -82,11 +82,19 @@ function lintText(path: string, text: string, mode: LintMode, opts: LintOptions,
   } catch (e) {
     if (!(e instanceof ConfigFaultSignal)) throw e;
     const f = e.fault;
+    // Cross-file warnings still want the values: reload without the file-system checks.
+    let values: LoadedConfig | undefined;
+    try {
+      values = loadConfigText(text, path, { sentinelMode, host: { ...host, checkPaths: false }, cwd });
+    } catch {
+      values = undefined;
+    }
     const fix = refusalFix(f.reason, f.lineText);
     return {
       file: path,
       mode,
       warnings,
+      ...(values ? { loaded: values } : {}),
       verdict: {
         accepted: false,
         stage: f.style === 'fatal' ? 'config' : 'startup',

@@ -52,11 +52,14 @@ function isKnownDirectiveStart(words: string[]): boolean {
  */
 function gluedDirective(commentLine: string): string | null {
   const body = commentLine.replace(/^#+/, '');
-  // Candidate starts: after sentence punctuation, or after a '#' glued inside the comment.
-  const re = /[.!?:)]\s*|#\s*/g;
+  // Candidate starts: right after sentence punctuation ("...a daemon service.port 26379").
+  const re = /[.!?:)]\s*(#?)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(body))) {
-    const tail = body.slice(m.index + m[0].length).trim();
+    // "...password.#sentinel auth-pass ..." was a commented-out directive: nothing is lost.
+    if (m[1]) continue;
+    // The directive ends where the next glued comment starts.
+    const tail = body.slice(m.index + m[0].length).split('#')[0]!.trim();
     if (!tail) continue;
     const words = tail.split(/\s+/);
     if (words.length >= 2 && isKnownDirectiveStart(words)) {
@@ -95,7 +98,7 @@ export function lineWarnings(text: string, file: string, mode: 'redis' | 'sentin
     parsed.push({ n, argv });
     const hashAt = argv.findIndex((a, k) => k > 0 && a.includes('#'));
     if (hashAt > 0) {
-      const glued = gluedDirective('#' + argv.slice(hashAt).join(' ').split('#').slice(1).join('#'));
+      const glued = gluedDirective('#.' + argv.slice(hashAt).join(' ').split('#').slice(1).join('#'));
       out.push({
         code: 'inline-comment',
         file,
