@@ -157,7 +157,8 @@ export function checkMaster(e: MasterExpectation, probes: readonly ReplyRecord[]
       evidence.push('no node reports role master');
     } else if (bad.length > 0) {
       pass = false;
-      evidence.push(`${bad.join(', ')} also report${bad.length === 1 ? 's' : ''} role master (split brain)`);
+      const split = masters.length > bad.length;
+      evidence.push(`${bad.join(', ')} ${split ? 'also ' : ''}report${bad.length === 1 ? 's' : ''} role master${split ? ' (split brain)' : `, expected ${e.allowed.join(' or ')}`}`);
     }
   }
   return result(e, pass, evidence, e.atUs);

@@ -1,6 +1,7 @@
 import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
 import { error } from '../net/resp.js';
 import type { Behavior } from '../sim/process.js';
+import { sentinelBehavior } from '../sentinel/index.js';
 import type { ModelProcess } from './model.js';
 
 /**
@@ -27,5 +28,5 @@ export function inertBehavior(kind: string, port: number): Behavior<{ n: number 
 
 export const defaultFactories: BehaviorFactories = {
   redis: (cfg) => inertBehavior('redis', cfg.port),
-  sentinel: (cfg) => inertBehavior('sentinel', cfg.port),
+  sentinel: (cfg) => sentinelBehavior(cfg),
 };

@@ -63,7 +63,7 @@ class RunSink implements TraceSink {
   constructor(private readonly inner: TraceSink | undefined) {}
   write(r: TraceRecord): void {
     const x: TraceRecord = r.k === 'state' && r.reply !== undefined ? { t: r.t, k: 'reply', p: r.p, ...(r.reply as object) } : r;
-    this.records.push(x);
+    if (x.k !== 'msg' && x.k !== 'timer' && x.k !== 'net') this.records.push(x);
     this.inner?.write(x);
   }
 }

@@ -247,8 +247,8 @@ export const ScenarioTopSchema = ScenarioSchema.extend({
 });
 
 export function modelJsonSchema(): unknown {
-  return { $id: 'https://sentinel-sim.dev/schema/model.schema.json', ...(z.toJSONSchema(ModelSchema) as object) };
+  return { title: 'sentinel-sim model', ...(z.toJSONSchema(ModelSchema) as object) };
 }
 export function scenarioJsonSchema(): unknown {
-  return { $id: 'https://sentinel-sim.dev/schema/scenario.schema.json', ...(z.toJSONSchema(ScenarioSchema, { unrepresentable: 'any' }) as object) };
+  return { title: 'sentinel-sim scenario', ...(z.toJSONSchema(ScenarioSchema, { unrepresentable: 'any' }) as object) };
 }

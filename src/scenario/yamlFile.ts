@@ -65,7 +65,9 @@ export function parseYamlFile(text: string, file: string): YamlFile {
         line = lineAt(keyNode.range?.[0]);
         if (wantKey && i === path.length - 1) return line;
         const v = pair.value as Node | null;
-        if (v && v.range) line = lineAt(v.range[0]);
+        // A block mapping or list under a key: the key's line is where a reader looks.
+        const block = (isMap(v) || isSeq(v)) && !(v as { flow?: boolean }).flow;
+        if (v && v.range && !block) line = lineAt(v.range[0]);
         node = v;
       } else if (isSeq(node)) {
         const item = node.items[Number(seg)] as Node | undefined;
@@ -117,7 +119,8 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 
 /** Turn the first zod issue into `file:line: reason`, with the line of the offending node. */
 export function zodToInputError(y: YamlFile, err: z.ZodError, base: readonly PropertyKey[] = []): InputError {
-  const issue = err.issues[0]!;
+  // An unknown key explains a missing one better than the other way round ("conf" vs "config").
+  const issue = err.issues.find((i) => i.code === 'unrecognized_keys') ?? err.issues[0]!;
   const path = [...base, ...issue.path];
   const where = describePath(path);
   const v = valueAt(y.data, path);

@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+import { readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { InputError } from '../config/errors.js';
+import type { BehaviorFactories } from '../scenario/behaviors.js';
+import { parseDurationUs } from '../scenario/duration.js';
+import { runScenario, type RunResult } from '../scenario/runner.js';
+import { loadScenario } from '../scenario/scenario.js';
+import { FileTrace } from '../sim/trace.js';
+import { expectationLines, jsonlLine, logLine, verdictLine } from './format.js';
+
+/**
+ * The sentinel-sim command line. `main()` takes the arguments and two writers and returns the
+ * exit code, so tests run it in-process: 0 all expectations hold, 1 one failed, 2 bad input
+ * (file:line on stderr), 70 an internal error (one line, never a stack trace).
+ */
+
+export interface Io {
+  readonly stdout: { write(s: string): unknown };
+  readonly stderr: { write(s: string): unknown };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_EXPECTATION_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_INTERNAL = 70;
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function parseSeed(v: string): number {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('the seed must be a non-negative integer');
+  return Number(v);
+}
+
+function parseUntil(v: string): number {
+  const us = parseDurationUs(v);
+  if (us === undefined || us <= 0) throw new InvalidArgumentError('expected a positive duration such as 90s, 1500ms or 3m');
+  return us;
+}
+
+interface RunFlags {
+  seed?: number;
+  until?: number;
+  format: 'log' | 'jsonl' | 'json';
+  trace?: string;
+}
+
+function runCommand(file: string, flags: RunFlags, io: Io, hooks: MainHooks): number {
+  const scenario = loadScenario(file);
+  const m = scenario.model;
+  for (const n of m.inferred) io.stderr.write(`${n}\n`);
+  for (const w of m.warnings) io.stderr.write(`${w}\n`);
+  const seed = flags.seed ?? scenario.seed;
+  const seedNote = `seed ${seed}${flags.seed === undefined ? ' (from the scenario)' : ''}`;
+  if (flags.format === 'log') io.stdout.write(`# sentinel-sim ${version()} run ${file} model=${m.name} ${seedNote.replace(/^seed /, 'seed=')}\n`);
+  else io.stderr.write(`${seedNote}\n`);
+
+  let trace: FileTrace | undefined;
+  const tmp = flags.trace ? `${flags.trace}.partial` : undefined;
+  if (tmp) {
+    try {
+      trace = new FileTrace(tmp);
+    } catch (e) {
+      throw new InputError(`${flags.trace}: cannot write the trace: ${(e as Error).message}`);
+    }
+  }
+  let res: RunResult;
+  try {
+    res = runScenario(scenario, { seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories });
+    trace?.close();
+    if (tmp) renameSync(tmp, flags.trace!);
+  } catch (e) {
+    try {
+      trace?.close();
+    } catch {
+      // already failing; the temporary file is removed below
+    }
+    if (tmp) rmSync(tmp, { force: true });
+    throw e;
+  }
+
+  if (flags.format === 'log') {
+    for (const r of res.records) {
+      const l = logLine(r);
+      if (l !== undefined) io.stdout.write(`${l}\n`);
+    }
+    io.stdout.write(`# ${verdictLine(res)}\n`);
+    for (const l of expectationLines(res.expectations)) io.stdout.write(`${l}\n`);
+  } else if (flags.format === 'jsonl') {
+    for (const r of res.records) {
+      const l = jsonlLine(r);
+      if (l !== undefined) io.stdout.write(`${l}\n`);
+    }
+  } else {
+    io.stdout.write(`${JSON.stringify(res.summary, null, 2)}\n`);
+  }
+  if (!res.ok) {
+    if (flags.format !== 'log') for (const l of expectationLines(res.expectations.filter((e) => !e.pass))) io.stderr.write(`${l}\n`);
+    io.stderr.write(`${verdictLine(res)} (${file}, seed ${seed})\n`);
+    return EXIT_EXPECTATION_FAILED;
+  }
+  return EXIT_OK;
+}
+
+/** For tests: replace the Redis/Sentinel models with fakes. */
+export interface MainHooks {
+  readonly factories?: BehaviorFactories;
+}
+
+export function buildProgram(io: Io, setCode: (c: number) => void, hooks: MainHooks = {}): Command {
+  const program = new Command();
+  program
+    .name('sentinel-sim')
+    .description('A deterministic simulator of Redis 7.0 Sentinel deployments: real redis.conf/sentinel.conf files, scripted faults, checked expectations.')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('run')
+    .description('Run a scenario and check its expectations (exit 0: all hold, 1: one failed, 2: bad input).')
+    .argument('<scenario>', 'a scenario YAML file')
+    .option('--seed <n>', "seed to use instead of the scenario's own", parseSeed)
+    .option('--until <time>', "stop at this simulated time (e.g. 90s) instead of the scenario's duration", parseUntil)
+    .addOption(new Option('--format <format>', 'output: log lines, JSON lines of events, or a JSON summary').choices(['log', 'jsonl', 'json']).default('log'))
+    .option('--trace <file>', 'also write the full JSONL trace to this file')
+    .exitOverride()
+    .action((file: string, flags: RunFlags) => {
+      setCode(runCommand(file, flags, io, hooks));
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io, hooks: MainHooks = {}): Promise<number> {
+  let code = EXIT_OK;
+  try {
+    const program = buildProgram(
+      io,
+      (c) => {
+        code = c;
+      },
+      hooks,
+    );
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_BAD_INPUT;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof InputError) {
+      io.stderr.write(`${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    io.stderr.write(`sentinel-sim: internal error: ${msg.split('\n')[0]} (this is a bug; please report it with the command line and the scenario)\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.stderr.write('sentinel-sim: internal error (this is a bug; please report it)\n');
+      process.exitCode = EXIT_INTERNAL;
+    },
+  );
+}
