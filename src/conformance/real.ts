@@ -9,9 +9,9 @@
  * relative time, so delays are `event.timeMs - fault.timeMs`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { flatMap, parseInfo, redisCall, RespError, type RespValue } from './resp-client.js';
 import { Normalizer, sentinelEvents, type AddressName, type SentinelEvent } from './log.js';
 
@@ -88,9 +88,17 @@ function installExitHook(): void {
 export class MissingBinaryError extends Error {}
 
 function which(bin: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
-  const p = r.stdout.trim();
-  return r.status === 0 && p ? p : undefined;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, bin);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
 }
 
 /** Paths of redis-server and redis-sentinel; throws naming the Debian packages when missing. */
