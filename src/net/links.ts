@@ -24,6 +24,8 @@ export class Links {
   private blocked = new Set<string>();
   private params = new Map<string, LinkParams>();
   private rngs = new Map<string, Rng>();
+  /** Per directed pair, what delayUs() needs, keyed by the pair string once and then cached. */
+  private cache = new Map<string, { p: LinkParams; rng: Rng | undefined }>();
 
   constructor(private readonly makeRng: (name: string) => Rng) {}
 
@@ -53,7 +55,10 @@ export class Links {
   }
 
   setParams(fromHost: string, toHost: string, p: LinkParams): void {
-    this.params.set(Links.key(fromHost, toHost), p);
+    const k = Links.key(fromHost, toHost);
+    this.params.set(k, p);
+    const c = this.cache.get(k);
+    if (c) c.p = p;
   }
 
   paramsFor(fromHost: string, toHost: string): LinkParams {
@@ -61,14 +66,20 @@ export class Links {
   }
 
   /** One-way delay of the next segment from one host to another, loss included as retransmissions. */
-  delayUs(fromHost: string, toHost: string): number {
-    const p = this.paramsFor(fromHost, toHost);
+  delayUs(fromHost: string, toHost: string, pairKey?: string): number {
+    const k = pairKey ?? Links.key(fromHost, toHost);
+    let c = this.cache.get(k);
+    if (!c) {
+      c = { p: this.paramsFor(fromHost, toHost), rng: undefined };
+      this.cache.set(k, c);
+    }
+    const p = c.p;
     if (p.jitterUs === 0 && p.loss === 0) return p.latencyUs;
-    const k = Links.key(fromHost, toHost);
-    let rng = this.rngs.get(k);
+    let rng = c.rng;
     if (!rng) {
-      rng = this.makeRng(`net/${k}`);
+      rng = this.rngs.get(k) ?? this.makeRng(`net/${k}`);
       this.rngs.set(k, rng);
+      c.rng = rng;
     }
     let d = p.latencyUs + Math.floor(rng.next() * p.jitterUs);
     // Each loss costs one RTO, doubling as TCP backs off; capped so a 100% loss can't loop forever.
