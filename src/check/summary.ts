@@ -10,6 +10,8 @@ export interface FailoverSummary {
   /** The Sentinel that tried (and, if elected, led) the failover. */
   readonly sentinel: string;
   readonly elected: boolean;
+  /** The elected leader (the Sentinel that ran the failover), null if it was never elected. */
+  readonly leader: string | null;
   readonly startMs: number;
   readonly endMs: number | null;
   readonly durationMs: number | null;
@@ -44,7 +46,7 @@ export function summarizeFailovers(records: readonly TraceRecord[], processAt: (
     const o = open.get(key)!;
     open.delete(key);
     out.push({
-      master: o.master, sentinel: o.sentinel, elected: o.elected, startMs: ms(o.startUs), endMs: endUs === null ? null : ms(endUs),
+      master: o.master, sentinel: o.sentinel, elected: o.elected, leader: o.elected ? o.sentinel : null, startMs: ms(o.startUs), endMs: endUs === null ? null : ms(endUs),
       durationMs: endUs === null ? null : ms(endUs - o.startUs), epoch: o.epoch, promoted: o.promoted, result: res,
       detectedMs: o.detectedUs === null ? null : ms(o.detectedUs), order: order++,
     });

@@ -40,6 +40,8 @@ export function logLine(r: TraceRecord): string | undefined {
   const t = formatSeconds(r.t);
   switch (r.k) {
     case 'event':
+      // Sentinel's default loglevel is notice: verbose events (±role-change) are not logged.
+      if (r.level !== 'warning' && r.level !== 'notice') return undefined;
       return `${t} ${r.p} ${levelChar(r.level)} ${r.event} ${r.text}`;
     case 'log':
       if (r.level !== 'warning' && r.level !== 'notice') return undefined;

@@ -3,6 +3,7 @@ import { readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../config/errors.js';
+import { runLintCommand } from '../lint/command.js';
 import type { BehaviorFactories } from '../scenario/behaviors.js';
 import { parseDurationUs } from '../scenario/duration.js';
 import { runScenario, type RunResult } from '../scenario/runner.js';
@@ -134,6 +135,16 @@ export function buildProgram(io: Io, setCode: (c: number) => void, hooks: MainHo
       setCode(runCommand(file, flags, io, hooks));
     });
 
+  program
+    .command('lint')
+    .description('Check redis.conf / sentinel.conf files as Redis 7.0.15 would read them (see lint --help).')
+    .argument('<file...>', 'redis.conf or sentinel.conf files')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(() => {
+      // Handled in main() before commander, so lint keeps its own options and help.
+    });
+
   return program;
 }
 
@@ -150,6 +161,12 @@ export async function main(argv: readonly string[], io: Io, hooks: MainHooks = {
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT_BAD_INPUT;
+    }
+    if (argv[0] === 'lint') {
+      const out = runLintCommand(argv.slice(1));
+      io.stdout.write(out.stdout);
+      io.stderr.write(out.stderr);
+      return out.exitCode;
     }
     await program.parseAsync([...argv], { from: 'user' });
     return code;

@@ -1,6 +1,7 @@
 import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
 import { error } from '../net/resp.js';
 import type { Behavior } from '../sim/process.js';
+import { redisBehavior } from '../redis/index.js';
 import { sentinelBehavior } from '../sentinel/index.js';
 import type { ModelProcess } from './model.js';
 
@@ -13,7 +14,7 @@ export interface BehaviorFactories {
   sentinel(cfg: SentinelFileConfig, proc: ModelProcess): Behavior<any>;
 }
 
-/** A process that listens and refuses every command: the stand-in until the real models land. */
+/** A process that listens and refuses every command (for tests of the scenario layer). */
 export function inertBehavior(kind: string, port: number): Behavior<{ n: number }> {
   return {
     kind,
@@ -27,6 +28,6 @@ export function inertBehavior(kind: string, port: number): Behavior<{ n: number 
 }
 
 export const defaultFactories: BehaviorFactories = {
-  redis: (cfg) => inertBehavior('redis', cfg.port),
+  redis: (cfg) => redisBehavior(cfg),
   sentinel: (cfg) => sentinelBehavior(cfg),
 };
