@@ -196,6 +196,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `sentinel-sim run … | head`: a closed pipe ends the output quietly, never with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      process.exit(e.code === 'EPIPE' ? 0 : EXIT_INTERNAL);
+    });
+  }
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
     (code) => {
       process.exitCode = code;

@@ -20,7 +20,13 @@ export interface CliJob {
   readonly argv: readonly string[];
   readonly to?: CliEndpoint;
   /** When `to` is absent: ask these Sentinels for `master`. */
-  readonly viaSentinels?: { readonly master: string; readonly sentinels: readonly CliEndpoint[]; readonly password?: string };
+  readonly viaSentinels?: {
+    readonly master: string;
+    readonly sentinels: readonly CliEndpoint[];
+    readonly password?: string;
+    /** Give up on one Sentinel after this long (redis-py's socket_timeout); default 300 ms. */
+    readonly sentinelTimeoutMs?: number;
+  };
   readonly timeoutMs: number;
   /** A probe made for an expectation (kept apart in reports). */
   readonly probe?: boolean;
@@ -126,6 +132,7 @@ export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind
     }
     const ep = list[js.sentinelIdx]!;
     connectTo(s, ctx, id, ep, ep.password ? 'sentinel-auth' : 'sentinel-ask', js.sentinelIdx);
+    ctx.timer(`ask:${id}`, j.viaSentinels!.sentinelTimeoutMs ?? 300);
   };
 
   const startCommand = (s: Draft<CliState>, ctx: Ctx, id: number, ep: CliEndpoint) => {
@@ -156,6 +163,14 @@ export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind
         ctx.timer(`timeout:${id}`, j.timeoutMs);
         if (j.to) startCommand(s, ctx, id, j.to);
         else askNextSentinel(s, ctx, id);
+      } else if (k === 'ask') {
+        const conn = Object.keys(s.conns).map(Number).find((c) => s.conns[c]!.job === id && s.conns[c]!.stage.startsWith('sentinel'));
+        if (conn === undefined) return;
+        delete s.conns[conn];
+        ctx.close(conn);
+        js.sentinelErrors.push(`${job(id).viaSentinels!.sentinels[js.sentinelIdx]!.name ?? 'sentinel'}: timeout`);
+        js.sentinelIdx++;
+        askNextSentinel(s, ctx, id);
       } else if (k === 'timeout') {
         const conn = Object.keys(s.conns).map(Number).find((c) => s.conns[c]!.job === id);
         finish(s, ctx, id, conn, { error: 'timeout' }, true, `no reply within ${job(id).timeoutMs} ms (timeout)`);
@@ -175,7 +190,8 @@ export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind
       const sentinelFailed = (why: string) => {
         delete s.conns[ev.conn];
         ctx.close(ev.conn);
-        js.sentinelErrors.push(why);
+        ctx.cancelTimer(`ask:${id}`);
+        js.sentinelErrors.push(`${j.viaSentinels!.sentinels[cs.sentinelIdx]!.name ?? 'sentinel'}: ${why}`);
         js.sentinelIdx++;
         askNextSentinel(s, ctx, id);
       };
@@ -214,6 +230,7 @@ export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind
             if (!addr) return sentinelFailed(m.t === 'error' ? m.s : 'no address');
             delete s.conns[ev.conn];
             ctx.close(ev.conn);
+            ctx.cancelTimer(`ask:${id}`);
             const ip = addr[0]!;
             const port = Number(addr[1]);
             const known = opts.lookup?.(ip, port);
