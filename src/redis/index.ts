@@ -64,6 +64,8 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined):
     clients: {},
     db: {},
     dirty: 0,
+    changesTotal: 0,
+    aofImage: null,
     lastSaveSec: unixSec(nowMs),
     pubsub: {},
     stats: { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, commands: 0, connections: 0 },
@@ -83,14 +85,14 @@ function loadDataFromDisk(n: Node, disk: RedisDisk | undefined): void {
   const d = n.d;
   if (d.conf.appendonly) {
     if (disk?.aof) {
-      d.db = disk.aof.db;
+      d.db = { ...disk.aof.db };
       notice(n, 'DB loaded from append only file: 0.000 seconds');
     }
     return;
   }
   const rdb = disk?.rdb;
   if (!rdb) return;
-  d.db = rdb.db;
+  d.db = { ...rdb.db };
   notice(n, 'DB loaded from disk: 0.000 seconds');
   if (!rdb.repl) return;
   if (d.repl) {

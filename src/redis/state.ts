@@ -193,6 +193,10 @@ export interface RedisState {
   db: Record<string, string>;
   /** Changes since the last save (server.dirty) and last successful save time. */
   dirty: number;
+  /** Every change ever (never reset), so the AOF image knows when it is stale. */
+  changesTotal: number;
+  /** The dataset as the AOF last wrote it, and changesTotal at that moment. */
+  aofImage: { db: Record<string, string>; changes: number } | null;
   lastSaveSec: number;
   /** server.pubsub_channels: channel → subscribers in subscription order. */
   pubsub: Record<string, ConnId[]>;

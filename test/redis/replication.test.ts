@@ -242,3 +242,61 @@ describe('restarts and persistence', () => {
     expect(redisView(state(world, 'r3')).linkStatus).toBe('up');
   });
 });
+
+describe('more replication rules', () => {
+  it('a chained replica gets the identical stream from its replica (same replid and offsets)', () => {
+    const { world } = redisWorld([
+      { pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig() },
+      { pid: 'r2', host: 'h2', ip: R2.ip, cfg: redisConfig({ replicaofAddr: [M.ip, 6379] }) },
+      { pid: 'r3', host: 'h3', ip: '10.0.0.3', cfg: redisConfig({ replicaofAddr: [R2.ip, 6379] }) },
+    ]);
+    addClient(world, 'c', 'h1', { m: M }, writes('m', 15000, 5, 10));
+    world.runUntil(25 * S);
+    const [a, b, c] = ['r1', 'r2', 'r3'].map((p) => state(world, p));
+    expect(c!.db).toEqual(a!.db);
+    expect(Object.keys(c!.db)).toHaveLength(5);
+    expect(c!.replid).toBe(a!.replid);
+    expect(b!.masterReplOffset).toBe(a!.masterReplOffset);
+    expect(c!.masterReplOffset).toBe(a!.masterReplOffset);
+    expect(infoFields(world, 'r2').slave0).toMatch(/^ip=10\.0\.0\.3,port=6379,state=online/);
+  });
+
+  it('replica-announce-ip/port are what the master lists', () => {
+    const { world } = twoNodes({}, { replicaAnnounceIp: '192.168.7.2', replicaAnnouncePort: 7002 });
+    world.runUntil(7 * S);
+    expect(infoFields(world, 'r1').slave0).toMatch(/^ip=192\.168\.7\.2,port=7002,state=online,/);
+  });
+
+  it('the backlog is freed repl-backlog-ttl seconds after the last replica left, with a new replid', () => {
+    const { world, trace } = twoNodes({ replBacklogTtlSec: 10 });
+    world.runUntil(7 * S);
+    const replid = state(world, 'r1').replid;
+    world.crash('r2');
+    world.runUntil(17 * S);
+    expect(state(world, 'r1').backlog).not.toBeNull();
+    world.runUntil(19 * S);
+    expect(state(world, 'r1').backlog).toBeNull();
+    expect(state(world, 'r1').replid).not.toBe(replid);
+    expect(logs(trace!, 'r1')).toContain('Replication backlog freed after 10 seconds without connected replicas.');
+  });
+
+  it('save points snapshot on schedule, so data survives a kill -9', () => {
+    const { world } = redisWorld([{ pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig({ savePoints: [{ seconds: 5, changes: 1 }] }) }]);
+    addClient(world, 'c', 'h1', { m: M }, [...writes('m', 1000, 3, 10), { atMs: 9000, conn: 'm', argv: ['SET', 'late', '1'] }]);
+    world.runUntil(9500 * MS);
+    world.crash('r1');
+    world.start('r1');
+    expect(Object.keys(state(world, 'r1').db).sort()).toEqual(['k1000', 'k1010', 'k1020']);
+  });
+
+  it('appendonly yes: a restart reloads the AOF (at most ~1 s behind) but gets a fresh replid', () => {
+    const { world } = redisWorld([{ pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig({ savePoints: [], appendonly: true }) }]);
+    addClient(world, 'c', 'h1', { m: M }, writes('m', 1000, 3, 10));
+    world.runUntil(3 * S);
+    const replid = state(world, 'r1').replid;
+    world.crash('r1');
+    world.start('r1');
+    expect(Object.keys(state(world, 'r1').db)).toHaveLength(3);
+    expect(state(world, 'r1').replid).not.toBe(replid);
+  });
+});

@@ -34,6 +34,7 @@ export function setCmd(x: Call): void {
   }
   d.db[key] = value;
   d.dirty++;
+  d.changesTotal++;
   x.prop.push(x.argv);
   reply(get ? bulk(old) : OK);
 }
@@ -63,6 +64,7 @@ export function incrCmd(x: Call): void {
   }
   d.db[key] = v.toString();
   d.dirty++;
+  d.changesTotal++;
   x.prop.push(x.argv);
   x.out.push(int(Number(v)));
 }
@@ -79,6 +81,7 @@ export function delCmd(x: Call): void {
   }
   if (deleted > 0) {
     d.dirty += deleted;
+    d.changesTotal += deleted;
     x.prop.push(x.argv);
   }
   x.out.push(int(deleted));
@@ -109,6 +112,7 @@ export function flushallCmd(x: Call): void {
     d.dirty = dirty;
   }
   d.dirty += removed + 1;
+  d.changesTotal += removed + 1;
   x.prop.push(x.argv);
   x.out.push(OK);
 }

@@ -4,7 +4,7 @@ import type { ConnId } from '../../sim/process.js';
 import { backlogFrom, newBacklog } from '../backlog.js';
 import { freeClient, replicaName } from '../clients.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
-import { rdbBytes, serializeRdb } from '../persistence.js';
+import { persistDisk, rdbBytes, serializeRdb, snapshotDb } from '../persistence.js';
 import { NULL_REPLID, RDB_BYTES_PER_MS, RDB_FIXED_MS, type ClientRec } from '../state.js';
 import { feedReplicationBuffer, replicationFeedSlaves } from '../stream.js';
 
@@ -188,7 +188,7 @@ export function startBgsaveForReplication(n: Node): void {
   if (waiting.length === 0) return;
   const socket = d.conf.replDisklessSync && waiting.every((id) => d.clients[id]!.capaEof);
   notice(n, `Starting BGSAVE for SYNC with target: ${socket ? 'replicas sockets' : 'disk'}`);
-  const snapshot = isDraft(d.db) ? current(d.db) : d.db;
+  const snapshot = snapshotDb(d.db);
   const bytes = rdbBytes(snapshot);
   d.child = { target: socket ? 'socket' : 'disk', replicas: waiting, snapshot, replid: d.replid, offset: d.masterReplOffset, startedMs: n.ctx.nowMs(), bytes };
   for (const id of waiting) {
@@ -200,6 +200,11 @@ export function startBgsaveForReplication(n: Node): void {
   }
   // replicationSetupSlaveForFullResync(): force a SELECT before the next command.
   d.slaveSelDb = -1;
+  if (!socket) {
+    // A disk-target BGSAVE leaves dump.rdb (with repl-id/offset) behind, persistence configured or not.
+    d.diskRdb = { db: snapshot, repl: { replid: d.replid, offset: d.masterReplOffset }, savedMs: n.ctx.nowMs() };
+    persistDisk(n);
+  }
   if (socket) notice(n, `Started BGSAVE for replication`);
   n.ctx.timer('rdb', RDB_FIXED_MS + Math.ceil(bytes / RDB_BYTES_PER_MS));
 }

@@ -270,9 +270,10 @@ function readSyncBulkPayload(n: Node, conn: number, payload: string): void {
   notice(n, 'MASTER <-> REPLICA sync: Flushing old data');
   const flushedKeys = Object.keys(d.db).length;
   notice(n, 'MASTER <-> REPLICA sync: Loading DB in memory');
-  d.db = rdb.db;
   // The received file is renamed to dump.rdb (rdb-del-sync-files no), so it survives a restart.
   d.diskRdb = { db: rdb.db, repl: rdb.repl, savedMs: n.ctx.nowMs() };
+  d.db = { ...rdb.db };
+  d.changesTotal++;
   persistDisk(n);
   const { replid, offset } = r.fullSync;
   r.fullSync = null;
@@ -421,11 +422,11 @@ export function replicationUnsetMaster(n: Node): void {
   const r = d.repl;
   if (!r) return;
   if (r.link) {
+    // freeClient(server.master) with masterhost already cleared: cached, then discarded below.
     n.ctx.close(r.conn!);
-    if (r.conn !== null) delete d.clients[r.conn];
-    r.link = null;
-    r.conn = null;
+    masterLinkLost(n, false);
   }
+  if (r.cached) notice(n, 'Discarding previously cached master state.');
   cancelReplicationHandshake(n, false);
   d.repl = null;
   shiftReplicationId(n);

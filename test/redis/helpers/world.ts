@@ -17,9 +17,9 @@ export interface NodeSpec {
 }
 
 /** A world with one host per node (h1 = 10.0.0.1 ...), each running one Redis process. */
-export function redisWorld(nodes: readonly NodeSpec[], opts: { seed?: number | string; trace?: TraceSink; full?: boolean } = {}): { world: World; trace: MemoryTrace | undefined } {
+export function redisWorld(nodes: readonly NodeSpec[], opts: { seed?: number | string; trace?: TraceSink; full?: boolean; snapshots?: boolean } = {}): { world: World; trace: MemoryTrace | undefined } {
   const trace = opts.trace ? undefined : new MemoryTrace();
-  const world = new World({ seed: opts.seed ?? 1, trace: opts.trace ?? trace, traceDetail: opts.full ? 'full' : 'events' });
+  const world = new World({ seed: opts.seed ?? 1, trace: opts.trace ?? trace, traceDetail: opts.full ? 'full' : 'events', snapshots: opts.snapshots ?? process.env.SIM_SNAPSHOTS === '1' });
   for (const n of nodes) {
     if (!world.hostNames().includes(n.host)) world.addHost(n.host, n.ip);
     world.addProcess(n.pid, n.host, redisBehavior(n.cfg));
