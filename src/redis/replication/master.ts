@@ -1,12 +1,11 @@
 import { current, isDraft } from 'immer';
 import { bulk, command, error, status, type Resp } from '../../net/resp.js';
-import type { ConnId } from '../../sim/process.js';
 import { backlogFrom, newBacklog } from '../backlog.js';
 import { freeClient, replicaName } from '../clients.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
 import { persistDisk, rdbBytes, serializeRdb, snapshotDb } from '../persistence.js';
 import { NULL_REPLID, RDB_BYTES_PER_MS, RDB_FIXED_MS, type ClientRec } from '../state.js';
-import { feedReplicationBuffer, replicationFeedSlaves } from '../stream.js';
+import { replicationFeedSlaves } from '../stream.js';
 
 /** The master side of replication (replication.c). */
 
@@ -298,10 +297,3 @@ export const NEWLINE: Resp = { t: 'status', s: '' };
 export function isNewline(m: Resp): boolean {
   return m.t === 'status' && m.s === '';
 }
-
-/** Feeding with an explicit list, used when a replica proxies its master's stream. */
-export function feedAll(n: Node, cmds: string[][]): void {
-  for (const c of cmds) feedReplicationBuffer(n, c);
-}
-
-export type { ConnId };

@@ -1,6 +1,6 @@
 import { argvOf, command, respCommandBytes, type Resp } from '../../net/resp.js';
 import type { NetEvent } from '../../sim/process.js';
-import { clientInfoString, freeClient } from '../clients.js';
+import { clientInfoString, freeClient, newClient } from '../clients.js';
 import { executeFromMaster } from '../commands/dispatch.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
 import { parseRdb, persistDisk } from '../persistence.js';
@@ -14,7 +14,6 @@ import {
   isNewline,
   shiftReplicationId,
 } from './master.js';
-import { newClient } from '../clients.js';
 
 /** The replica side of replication (replication.c: connectWithMaster(), syncWithMaster(), ...). */
 
