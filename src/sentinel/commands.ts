@@ -188,11 +188,11 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
         resetMaster(s, ctx, out, m, now, true, true);
         count++;
       }
-      if (count) out.flushConfig = true;
+      if (count) out.flushConfigNow();
       return int(count);
     }
     case 'flushconfig':
-      out.flushConfig = true;
+      out.flushConfigNow();
       return OK;
     case 'debug':
       return debugCommand(s, argv.slice(2));
@@ -209,7 +209,7 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
       sentinelEvent(s, ctx, 'warning', '-monitor', m, null, '%@');
       releaseInstance(s, out, m);
       s.masters.splice(i, 1);
-      out.flushConfig = true;
+      out.flushConfigNow();
       return OK;
     }
     case 'info-cache': {
@@ -379,7 +379,7 @@ function configCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[]): Re
       default:
         return error(`ERR Invalid argument '${args[1]}' to SENTINEL CONFIG SET`);
     }
-    out.flushConfig = true;
+    out.flushConfigNow();
     void ctx;
     return OK;
   }
@@ -393,7 +393,7 @@ function setCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[], now: n
   void now;
   let changed = false;
   const finish = (r: Resp) => {
-    if (changed) out.flushConfig = true;
+    if (changed) out.flushConfigNow();
     return r;
   };
   for (let i = 1; i < args.length; i += 2) {
@@ -472,7 +472,7 @@ function monitorCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[], no
   const addr = createAddr(s, ctx, host, port, false);
   if (typeof addr === 'string') return error(addr === 'Invalid port number.' ? 'ERR Invalid port number.' : 'ERR Invalid IP address or hostname specified');
   const m = createInstance(s, 'master', name, addr, null, now, { quorum });
-  out.flushConfig = true;
+  out.flushConfigNow();
   sentinelEvent(s, ctx, 'warning', '+monitor', m, null, `%@ quorum ${quorum}`);
   return OK;
 }

@@ -16,13 +16,13 @@ export function crand(ctx: Ctx): number {
 export function voteLeader(s: SentinelState, ctx: Ctx, out: Out, master: Instance, reqEpoch: number, reqRunid: string, now: number): { leader: string | null; leaderEpoch: number } {
   if (reqEpoch > s.currentEpoch) {
     s.currentEpoch = reqEpoch;
-    out.flushConfig = true;
+    out.flushConfigNow();
     sentinelEvent(s, ctx, 'warning', '+new-epoch', master, null, String(s.currentEpoch));
   }
   if (master.leaderEpoch < reqEpoch && s.currentEpoch <= reqEpoch) {
     master.leader = reqRunid;
     master.leaderEpoch = s.currentEpoch;
-    out.flushConfig = true;
+    out.flushConfigNow();
     sentinelEvent(s, ctx, 'warning', '+vote-for-leader', master, null, `${master.leader} ${master.leaderEpoch}`);
     // Voting for someone else holds back our own failover of this master for 2 × failover-timeout.
     if (master.leader.toLowerCase() !== s.myid.toLowerCase()) master.failoverStartTime = now + (crand(ctx) % SENTINEL_MAX_DESYNC);

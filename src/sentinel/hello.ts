@@ -102,13 +102,13 @@ export function processHelloMessage(s: SentinelState, ctx: Ctx, out: Out, hello:
       si.runid = token[2]!;
       tryConnectionSharing(s, out, si);
       if (removed) updateSentinelAddressInAllMasters(s, ctx, out, si, master);
-      out.flushConfig = true;
+      out.flushConfigNow();
     }
   }
 
   if (currentEpoch > s.currentEpoch) {
     s.currentEpoch = currentEpoch;
-    out.flushConfig = true;
+    out.flushConfigNow();
     sentinelEvent(s, ctx, 'warning', '+new-epoch', master, null, String(s.currentEpoch));
   }
 

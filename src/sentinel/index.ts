@@ -128,7 +128,10 @@ function initSentinel(cfg: SentinelFileConfig, ctx: Ctx, opts: SentinelOptions):
     s.myid = ctx.rng.hex40();
     generated = true;
   }
-  if (generated) flushConfig(s, ctx);
+  if (generated) {
+    ctx.log('notice', 'Sentinel new configuration saved on disk');
+    flushConfig(s, ctx);
+  }
   ctx.log('warning', `Sentinel ID is ${s.myid}`);
   // sentinelGenerateInitialMonitorEvents()
   for (const m of s.masters) sentinelEvent(s, ctx, 'warning', '+monitor', m, null, `%@ quorum ${m.quorum}`);

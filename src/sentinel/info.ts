@@ -51,7 +51,7 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
           if (!ri.slaves.some((x) => x.name === name)) {
             const sl = createInstance(s, 'slave', name, a, ri, now);
             sentinelEvent(s, ctx, 'notice', '+slave', sl, ri, '%@');
-            out.flushConfig = true;
+            out.flushConfigNow();
           }
         }
       }
@@ -104,7 +104,7 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
       m.configEpoch = m.failoverEpoch;
       m.failoverState = FS.RECONF_SLAVES;
       m.failoverStateChangeTime = now;
-      out.flushConfig = true;
+      out.flushConfigNow();
       sentinelEvent(s, ctx, 'warning', '+promoted-slave', ri, m, '%@');
       if (s.simfailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) {
         ctx.log('warning', 'Sentinel is simulating a failure after promotion. Exiting...');

@@ -59,6 +59,7 @@ export function createLink(s: SentinelState, now: number): Link {
     lastReconnTime: 0,
     ccQueue: [],
     pcRegularPending: 0,
+    ccLocalIp: null,
   };
   s.links[link.id] = link;
   return link;
@@ -266,5 +267,5 @@ export function resetMasterAndChangeAddress(s: SentinelState, ctx: Ctx, out: Out
     const sl = createInstance(s, 'slave', name, a, master, now);
     sentinelEvent(s, ctx, 'notice', '+slave', sl, master, '%@');
   }
-  out.flushConfig = true;
+  out.flushConfigNow();
 }

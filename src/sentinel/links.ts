@@ -91,6 +91,7 @@ export function reconnectInstance(s: SentinelState, ctx: Ctx, out: Out, ri: Inst
     const conn = ctx.connect({ ip: ri.addr.ip, port: ri.addr.port });
     link.cc = conn;
     link.ccQueue = [];
+    link.ccLocalIp = null;
     s.conns[conn] = { k: 'link', linkId: link.id, which: 'cc' };
     link.pendingCommands = 0;
     link.ccConnTime = now;
@@ -132,8 +133,9 @@ export function sendHello(s: SentinelState, out: Out, ri: Instance, master: Inst
   const link = linkOf(s, ri);
   if (link.disconnected || link.cc === null) return false;
   const m = ri.flags & F.MASTER ? ri : master!;
-  // Our address as the command socket's local end, unless announce-ip says otherwise.
-  const announceIp = s.announceIp ?? (ri.addr.ip === '127.0.0.1' ? '127.0.0.1' : s.hostIp);
+  // Our address as the command socket's local end, unless announce-ip says otherwise. Before the
+  // handshake completes the socket is already bound to our host's address.
+  const announceIp = s.announceIp ?? link.ccLocalIp ?? s.hostIp;
   const announcePort = s.announcePort || s.port;
   const maddr = currentMasterAddr(m);
   const mhost = s.announceHostnames ? maddr.hostname : maddr.ip;
@@ -188,6 +190,9 @@ export function onLinkEvent(
   ev: NetEvent,
 ): { kind: 'reply'; pending: PendingReply; msg: Resp } | { kind: 'pubsub'; msg: Resp } | { kind: 'pubsubError' } | null {
   switch (ev.k) {
+    case 'connected':
+      if (which === 'cc') link.ccLocalIp = ev.local.ip;
+      return null;
     case 'connectFailed':
     case 'closed':
       linkConnectionError(s, link, which);

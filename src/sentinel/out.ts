@@ -13,6 +13,15 @@ export class Out {
 
   constructor(private readonly ctx: Ctx) {}
 
+  /**
+   * sentinelFlushConfig(): Redis rewrites sentinel.conf at this point and logs it; we log it here,
+   * in the same place among the events, and persist once when the handler ends.
+   */
+  flushConfigNow(): void {
+    this.ctx.log('notice', 'Sentinel new configuration saved on disk');
+    this.flushConfig = true;
+  }
+
   send(conn: ConnId, msg: Resp): void {
     let b = this.buffers.get(conn);
     if (!b) {

@@ -73,6 +73,8 @@ export interface Link {
   ccQueue: PendingReply[];
   /** Regular (non-subscribe) replies still owed on pc (AUTH, CLIENT SETNAME). */
   pcRegularPending: number;
+  /** Local address of cc once connected: what anetFdToString(FD_TO_SOCK_NAME) gives the hello. */
+  ccLocalIp: string | null;
 }
 
 /** sentinelRedisInstance (spec §2.2): one record per master, replica or other Sentinel, per master. */

@@ -5,9 +5,14 @@ import type { Rng } from './rng.js';
 /**
  * The contract between the run loop and every simulated process (Redis node, Sentinel, client,
  * proxy). A process is a pure state machine: the loop hands it one input at a time (a network
- * event or a timer) together with a Ctx; the handler changes its own state (an immer draft) and
- * asks for effects through the Ctx. The loop performs the effects after the handler returns.
- * A handler never reads real time, real randomness or anything outside its state and the Ctx.
+ * event or a timer) together with a Ctx; the handler changes its own state (an immer recipe over a
+ * draft) and asks for effects through the Ctx. The loop performs the effects after the handler
+ * returns. A handler never reads real time, real randomness or anything outside its state and the Ctx.
+ *
+ * The recipe runs under immer's produce when the World keeps snapshots, and directly on the
+ * current state otherwise (WorldOptions.snapshots). So a handler must work in both: never keep a
+ * reference to part of its state anywhere that outlives the event (copy what must outlive it,
+ * e.g. an RDB image), and put only plain values, not pieces of the draft, into effects.
  */
 
 export type ConnId = number;

@@ -744,7 +744,8 @@ class ProcCtx implements Ctx {
   }
   connect(to: Endpoint): ConnId {
     const conn = this.world.allocConnId();
-    this.effects.push({ k: 'connect', conn, to });
+    // Copied: `to` is often a piece of the handler's draft, revoked when the recipe ends.
+    this.effects.push({ k: 'connect', conn, to: { ip: to.ip, port: to.port } });
     return conn;
   }
   close(conn: ConnId): void {
