@@ -139,6 +139,10 @@ export function finalConfig(text: string, port: number, dir: string): string {
   ].join('\n');
 }
 
+/** Thrown from a waitFor() condition to stop waiting at once (e.g. the process died). */
+export class AbortWait extends Error {}
+class FatalStart extends AbortWait {}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Poll `cond` every `everyMs` until it returns a truthy value or `timeoutMs` passes (then throw). */
@@ -155,6 +159,7 @@ export async function waitFor<T>(
       const v = await cond();
       if (v) return v as T;
     } catch (e) {
+      if (e instanceof AbortWait) throw e;
       lastErr = e;
     }
     if (Date.now() > end) {
@@ -590,7 +595,6 @@ export class RealDeployment {
   }
 }
 
-class FatalStart extends Error {}
 
 /**
  * Run `body` with a started deployment and always stop it (try/finally), also when body throws.

@@ -83,7 +83,12 @@ export async function killMasterFailover(base: number, opts: { restart?: boolean
     }
     const sw = Object.values(after)[0].find(isEv('+switch-master'));
     facts.promoted = sw ? sw.text.split(' ')[2] : '?';
-    facts.epoch = Object.values(after)[0].find(isEv('+new-epoch'))?.text ?? '?';
+    // The epoch of the failover that won: the leader's last +new-epoch before its +elected-leader.
+    const les = facts.leader ? after[facts.leader] : [];
+    const elected = les.findIndex(isEv('+elected-leader'));
+    facts.epoch = les.slice(0, elected).filter(isEv('+new-epoch')).pop()?.text ?? '?';
+    // A split vote (every Sentinel voted for itself) aborts and retries after 2 × failover-timeout.
+    facts.abortsNotElected = String(Object.values(after).flat().filter(isEv('-failover-abort-not-elected')).length);
     const promoted = facts.promoted;
     facts.keyOnNewMaster = replyText(await d.call(promoted, ['GET', 'drill-key']));
     if (opts.restart === false) return { scenario: 'kill-master', timings, facts, events: after, topology: topo };
