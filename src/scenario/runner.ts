@@ -132,13 +132,36 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   });
   const finalIds = redis.map((r) => addJob({ atMs: endUs / 1000, label: 'final', probe: true, argv: ['ROLE'], to: endpointOf(model, r), timeoutMs: PROBE_TIMEOUT_US / 1000 }));
 
+  // Sentinel-aware clients with a workload: SET then GET of their key every `every`, each time
+  // asking the Sentinels for the master first (their `timeout` per Sentinel, redis-py's
+  // socket_timeout). No ROLE check and no connection reuse yet.
+  const extra: { pid: string; host: string; behavior: ReturnType<typeof cliBehavior> }[] = [];
+  for (const c of model.clients) {
+    if (c.kind !== 'sentinel-aware' || c.everyUs === undefined || c.everyUs <= 0) continue;
+    const sentinelEps = c.sentinels.map((ref) => {
+      const p = model.processes.find((x) => x.name === ref);
+      if (p) return endpointOf(model, p);
+      const [h, port] = [ref.slice(0, ref.lastIndexOf(':')), Number(ref.slice(ref.lastIndexOf(':') + 1))];
+      const host = model.hosts.find((x) => x.name === h || x.ip === h || x.aliases.includes(h));
+      return { ip: host?.ip ?? h, port };
+    });
+    const timeoutMs = (c.timeoutUs ?? 100_000) / 1000;
+    const key = c.key ?? 'key';
+    const cjobs: CliJob[] = [];
+    for (let t = c.everyUs; t <= endUs; t += c.everyUs) {
+      const via = { master: c.master!, sentinels: sentinelEps, password: c.password, sentinelTimeoutMs: timeoutMs };
+      cjobs.push({ id: cjobs.length + 1, atMs: t / 1000, argv: ['SET', key, String(t / 1_000_000)], viaSentinels: via, timeoutMs: Math.max(timeoutMs * (sentinelEps.length + 2), 1000) });
+      cjobs.push({ id: cjobs.length + 1, atMs: t / 1000 + 1, argv: ['GET', key], viaSentinels: via, timeoutMs: Math.max(timeoutMs * (sentinelEps.length + 2), 1000) });
+    }
+    extra.push({ pid: c.name, host: c.host, behavior: cliBehavior(cjobs, { lookup: (ip, port) => lookup(ip, port) }) });
+  }
   const lookup = (ip: string, port: number) => {
     const p = processAt(model, ip, port);
     return p ? { name: p.name, password: passwordOf(p) } : undefined;
   };
   const sink = new RunSink(opts.trace);
   const world = buildWorld(model, {
-    seed, trace: sink, traceDetail: opts.traceDetail, factories: opts.factories,
+    seed, trace: sink, traceDetail: opts.traceDetail, factories: opts.factories, extraProcesses: extra,
     clientProcesses: jobs.length > 0 ? [{ pid: CLI_PID, behavior: cliBehavior(jobs, { lookup }) }] : [],
   });
   for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
