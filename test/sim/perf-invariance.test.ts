@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { cliBehavior, type CliJob } from '../../src/clients/cli.js';
+import { buildWorld } from '../../src/scenario/build.js';
+import { loadModel } from '../../src/scenario/model.js';
+import { HashTrace } from '../../src/sim/trace.js';
+import type { World } from '../../src/sim/world.js';
+
+/**
+ * Pinned trace hashes of a few fixed runs, computed before the hot paths were optimised. A
+ * performance change must leave every byte of every trace unchanged; if one of these fails, the
+ * change altered behaviour (or the model changed on purpose, and the pins must be recomputed and
+ * the reason written in the commit).
+ *
+ * Full traces (every timer and message), so even a reordered or extra message is noticed.
+ */
+
+const MIN = 60_000_000;
+
+function zato(seed: number, setup: (w: World) => void, minutes: number): { hash: string; lines: number; events: number; seen: Set<string> } {
+  const model = loadModel('models/zato');
+  const node1 = model.processes.find((p) => p.name === 'node1')!;
+  const ip = model.hosts.find((h) => h.name === node1.host)!.ip;
+  // A write to node1 every 5 s, as a client pinned to the first master would do.
+  const jobs: CliJob[] = [];
+  for (let s = 20; s < minutes * 60; s += 5) {
+    jobs.push({ id: jobs.length + 1, atMs: s * 1000, argv: ['SET', `k${s % 30}`, `v${s}`], to: { ip, port: node1.port, password: node1.redis!.requirepass }, timeoutMs: 1000 });
+  }
+  const hash = new HashTrace();
+  const w = buildWorld(model, { seed, trace: hash, traceDetail: 'full', clientProcesses: [{ pid: 'writer', behavior: cliBehavior(jobs) }] });
+  const seen = new Set<string>();
+  w.onRecord((r) => {
+    if (r.k === 'event') seen.add(r.event as string);
+  });
+  setup(w);
+  w.runUntil(minutes * MIN);
+  return { hash: hash.digest(), lines: hash.lines, events: w.eventsProcessed, seen };
+}
+
+describe('trace invariance of the hot paths (pinned hashes)', () => {
+  it('zato, 10 minutes: node1 (the master) crashes at 2 min and restarts at 4 min', () => {
+    const r = zato(1, (w) => {
+      w.at(2 * MIN, 'crash', (x) => x.crash('node1'));
+      w.at(4 * MIN, 'restart', (x) => x.start('node1'));
+    }, 10);
+    expect(r.seen).toContain('+switch-master');
+    expect(r.seen).toContain('-sdown');
+    expect({ hash: r.hash, lines: r.lines, events: r.events }).toEqual({ hash: 'b6456cf221d168e02b69c06888d5600161c5414f9fb620611fd4b1daea013f58', lines: 69563, events: 72113 });
+  });
+
+  it('zato, 10 minutes: redis1 cut off from redis2/redis3 at 2 min, healed at 5 min, then a lossy link', () => {
+    const r = zato(2, (w) => {
+      w.at(2 * MIN, 'partition', (x) => x.partition(['redis1'], ['redis2', 'redis3']));
+      w.at(5 * MIN, 'heal', (x) => x.heal());
+      w.at(7 * MIN, 'lossy', (x) => x.setLink('redis2', 'redis3', { latencyUs: 400, jitterUs: 300, loss: 0.05 }));
+    }, 10);
+    expect(r.seen).toContain('+sdown');
+    expect({ hash: r.hash, lines: r.lines, events: r.events }).toEqual({ hash: '6d7eb9138a8f3e933f7bef31f36e7313367cdc376fc3f9ef17f2745a3bb2fa06', lines: 66681, events: 74061 });
+  });
+
+  it('zato, 6 minutes: sentinel1 paused for 20 s, a clock jump on redis2 (TILT), host redis3 down and up', () => {
+    const r = zato(3, (w) => {
+      w.at(1 * MIN, 'pause', (x) => x.pause('sentinel1'));
+      w.at(1 * MIN + 20_000_000, 'resume', (x) => x.resume('sentinel1'));
+      w.at(2 * MIN, 'jump', (x) => x.clockJump('redis2', 4000));
+      w.at(3 * MIN, 'down', (x) => x.hostDown('redis3'));
+      w.at(4 * MIN, 'up', (x) => x.hostUp('redis3'));
+    }, 6);
+    expect(r.seen).toContain('+tilt');
+    expect({ hash: r.hash, lines: r.lines, events: r.events }).toEqual({ hash: '54b4dd1e683a92480ac43f43cc195cadf6b5ba9cf4215e6819effa00bfda8f9e', lines: 41166, events: 43126 });
+  });
+});
