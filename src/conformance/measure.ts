@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { eventStrings } from './log.js';
 import { redisVersion } from './real.js';
-import { killMasterFailover, manualFailover, minReplicasRefuse, quorumNotReached, tiltAfterPause, type RunResult } from './scenarios.js';
+import { killMasterFailover, manualFailover, minReplicasRefuse, quorumNotReached, segfaultSingleSentinel, tiltAfterPause, type RunResult } from './scenarios.js';
 
 export interface Range {
   readonly n: number;
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   const reps = Number(process.argv[2] ?? 5);
   const jsonOut = process.argv[3] ?? 'real-measurements.json';
   const mdOut = process.argv[4] ?? 'real-measurements.md';
-  const which = (process.env.SCENARIOS ?? 'kill,manual,tilt,tilt30,quorum,minrep,minrep10').split(',');
+  const which = (process.env.SCENARIOS ?? 'kill,manual,tilt,tilt30,quorum,minrep,minrep10,segv1').split(',');
   const all: Record<string, RunResult[]> = {};
   let base = 22000;
   const run = async (key: string, n: number, f: (base: number) => Promise<RunResult>) => {
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   await run('quorum', Math.min(reps, 3), (b) => quorumNotReached(b));
   await run('minrep', Math.min(reps, 3), (b) => minReplicasRefuse(b, { maxLagSec: 3 }));
   await run('minrep10', 1, (b) => minReplicasRefuse(b, { maxLagSec: 10 }));
+  await run('segv1', Math.min(reps, 3), (b) => segfaultSingleSentinel(b));
   const md = [`redis-server --version: \`${redisVersion()}\``, '', ...Object.entries(all).map(([k, rs]) => markdown(`${k}: ${rs[0].scenario}`, rs))].join('\n');
   writeFileSync(mdOut, md);
 }

@@ -59,6 +59,9 @@ export const MEASURED = {
   'minrep.writable-again': { min: 981, max: 1001, from: 'SIGCONT of both replicas' },
   'minrep.sdown-replica': { min: 2082, max: 3036, from: 'SIGSTOP of the replica' },
   'minrep.minus-sdown-replica': { min: 11, max: 69, from: 'SIGCONT of the replica' },
+  'seed002.sdown': { min: 3767, max: 4013, from: 'DEBUG SEGFAULT sent (1 Sentinel, quorum 1, down-after 3000)' },
+  'seed002.switch': { min: 4901, max: 5184, from: 'DEBUG SEGFAULT sent (1 Sentinel, quorum 1, down-after 3000)' },
+  'seed002.convert-to-slave': { min: 10140, max: 11098, from: 'restart of the old master' },
 } as const satisfies Record<string, MeasuredRange>;
 
 export type MeasuredKey = keyof typeof MEASURED;

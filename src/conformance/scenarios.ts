@@ -308,3 +308,35 @@ export async function minReplicasRefuse(base: number, opts: { maxLagSec?: number
     return { scenario: `min-replicas-to-write 1 (max-lag ${lag})`, timings, facts, events, topology: topo };
   });
 }
+
+/**
+ * Seed 002 (HAProxy write-up): master + one replica, ONE Sentinel with quorum 1, down-after 3000,
+ * failover-timeout 6000. `DEBUG SEGFAULT` the master, wait for `+switch-master`, restart the old
+ * master and wait for `+convert-to-slave`. Timings from the segfault / the restart.
+ */
+export async function segfaultSingleSentinel(base: number): Promise<RunResult> {
+  const topo: TopologyOptions = { base, nodes: 2, sentinels: 1, quorum: 1, downAfterMs: 3000, failoverTimeoutMs: 6000, parallelSyncs: 1 };
+  return withDeployment(topology(topo), async (d) => {
+    await d.waitHealthy();
+    const f = await d.debugSegfault('node1');
+    await d.waitForEvent('+switch-master', isEv('+switch-master'), 60_000, { sinceMs: f.timeMs });
+    await d.waitForEvent('+sdown slave node1', isEv('+sdown', 'slave node1 '), 30_000, { sinceMs: f.timeMs });
+    const restart = await d.restart('node1');
+    const conv = await d.waitForEvent('+convert-to-slave', isEv('+convert-to-slave', 'slave node1 '), 60_000, { sinceMs: restart.timeMs });
+    await sleep(500);
+    const events = eventsSince(d, f.timeMs);
+    const es = events.sentinel1;
+    const timings: Record<string, number> = { 'convert-to-slave': conv.timeMs - restart.timeMs, 'restart-after-segfault': restart.timeMs - f.timeMs };
+    for (const [k, p] of [
+      ['+sdown', isEv('+sdown', 'master ')],
+      ['+odown', isEv('+odown')],
+      ['+promoted-slave', isEv('+promoted-slave')],
+      ['+switch-master', isEv('+switch-master')],
+    ] as const) {
+      const t = firstTime(es, p);
+      if (t !== undefined) timings[`sentinel1.${k}`] = t;
+    }
+    const facts = { leader: 'sentinel1', promoted: es.find(isEv('+switch-master'))?.text.split(' ')[2] ?? '?', odown: es.find(isEv('+odown'))?.text ?? '?' };
+    return { scenario: 'seed-002 DEBUG SEGFAULT, 1 Sentinel quorum 1', timings, facts, events, topology: topo };
+  });
+}

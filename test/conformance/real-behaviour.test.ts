@@ -1,12 +1,12 @@
 /**
  * Real Redis Sentinel 7.0.15 behaves as test/conformance/REAL-MEASUREMENTS.md says: outcomes, event
  * order per Sentinel, and timings within the measured ranges widened by ALLOWANCE
- * (src/conformance/measured.ts). Ports 25100..25599 belong to this file.
+ * (src/conformance/measured.ts). Ports 25000..25599 belong to this file.
  */
 import { describe, expect, it } from 'vitest';
 import type { SentinelEvent } from '../../src/conformance/log.js';
 import { checkTiming, type MeasuredKey } from '../../src/conformance/measured.js';
-import { killMasterFailover, manualFailover, minReplicasRefuse, quorumNotReached, tiltAfterPause, type RunResult } from '../../src/conformance/scenarios.js';
+import { killMasterFailover, manualFailover, minReplicasRefuse, quorumNotReached, segfaultSingleSentinel, tiltAfterPause, type RunResult } from '../../src/conformance/scenarios.js';
 
 const types = (es: readonly SentinelEvent[]) => es.map((e) => e.event);
 const strs = (es: readonly SentinelEvent[]) => es.map((e) => `${e.timeMs} ${e.event} ${e.text}`).join('\n');
@@ -179,6 +179,24 @@ describe('real Sentinel 7.0.15 (3 nodes, 3 Sentinels, down-after 2000, failover-
       const ts = r.events[s].map((e) => `${e.event} ${e.text.split(' ').slice(0, 2).join(' ')}`).sort();
       expect(ts, `${s}\n${ctx}`).toEqual(['+sdown slave node2', '+sdown slave node3', '-sdown slave node2', '-sdown slave node3']);
     }
+    expect(problems, ctx).toEqual([]);
+  });
+
+  it('seed 002: DEBUG SEGFAULT with one Sentinel (quorum 1, down-after 3000): failover, then the restarted master is converted', async () => {
+    const r = await segfaultSingleSentinel(25000);
+    const ctx = dump(r);
+    expect(r.facts.promoted).toBe('node2');
+    expect(r.facts.odown).toBe('master mymaster node1 #quorum 1/1');
+    expect(types(r.events.sentinel1), ctx).toEqual([
+      '+sdown', '+odown', '+new-epoch', '+try-failover', '+vote-for-leader', '+elected-leader',
+      '+failover-state-select-slave', '+selected-slave', '+failover-state-send-slaveof-noone',
+      '+failover-state-wait-promotion', '+promoted-slave', '+failover-state-reconf-slaves',
+      '+failover-end', '+switch-master', '+slave', '+sdown', '-sdown', '+convert-to-slave',
+    ]);
+    const problems: string[] = [];
+    timing(problems, 'seed002.sdown', r.timings['sentinel1.+sdown']);
+    timing(problems, 'seed002.switch', r.timings['sentinel1.+switch-master']);
+    timing(problems, 'seed002.convert-to-slave', r.timings['convert-to-slave']);
     expect(problems, ctx).toEqual([]);
   });
 });
