@@ -48,6 +48,7 @@ interface RunFlags {
   until?: number;
   format: 'log' | 'jsonl' | 'json';
   trace?: string;
+  printConfig?: boolean;
 }
 
 function runCommand(file: string, flags: RunFlags, io: Io, hooks: MainHooks): number {
@@ -97,7 +98,13 @@ function runCommand(file: string, flags: RunFlags, io: Io, hooks: MainHooks): nu
       if (l !== undefined) io.stdout.write(`${l}\n`);
     }
   } else {
-    io.stdout.write(`${JSON.stringify(res.summary, null, 2)}\n`);
+    const summary = flags.printConfig ? { ...res.summary, sentinelConfigs: res.sentinelConfigs } : res.summary;
+    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  }
+  if (flags.printConfig && flags.format !== 'json') {
+    // In jsonl mode stdout stays one JSON object per line, so the files go to stderr.
+    const out = flags.format === 'log' ? io.stdout : io.stderr;
+    for (const c of res.sentinelConfigs) out.write(`# ${c.process}: sentinel.conf as rewritten at the end of the run\n${c.text}`);
   }
   if (!res.ok) {
     if (flags.format !== 'log') for (const l of expectationLines(res.expectations.filter((e) => !e.pass))) io.stderr.write(`${l}\n`);
@@ -130,6 +137,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void, hooks: MainHo
     .option('--until <time>', "stop at this simulated time (e.g. 90s) instead of the scenario's duration", parseUntil)
     .addOption(new Option('--format <format>', 'output: log lines, JSON lines of events, or a JSON summary').choices(['log', 'jsonl', 'json']).default('log'))
     .option('--trace <file>', 'also write the full JSONL trace to this file')
+    .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
     .exitOverride()
     .action((file: string, flags: RunFlags) => {
       setCode(runCommand(file, flags, io, hooks));

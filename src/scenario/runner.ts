@@ -1,3 +1,4 @@
+import { renderConfig, toFileConfig, type SentinelDisk, type SentinelState } from '../sentinel/index.js';
 import { checkAll, type ReplyRecord } from '../check/expectations.js';
 import { countEvents, summarizeFailovers, type FailoverSummary } from '../check/summary.js';
 import type { ExpectationResult } from '../check/types.js';
@@ -52,6 +53,8 @@ export interface RunResult {
   readonly expectations: readonly ExpectationResult[];
   readonly summary: RunSummary;
   readonly ok: boolean;
+  /** Each Sentinel's sentinel.conf as it last rewrote it (rewriteConfigSentinelOption()), at the end. */
+  readonly sentinelConfigs: readonly { readonly process: string; readonly text: string }[];
 }
 
 const CLI_PID = 'redis-cli';
@@ -167,6 +170,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
 
   world.runUntil(endUs);
+  const sentinelConfigs = sentinels.map((p) => ({ process: p.name, text: sentinelConfigText(world, p.name) }));
   // Let the probes issued at or before the end time finish (each has its own timeout).
   const pendingIds = new Set<number>([...probeJobs.keys(), ...finalIds]);
   const answered = () => {
@@ -207,7 +211,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     expectations: expectations.map((e) => ({ name: e.name, where: e.where, pass: e.pass, atMs: e.atUs === undefined ? null : Math.round(e.atUs / 1000), evidence: e.evidence })),
     passed, failed: expectations.length - passed,
   };
-  return { seed, endUs, records, expectations, summary, ok: passed === expectations.length };
+  return { seed, endUs, records, expectations, summary, ok: passed === expectations.length, sentinelConfigs };
 }
 
 export function describeAction(a: TimedAction): string {
@@ -300,4 +304,15 @@ function apply(w: World, model: Model, a: TimedAction): void {
       w.note({ what: 'note', text: a.text });
       return;
   }
+}
+
+/**
+ * What a Sentinel would have in its sentinel.conf now: the config it last flushed, or, if it is
+ * running, the one it would write at its next flush (they differ only between two flushes).
+ */
+function sentinelConfigText(world: World, pid: string): string {
+  const state = world.status(pid) === 'down' ? undefined : world.stateOf<SentinelState>(pid);
+  if (state) return renderConfig(toFileConfig(state));
+  const disk = world.diskOf(pid) as SentinelDisk | undefined;
+  return disk ? renderConfig(disk.config) : '';
 }

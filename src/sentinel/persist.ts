@@ -22,7 +22,8 @@ export function toFileConfig(s: SentinelState): SentinelFileConfig {
       .map((x) => ({ host: s.announceHostnames ? x.addr.hostname : x.addr.ip, port: x.addr.port, runid: x.runid!, pos }));
     return {
       name: m.name,
-      host: s.announceHostnames || s.resolveHostnames ? addr.hostname : addr.ip,
+      // announceSentinelAddr(): the IP unless announce-hostnames, even when the file named a host.
+      host: s.announceHostnames ? addr.hostname : addr.ip,
       port: addr.port,
       quorum: m.quorum,
       downAfterMs: m.downAfterPeriod,
