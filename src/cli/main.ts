@@ -72,7 +72,7 @@ function runCommand(file: string, flags: RunFlags, io: Io, hooks: MainHooks): nu
   }
   let res: RunResult;
   try {
-    res = runScenario(scenario, { seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories });
+    res = runScenario(scenario, { seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories, sentinelConfigs: flags.printConfig });
     trace?.close();
     if (tmp) renameSync(tmp, flags.trace!);
   } catch (e) {

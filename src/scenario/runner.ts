@@ -29,6 +29,8 @@ export interface RunOptions {
   readonly trace?: TraceSink;
   readonly traceDetail?: 'events' | 'full';
   readonly factories?: BehaviorFactories;
+  /** Collect each Sentinel's rewritten sentinel.conf at the end (RunResult.sentinelConfigs). */
+  readonly sentinelConfigs?: boolean;
 }
 
 export interface RunSummary {
@@ -53,7 +55,7 @@ export interface RunResult {
   readonly expectations: readonly ExpectationResult[];
   readonly summary: RunSummary;
   readonly ok: boolean;
-  /** Each Sentinel's sentinel.conf as it last rewrote it (rewriteConfigSentinelOption()), at the end. */
+  /** Each Sentinel's sentinel.conf as it last rewrote it (rewriteConfigSentinelOption()), at the end; empty unless asked for. */
   readonly sentinelConfigs: readonly { readonly process: string; readonly text: string }[];
 }
 
@@ -170,7 +172,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
 
   world.runUntil(endUs);
-  const sentinelConfigs = sentinels.map((p) => ({ process: p.name, text: sentinelConfigText(world, p.name) }));
+  const sentinelConfigs = opts.sentinelConfigs ? sentinels.map((p) => ({ process: p.name, text: sentinelConfigText(world, p.name) })) : [];
   // Let the probes issued at or before the end time finish (each has its own timeout).
   const pendingIds = new Set<number>([...probeJobs.keys(), ...finalIds]);
   const answered = () => {
