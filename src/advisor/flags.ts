@@ -1,0 +1,121 @@
+import { resolveInModel } from '../scenario/model.js';
+import { majorityOf, monitorAddr, type Deployment } from './deployment.js';
+
+/**
+ * The classic Sentinel mistakes, read from the configuration files as they are now (spec §5.3:
+ * a leader needs max(majority of every Sentinel it knows, quorum) votes). One line each, with why.
+ */
+export interface Flag {
+  readonly id: string;
+  readonly message: string;
+}
+
+export function checkFlags(d: Deployment): Flag[] {
+  const flags: Flag[] = [];
+  const add = (id: string, message: string) => flags.push({ id, message });
+  const S = d.sentinels.length;
+  const maj = d.majority;
+  const name = d.masterName;
+  const pl = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+  // Quorum against the number of Sentinels, per distinct quorum value.
+  const quorums = [...new Set([...d.monitor.values()].map((m) => m.quorum))].sort((a, b) => a - b);
+  for (const q of quorums) {
+    const who = d.sentinels.filter((s) => d.monitor.get(s.name)!.quorum === q).map((s) => s.name);
+    const where = quorums.length > 1 ? ` (${who.join(', ')})` : '';
+    if (q > S) add('quorum-above-sentinels', `quorum ${q}${where} > ${pl(S, 'Sentinel')} monitoring ${name}: ODOWN can never be reached, so there is never an automatic failover`);
+    else if (q < maj) add('quorum-below-majority', `quorum ${q}${where} < majority ${maj} of ${pl(S, 'Sentinel')}: ${q} ${q === 1 ? 'Sentinel marks' : 'Sentinels mark'} the master ODOWN, but a leader still needs ${maj} votes; the effective quorum is ${maj}`);
+  }
+  if (S === 1) {
+    const s = d.sentinels[0]!;
+    add('single-sentinel', `only one Sentinel (${s.name} on ${s.host}): a single point of failure; while it (or its host ${s.host}) is down nothing can fail over`);
+  } else if (S % 2 === 0) {
+    add('even-sentinels', `${S} Sentinels (even): a leader needs ${maj} votes, so ${S - maj === 0 ? 'none' : `only ${S - maj}`} may be lost, no more than with ${pl(S - 1, 'Sentinel')}`);
+  }
+
+  // Failure domains whose loss leaves too few Sentinels to elect a leader.
+  const need = Math.max(maj, Math.min(d.quorum, S));
+  for (const e of S === 1 ? [] : d.domains) {
+    const lost = d.sentinels.filter((s) => e.lost.includes(s.name));
+    if (lost.length === 0) continue;
+    const left = S - lost.length;
+    if (left < need) {
+      const withMaster = d.master && e.lost.includes(d.master.name) ? ', the master with them' : '';
+      add('domain-takes-majority', `losing ${e.domain.kind} ${e.domain.name} takes ${lost.length} of ${pl(S, 'Sentinel')} (${lost.map((s) => s.name).join(', ')})${withMaster}: the ${left} left cannot elect a leader (a leader needs ${pl(need, 'vote')})`);
+    }
+  }
+
+  // Two data nodes, one Sentinel next to each.
+  const redis = d.model.processes.filter((p) => p.kind === 'redis');
+  if (redis.length === 2 && S === 2) {
+    const together = d.sentinels.every((s) => redis.some((r) => r.host === s.host || d.domains.some((e) => e.lost.includes(r.name) && e.lost.includes(s.name))));
+    const distinct = new Set(d.sentinels.map((s) => redis.findIndex((r) => r.host === s.host))).size === 2;
+    if (together && distinct) {
+      add('two-nodes-two-sentinels', `two data nodes with one Sentinel each (${d.sentinels.map((s) => `${s.name} on ${s.host}`).join(', ')}): losing either machine leaves 1 of 2 Sentinels and a majority of 2 is 2, so no failover; put a third Sentinel on a third machine`);
+    }
+  }
+
+  // min-replicas-* set on replicas only.
+  const minOn = (p: (typeof redis)[number]) => p.redis!.minReplicasToWrite > 0 && p.redis!.minReplicasMaxLagSec > 0;
+  if (d.master?.redis && !minOn(d.master)) {
+    const reps = d.replicas.filter((r) => r.redis && minOn(r));
+    if (reps.length > 0) {
+      const r0 = reps[0]!.redis!;
+      add('min-replicas-only-on-replicas', `min-replicas-to-write ${r0.minReplicasToWrite} / min-replicas-max-lag ${r0.minReplicasMaxLagSec} are set on ${reps.map((r) => r.name).join(', ')} but not on the master ${d.master.name}: cut off on a minority side, ${d.master.name} keeps accepting writes that are lost when it is demoted`);
+    }
+  }
+
+  // Divergent monitor lines.
+  const byAddr = new Map<string, string[]>();
+  for (const s of d.sentinels) {
+    const a = monitorAddr(d.model, s, d.monitor.get(s.name)!);
+    byAddr.set(a, [...(byAddr.get(a) ?? []), s.name]);
+  }
+  if (byAddr.size > 1) {
+    add('divergent-monitor', `the Sentinels monitor ${name} at different addresses: ${[...byAddr.entries()].map(([a, ss]) => `${ss.join(', ')} at ${a}`).join('; ')}; they will not agree on the master and stay split`);
+  }
+  const allSentinels = d.model.processes.filter((p) => p.kind === 'sentinel');
+  const sets = new Map<string, string[]>();
+  for (const p of allSentinels) {
+    const key = p.sentinel!.masters.map((m) => m.name).sort().join(', ');
+    sets.set(key, [...(sets.get(key) ?? []), p.name]);
+  }
+  if (sets.size > 1) {
+    add('divergent-monitor', `the Sentinels monitor different masters: ${[...sets.entries()].map(([k, ss]) => `${ss.join(', ')}: ${k}`).join('; ')}; a Sentinel counts only for the masters it monitors`);
+  }
+  if (quorums.length > 1) {
+    add('divergent-monitor', `the Sentinels use different quorums for ${name}: ${d.sentinels.map((s) => `${s.name} ${d.monitor.get(s.name)!.quorum}`).join(', ')}`);
+  }
+
+  // Stale known-sentinel entries and duplicate ids.
+  const myids = new Map<string, string[]>();
+  for (const s of d.sentinels) {
+    const id = s.sentinel!.myid?.toLowerCase();
+    if (id && !/^0+$/.test(id)) myids.set(id, [...(myids.get(id) ?? []), s.name]);
+  }
+  for (const [id, ss] of myids) if (ss.length > 1) add('duplicate-myid', `${ss.join(' and ')} have the same "sentinel myid ${id}": the others see one Sentinel, not ${ss.length}, and votes are confused`);
+  for (const s of d.sentinels) {
+    const mc = d.monitor.get(s.name)!;
+    const own = s.sentinel!.myid?.toLowerCase();
+    const entries = mc.knownSentinels.filter((k) => k.runid.toLowerCase() !== own);
+    const ids = new Set(entries.map((k) => k.runid.toLowerCase()));
+    if (ids.size + 1 > S) {
+      add('stale-known-sentinel', `${s.name} lists ${pl(ids.size, 'known-sentinel')} for ${name} but only ${S - 1} other Sentinels are deployed: it counts ${ids.size + 1} voters, so a leader needs ${majorityOf(ids.size + 1)} votes instead of ${maj} (until SENTINEL RESET)`);
+    }
+    for (const k of entries) {
+      const h = resolveInModel(d.model, k.host);
+      const at = h ? d.sentinels.find((x) => x.host === h.name && (x.sentinel!.announcePort || x.port) === k.port) : undefined;
+      if (!at) {
+        add('stale-known-sentinel', `${k.pos.file}:${k.pos.line}: ${s.name} knows Sentinel ${k.runid} at ${k.host}:${k.port}, where no Sentinel is deployed: a stale entry that still counts as a voter`);
+        continue;
+      }
+      const atId = at.sentinel!.myid?.toLowerCase();
+      if (atId === undefined || /^0+$/.test(atId)) {
+        add('stale-known-sentinel', `${k.pos.file}:${k.pos.line}: ${s.name} knows Sentinel ${k.runid} at ${k.host}:${k.port}, but ${at.name} there has no "sentinel myid" and will start with a new id: the old entry stays as an extra voter (duplicate)`);
+      } else if (atId !== k.runid.toLowerCase()) {
+        add('stale-known-sentinel', `${k.pos.file}:${k.pos.line}: ${s.name} knows Sentinel ${k.runid} at ${k.host}:${k.port}, but ${at.name} there has id ${atId}: the old entry stays as an extra voter (duplicate)`);
+      }
+    }
+  }
+  return flags;
+}
