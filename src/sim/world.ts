@@ -188,6 +188,12 @@ export class World {
     return this.procOf(pid).disk;
   }
 
+  /** Lose what the process persisted (a wiped volume, a rewritten config replaced by the original). */
+  wipeDisk(pid: string): void {
+    this.record({ t: this.nowUs, k: 'fault', what: 'wipe-disk', p: pid });
+    this.procOf(pid).disk = undefined;
+  }
+
   /** This host's wall clock now, in ms, as its processes read it. */
   hostNowMs(hostName: string): number {
     return Math.floor(wallUs(this.hostOf(hostName).clock, this.nowUs) / 1000);
