@@ -3,6 +3,7 @@ import { readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../config/errors.js';
+import { runCheckCommand } from '../advisor/command.js';
 import { runLintCommand } from '../lint/command.js';
 import type { BehaviorFactories } from '../scenario/behaviors.js';
 import { parseDurationUs } from '../scenario/duration.js';
@@ -153,6 +154,16 @@ export function buildProgram(io: Io, setCode: (c: number) => void, hooks: MainHo
       // Handled in main() before commander, so lint keeps its own options and help.
     });
 
+  program
+    .command('check')
+    .description('The quorum advisor: what each failure-domain loss, Sentinel pause and partition does to a deployment (see check --help).')
+    .argument('<model-or-folder>', 'a model.yaml, a folder holding one, or a folder of .conf files')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(() => {
+      // Handled in main() before commander, like lint.
+    });
+
   return program;
 }
 
@@ -170,8 +181,8 @@ export async function main(argv: readonly string[], io: Io, hooks: MainHooks = {
       program.outputHelp();
       return EXIT_BAD_INPUT;
     }
-    if (argv[0] === 'lint') {
-      const out = runLintCommand(argv.slice(1));
+    if (argv[0] === 'lint' || argv[0] === 'check') {
+      const out = argv[0] === 'lint' ? runLintCommand(argv.slice(1)) : runCheckCommand(argv.slice(1), { factories: hooks.factories });
       io.stdout.write(out.stdout);
       io.stderr.write(out.stderr);
       return out.exitCode;
