@@ -155,6 +155,16 @@ export function buildProgram(io: Io, setCode: (c: number) => void, hooks: MainHo
     });
 
   program
+    .command('play')
+    .description('The terminal player: step through a scenario (or a saved jsonl run) by event, key event or time (see play --help).')
+    .argument('<scenario-or-trace>', 'a scenario YAML file, or the output of run --format jsonl')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(() => {
+      // Handled in main() before commander, like lint.
+    });
+
+  program
     .command('check')
     .description('The quorum advisor: what each failure-domain loss, Sentinel pause and partition does to a deployment (see check --help).')
     .argument('<model-or-folder>', 'a model.yaml, a folder holding one, or a folder of .conf files')
@@ -181,6 +191,8 @@ export async function main(argv: readonly string[], io: Io, hooks: MainHooks = {
       program.outputHelp();
       return EXIT_BAD_INPUT;
     }
+    // The player (ink, React) is loaded only for play.
+    if (argv[0] === 'play') return await (await import('../tui/command.js')).runPlayCommand(argv.slice(1), { stdin: process.stdin, stdout: io.stdout, stderr: io.stderr });
     if (argv[0] === 'lint' || argv[0] === 'check') {
       const out = argv[0] === 'lint' ? runLintCommand(argv.slice(1)) : runCheckCommand(argv.slice(1), { factories: hooks.factories });
       io.stdout.write(out.stdout);

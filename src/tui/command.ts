@@ -1,0 +1,185 @@
+import { render } from 'ink';
+import { createElement } from 'react';
+import { InputError } from '../config/errors.js';
+import { parseDurationUs } from '../scenario/duration.js';
+import { loadScenario } from '../scenario/scenario.js';
+import { readTextFile } from '../scenario/yamlFile.js';
+import { formatSeconds } from '../sim/time.js';
+import { App, logFor } from './app.js';
+import { INITIAL_UI, screenLines } from './layout.js';
+import { plain } from './lines.js';
+import { markersOf } from './panels.js';
+import { initialPlayback, reducePlayback } from './playback.js';
+import { recordScenario } from './record.js';
+import type { Recording } from './recording.js';
+import { timelineFor } from './app.js';
+import { isTraceFile, loadTraceText } from './traceFile.js';
+
+/**
+ * `sentinel-sim play <scenario.yaml | trace.jsonl> [--seed N] [--until T] [--stats]`.
+ * On a terminal: the ink player. Otherwise: the plain log, and a note on stderr saying so.
+ * --stats: record, then report how long recording took, the frames kept, the heap they hold and
+ * how long a screen at a random cursor takes to build (the cost of a rewind), then exit.
+ */
+
+export interface PlayIo {
+  readonly stdin?: NodeJS.ReadStream | { isTTY?: boolean };
+  readonly stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
+  readonly stderr: { write(s: string): unknown };
+}
+
+export const PLAY_USAGE = `usage: sentinel-sim play <scenario.yaml | trace.jsonl> [--seed N] [--until TIME] [--frame-every TIME] [--stats]
+
+  Opens the terminal player on a scenario (simulated once, then played back at any speed,
+  forwards and backwards) or on a saved run (\`run --format jsonl\` or \`run --trace\`: the event
+  log and timeline only). When stdout is not a terminal it prints the plain log instead.
+
+  --seed N            seed to use instead of the scenario's own
+  --until TIME        stop at this simulated time (e.g. 90s) instead of the scenario's duration
+  --frame-every TIME  keep a state frame at least this often between trace records (default 100ms)
+  --stats             record, print the recording's time and memory figures, and exit
+`;
+
+interface PlayArgs {
+  file: string;
+  seed?: number;
+  untilUs?: number;
+  frameEveryMs?: number;
+  stats: boolean;
+  allLogs: boolean;
+}
+
+function parseArgs(args: readonly string[]): PlayArgs | 'help' {
+  let file: string | undefined;
+  const out: Partial<PlayArgs> = { stats: false, allLogs: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new InputError(`play: ${a} needs a value`);
+      return v;
+    };
+    if (a === '-h' || a === '--help') return 'help';
+    else if (a === '--seed') {
+      const v = value();
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InputError(`play: --seed ${v}: the seed must be a non-negative integer`);
+      out.seed = Number(v);
+    } else if (a === '--until' || a === '--frame-every') {
+      const v = value();
+      const us = parseDurationUs(v);
+      if (us === undefined || us <= 0) throw new InputError(`play: ${a} ${v}: expected a positive duration such as 90s, 1500ms or 3m`);
+      if (a === '--until') out.untilUs = us;
+      else out.frameEveryMs = us / 1000;
+    } else if (a === '--stats') out.stats = true;
+    else if (a === '--all-logs') out.allLogs = true;
+    else if (a.startsWith('-')) throw new InputError(`play: unknown option ${a}\n${PLAY_USAGE}`);
+    else if (file === undefined) file = a;
+    else throw new InputError(`play: one file at a time (got ${file} and ${a})`);
+  }
+  if (file === undefined) throw new InputError(`play: which scenario or trace?\n${PLAY_USAGE}`);
+  return { ...out, file } as PlayArgs;
+}
+
+export function loadForPlay(a: Pick<PlayArgs, 'file' | 'seed' | 'untilUs' | 'frameEveryMs'>, opts: { measureHeap?: boolean } = {}): { rec: Recording; notes: string[] } {
+  const text = readTextFile(a.file, 'scenario or trace file');
+  if (isTraceFile(a.file, text)) {
+    const notes = a.seed !== undefined ? [`play: --seed is ignored for a saved trace (${a.file})`] : [];
+    return { rec: loadTraceText(text, a.file), notes };
+  }
+  const scenario = loadScenario(a.file);
+  const notes = [...scenario.model.inferred, ...scenario.model.warnings];
+  const rec = recordScenario(scenario, { seed: a.seed, untilUs: a.untilUs, frameEveryMs: a.frameEveryMs, measureHeap: opts.measureHeap });
+  return { rec, notes };
+}
+
+/** Build `n` screens at cursors spread over the run, last to first (a rewind): ms per screen. */
+export function measureRewind(rec: Recording, n: number, width = 100, height = 40): { perScreenMs: number; maxMs: number } {
+  const log = logFor(rec, 'events');
+  const tl = timelineFor(log, rec.totalUs);
+  const markers = markersOf(rec.log);
+  let pb = initialPlayback(tl);
+  let max = 0;
+  const t0 = performance.now();
+  for (let k = n - 1; k >= 0; k--) {
+    const s = performance.now();
+    pb = reducePlayback(tl, pb, { type: 'goto', us: Math.round((rec.totalUs * (k * 7919 % n)) / n) });
+    screenLines({ rec, log, markers, pb, ui: INITIAL_UI, width, height, logMode: 'events' });
+    max = Math.max(max, performance.now() - s);
+  }
+  return { perScreenMs: (performance.now() - t0) / n, maxMs: max };
+}
+
+function mb(bytes: number | undefined): string {
+  return bytes === undefined ? '?' : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export async function runPlayCommand(args: readonly string[], io: PlayIo): Promise<number> {
+  try {
+    const a = parseArgs(args);
+    if (a === 'help') {
+      io.stdout.write(PLAY_USAGE);
+      return 0;
+    }
+    const measure = a.stats;
+    const { rec, notes } = loadForPlay(a, { measureHeap: measure });
+    for (const n of notes) io.stderr.write(`${n}\n`);
+
+    if (a.stats) {
+      const s = rec.stats;
+      const rw = measureRewind(rec, 1000);
+      const heap = s && s.heapAfterBytes !== undefined && s.heapBeforeBytes !== undefined ? s.heapAfterBytes - s.heapBeforeBytes : undefined;
+      const hasGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
+      io.stdout.write(
+        [
+          `${rec.title}: ${formatSeconds(rec.totalUs)} s simulated${rec.seed !== null ? `, seed ${rec.seed}` : ''}`,
+          s ? `recording: ${(s.simulateMs / 1000).toFixed(2)} s real, ${s.steps} events, ${s.frames} frames, ${s.logLines} log lines` : `trace: ${rec.log.length} log lines, no frames`,
+          `heap held by the run (states, frames, log): ${mb(heap)}${hasGc ? '' : ' (run node with --expose-gc for an exact figure)'}`,
+          `rewind: a screen at a random cursor in ${rw.perScreenMs.toFixed(3)} ms on average, ${rw.maxMs.toFixed(2)} ms at worst (1000 jumps, last to first)`,
+          '',
+        ].join('\n'),
+      );
+      return 0;
+    }
+
+    const stdinTty = !!io.stdin && (io.stdin as { isTTY?: boolean }).isTTY === true;
+    if (!io.stdout.isTTY || !stdinTty) {
+      io.stderr.write(`sentinel-sim play: ${!io.stdout.isTTY ? 'stdout' : 'stdin'} is not a terminal; printing the plain log instead of the player\n`);
+      if (rec.note) io.stderr.write(`sentinel-sim play: ${rec.note}\n`);
+      const lines = a.allLogs ? rec.log : logFor(rec, rec.source === 'trace' ? 'all' : 'all');
+      for (const e of lines) io.stdout.write(`${e.line}\n`);
+      return 0;
+    }
+
+    const stdout = io.stdout as NodeJS.WriteStream;
+    stdout.write('\x1b[?1049h\x1b[H');
+    try {
+      const inst = render(createElement(App, { rec, initialLogMode: a.allLogs ? 'all' : 'events' }), {
+        stdout,
+        stdin: io.stdin as NodeJS.ReadStream,
+        stderr: io.stderr as NodeJS.WriteStream,
+        exitOnCtrlC: false,
+        patchConsole: false,
+      });
+      await inst.waitUntilExit();
+    } finally {
+      stdout.write('\x1b[?1049l');
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** For tests and scripts: the screen at a cursor as plain text. */
+export function screenText(rec: Recording, cursorUs: number, width: number, height: number): string {
+  const log = logFor(rec, 'events');
+  const tl = timelineFor(log, rec.totalUs);
+  const pb = reducePlayback(tl, initialPlayback(tl), { type: 'goto', us: cursorUs });
+  return screenLines({ rec, log, markers: markersOf(rec.log), pb, ui: INITIAL_UI, width, height, logMode: 'events' })
+    .map(plain)
+    .join('\n');
+}

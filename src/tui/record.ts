@@ -1,0 +1,189 @@
+import { logLine } from '../cli/format.js';
+import { redisBehavior } from '../redis/index.js';
+import { defaultFactories, type BehaviorFactories } from '../scenario/behaviors.js';
+import { runScenario, type RunOptions } from '../scenario/runner.js';
+import { processAt } from '../scenario/model.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { Behavior, Ctx } from '../sim/process.js';
+import type { TraceRecord, TraceSink } from '../sim/trace.js';
+import { World, type ProcessStatus } from '../sim/world.js';
+import { keyKindOf, type Frame, type LogEntry, type ProcInfo, type Recording } from './recording.js';
+
+/**
+ * Runs a scenario once, exactly as `run` does (runScenario, same seed, same records), and keeps a
+ * frame of every process's state after each instant that wrote a trace record, plus one every
+ * `frameEveryMs` of simulated time in between (so countdowns move while nothing is logged).
+ *
+ * Adapter note: runScenario does not hand out its World, and frames need it (states, host clocks,
+ * partitions), with immutable states (WorldOptions.snapshots). Until RunOptions has `onWorld` and
+ * `snapshots` (both passed below already, so they are used as soon as they exist), the World is
+ * found through the Ctx of the model's processes at boot and its snapshots flag set there.
+ */
+
+export interface RecordOptions {
+  readonly seed?: number;
+  readonly untilUs?: number;
+  /** Frames between trace records, in simulated ms (default 100). */
+  readonly frameEveryMs?: number;
+  readonly factories?: BehaviorFactories;
+  /** Measure the heap before and after (call global.gc first when it is exposed). */
+  readonly measureHeap?: boolean;
+}
+
+/**
+ * The runner's defaults, except that while the scenario layer still plugs its inert stand-in in
+ * for Redis (init() with no arguments, every command refused), the player uses the real node.
+ */
+function playFactories(): BehaviorFactories {
+  return {
+    redis: (cfg, p) => {
+      const b = defaultFactories.redis(cfg, p);
+      return b.init.length === 0 ? redisBehavior(cfg) : b;
+    },
+    sentinel: (cfg, p) => defaultFactories.sentinel(cfg, p),
+  };
+}
+
+function worldOfCtx(ctx: Ctx): World | undefined {
+  const w = (ctx as unknown as { world?: unknown }).world;
+  return w instanceof World ? w : undefined;
+}
+
+export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Recording {
+  const model = scenario.model;
+  const procs: ProcInfo[] = model.processes.map((p) => ({
+    name: p.name,
+    kind: p.kind,
+    host: p.host,
+    ip: model.hosts.find((h) => h.name === p.host)?.ip ?? '?',
+    port: p.port,
+    configuredReplica: p.kind === 'redis' && !!p.redis?.replicaof,
+  }));
+  const hosts = [...model.hosts.map((h) => ({ name: h.name, ip: h.ip })), { name: model.clientHost.name, ip: model.clientHost.ip }];
+  const everyUs = Math.max(1, Math.round((opts.frameEveryMs ?? 100) * 1000));
+  const endUs = opts.untilUs ?? scenario.durationUs;
+
+  const frames: Frame[] = [];
+  let world: World | undefined;
+  let dirty = false;
+  let steps = 0;
+
+  const capture = (w: World): void => {
+    const t = w.nowUs;
+    if (t > endUs) return;
+    const last = frames[frames.length - 1];
+    if (last && last.t !== t && !dirty && t - last.t < everyUs) return;
+    dirty = false;
+    const states = procs.map((p) => w.stateOf(p.name));
+    const status = procs.map((p) => w.status(p.name)) as ProcessStatus[];
+    const hostMs = procs.map((p) => w.hostNowMs(p.host));
+    let blocked = w.links.blockedPairs();
+    if (last && sameStrings(last.blocked, blocked)) blocked = last.blocked as string[];
+    const f: Frame = {
+      t,
+      states: last && sameRefs(last.states, states) ? last.states : states,
+      status: last && sameRefs(last.status, status) ? last.status : status,
+      hostMs,
+      blocked,
+    };
+    if (last && last.t === t) frames[frames.length - 1] = f;
+    else frames.push(f);
+  };
+
+  const attach = (w: World): void => {
+    if (world) return;
+    world = w;
+    // Frames keep references to states, so handlers must run under immer (World's `snapshots`
+    // option). runScenario does not pass it through yet; it is set here before any handler runs.
+    const opts = w as unknown as { snapshots?: boolean };
+    if (opts.snapshots === false) opts.snapshots = true;
+    const step = w.step.bind(w);
+    w.step = () => {
+      const more = step();
+      steps++;
+      capture(w);
+      return more;
+    };
+  };
+
+  const base = opts.factories ?? playFactories();
+  const tap = <S>(b: Behavior<S>): Behavior<S> => ({
+    ...b,
+    init: (ctx, disk) => {
+      const w = worldOfCtx(ctx);
+      if (w) attach(w);
+      return b.init(ctx, disk);
+    },
+  });
+  const factories: BehaviorFactories = {
+    redis: (cfg, p) => tap(base.redis(cfg, p)),
+    sentinel: (cfg, p) => tap(base.sentinel(cfg, p)),
+  };
+  const sink: TraceSink = {
+    write() {
+      dirty = true;
+    },
+  };
+
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (opts.measureHeap) gc?.();
+  const heapBefore = opts.measureHeap ? process.memoryUsage().heapUsed : undefined;
+  // Real time, to report how long recording took; the model never sees it.
+  const t0 = performance.now();
+  const runOpts: RunOptions & { onWorld?: (w: World) => void; snapshots?: boolean } = {
+    seed: opts.seed, untilUs: opts.untilUs, trace: sink, traceDetail: 'events', factories, onWorld: attach, snapshots: true,
+  };
+  const res = runScenario(scenario, runOpts);
+  const simulateMs = performance.now() - t0;
+  if (!world) throw new Error('the player could not observe the simulation (no model process booted)');
+
+  // The state at time 0 before anything ran is the first frame's; the end is held to the end.
+  const log = logEntries(res.records);
+  if (opts.measureHeap) gc?.();
+  const heapAfter = opts.measureHeap ? process.memoryUsage().heapUsed : undefined;
+  return {
+    title: scenario.name,
+    seed: res.seed,
+    source: 'scenario',
+    totalUs: res.endUs,
+    log,
+    procs,
+    hosts,
+    frames,
+    frameTimes: frames.map((f) => f.t),
+    procAt: (host, port, from) => {
+      const p = processAt(model, host, port, procs[from]?.host);
+      return p ? procs.findIndex((x) => x.name === p.name) : -1;
+    },
+    stats: { simulateMs, frames: frames.length, logLines: log.length, steps, heapBeforeBytes: heapBefore, heapAfterBytes: heapAfter },
+  };
+}
+
+export function logEntries(records: readonly TraceRecord[]): LogEntry[] {
+  const out: LogEntry[] = [];
+  for (const r of records) {
+    const line = logLine(r);
+    if (line === undefined) continue;
+    out.push({
+      t: r.t,
+      line,
+      ...(typeof r.p === 'string' ? { p: r.p } : {}),
+      ...(r.k === 'event' ? { event: String(r.event) } : {}),
+      ...(r.k === 'fault' ? { fault: String(r.what) } : {}),
+      ...(r.k === 'reply' ? { reply: String(r.p) } : {}),
+      ...(typeof r.level === 'string' ? { level: r.level } : {}),
+      key: keyKindOf(r),
+    });
+  }
+  return out;
+}
+
+function sameRefs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return sameRefs(a, b);
+}
