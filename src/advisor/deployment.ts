@@ -65,14 +65,15 @@ function mostCommon<T>(xs: readonly T[], key: (x: T) => string): T | undefined {
 
 /** ip:port as the model resolves a monitor line (names, aliases; localhost means the Sentinel's own host). */
 export function monitorAddr(model: Model, s: ModelProcess, mc: { host: string; port: number }): string {
+  const fmt = (ip: string) => (ip.includes(':') ? `[${ip}]:${mc.port}` : `${ip}:${mc.port}`);
   const h = resolveInModel(model, mc.host);
-  if (h) return `${h.ip}:${mc.port}`;
+  if (h) return fmt(h.ip);
   const lower = mc.host.toLowerCase();
   if (lower === 'localhost' || mc.host === '127.0.0.1' || mc.host === '::1') {
     const own = model.hosts.find((x) => x.name === s.host);
-    if (own) return `${own.ip}:${mc.port}`;
+    if (own) return fmt(own.ip);
   }
-  return `${mc.host}:${mc.port}`;
+  return fmt(mc.host);
 }
 
 export function analyseDeployment(model: Model): Deployment {

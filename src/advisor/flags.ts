@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { resolveInModel } from '../scenario/model.js';
 import { majorityOf, monitorAddr, type Deployment } from './deployment.js';
 
@@ -8,6 +9,12 @@ import { majorityOf, monitorAddr, type Deployment } from './deployment.js';
 export interface Flag {
   readonly id: string;
   readonly message: string;
+}
+
+/** A config path as the user would type it: relative to the working directory. */
+function shown(file: string): string {
+  const r = relative(process.cwd(), file);
+  return r === '' || r.startsWith('..') ? file : r;
 }
 
 export function checkFlags(d: Deployment): Flag[] {
@@ -35,7 +42,7 @@ export function checkFlags(d: Deployment): Flag[] {
 
   // Failure domains whose loss leaves too few Sentinels to elect a leader.
   const need = Math.max(maj, Math.min(d.quorum, S));
-  for (const e of S === 1 ? [] : d.domains) {
+  for (const e of S === 1 || quorums.some((q) => q > S) ? [] : d.domains) {
     const lost = d.sentinels.filter((s) => e.lost.includes(s.name));
     if (lost.length === 0) continue;
     const left = S - lost.length;
@@ -94,27 +101,36 @@ export function checkFlags(d: Deployment): Flag[] {
     if (id && !/^0+$/.test(id)) myids.set(id, [...(myids.get(id) ?? []), s.name]);
   }
   for (const [id, ss] of myids) if (ss.length > 1) add('duplicate-myid', `${ss.join(' and ')} have the same "sentinel myid ${id}": the others see one Sentinel, not ${ss.length}, and votes are confused`);
+  // A known-sentinel entry at an address where no Sentinel runs counts as a voter until SENTINEL
+  // RESET; one at a deployed Sentinel's address with another id is dropped at that Sentinel's first
+  // hello (+sentinel-invalid-addr, spec §11.2) and counts only until then.
+  const addrOf = (x: (typeof d.sentinels)[number]) => {
+    const h = d.model.hosts.find((hh) => hh.name === x.host);
+    return { ip: h?.ip ?? '', port: x.sentinel!.announcePort || x.port };
+  };
   for (const s of d.sentinels) {
     const mc = d.monitor.get(s.name)!;
     const own = s.sentinel!.myid?.toLowerCase();
     const entries = mc.knownSentinels.filter((k) => k.runid.toLowerCase() !== own);
-    const ids = new Set(entries.map((k) => k.runid.toLowerCase()));
-    if (ids.size + 1 > S) {
-      add('stale-known-sentinel', `${s.name} lists ${pl(ids.size, 'known-sentinel')} for ${name} but only ${S - 1} other Sentinels are deployed: it counts ${ids.size + 1} voters, so a leader needs ${majorityOf(ids.size + 1)} votes instead of ${maj} (until SENTINEL RESET)`);
-    }
+    const extras: typeof entries = [];
     for (const k of entries) {
-      const h = resolveInModel(d.model, k.host);
-      const at = h ? d.sentinels.find((x) => x.host === h.name && (x.sentinel!.announcePort || x.port) === k.port) : undefined;
+      const id = k.runid.toLowerCase();
+      if (d.sentinels.some((x) => x.sentinel!.myid?.toLowerCase() === id)) continue;
+      const ip = resolveInModel(d.model, k.host)?.ip ?? k.host;
+      const at = d.sentinels.find((x) => x !== s && addrOf(x).ip === ip && addrOf(x).port === k.port);
       if (!at) {
-        add('stale-known-sentinel', `${k.pos.file}:${k.pos.line}: ${s.name} knows Sentinel ${k.runid} at ${k.host}:${k.port}, where no Sentinel is deployed: a stale entry that still counts as a voter`);
+        extras.push(k);
         continue;
       }
       const atId = at.sentinel!.myid?.toLowerCase();
-      if (atId === undefined || /^0+$/.test(atId)) {
-        add('stale-known-sentinel', `${k.pos.file}:${k.pos.line}: ${s.name} knows Sentinel ${k.runid} at ${k.host}:${k.port}, but ${at.name} there has no "sentinel myid" and will start with a new id: the old entry stays as an extra voter (duplicate)`);
-      } else if (atId !== k.runid.toLowerCase()) {
-        add('stale-known-sentinel', `${k.pos.file}:${k.pos.line}: ${s.name} knows Sentinel ${k.runid} at ${k.host}:${k.port}, but ${at.name} there has id ${atId}: the old entry stays as an extra voter (duplicate)`);
-      }
+      const has = atId !== undefined && !/^0+$/.test(atId);
+      add('stale-known-sentinel', `${shown(k.pos.file)}:${k.pos.line}: ${s.name} lists known-sentinel ${k.runid} at ${k.host}:${k.port}, but ${at.name} there ${has ? `has id ${atId}` : 'has no "sentinel myid" and starts with a new id'}: the entry counts as an extra voter until ${at.name}'s first hello replaces it (+sentinel-invalid-addr)`);
+    }
+    if (extras.length > 0) {
+      const voters = S + new Set(extras.map((k) => k.runid.toLowerCase())).size;
+      const k = extras[0]!;
+      const more = extras.length > 1 ? ` (and ${extras.length - 1} more)` : '';
+      add('stale-known-sentinel', `${shown(k.pos.file)}:${k.pos.line}: ${s.name} lists known-sentinel ${k.runid} at ${k.host}:${k.port}, where no Sentinel of the model runs${more}: it counts ${voters} voters, so a leader needs ${majorityOf(voters)} votes instead of ${maj}, until SENTINEL RESET`);
     }
   }
   return flags;
