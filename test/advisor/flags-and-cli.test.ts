@@ -112,6 +112,11 @@ describe('cases', () => {
       'partition:redis-sentinel-3|redis-master,redis-slave-1,redis-slave-2,redis-sentinel-1,redis-sentinel-2',
     ]);
     expect(capped.notes).toContain('31 two-sided partitions of 6 hosts: running the first 6 (smaller side of 1 host first, then 2, ...), 25 left out');
+    const fewPairs = generateCases(d, { pauseMs: 60_000, maxPairs: 4 });
+    expect(fewPairs.cases.filter((c) => c.kind === 'pair').map((c) => c.id)).toEqual([
+      'pair:redis-master+redis-slave-1', 'pair:redis-master+redis-slave-2', 'pair:redis-master+redis-sentinel-1', 'pair:redis-master+redis-sentinel-2',
+    ]);
+    expect(fewPairs.notes).toContain('15 pairs of failure domains: running the first 4 (in model order), 11 left out');
   });
 });
 
