@@ -93,7 +93,15 @@ export function App(props: AppProps) {
   const tl = useMemo(() => timelineFor(log, rec.totalUs), [log, rec.totalUs]);
   const markers = useMemo(() => markersOf(rec.log), [rec]);
   const [pb, setPb] = useState<PlaybackState>(() => initialPlayback(tl));
-  const [ui, setUi] = useState<UiState>(INITIAL_UI);
+  const [ui, setUiState] = useState<UiState>(INITIAL_UI);
+  // The key handler reads the latest UI state and log mode through refs: keys can arrive faster
+  // than renders, and a handler from an older render must not act on stale state.
+  const uiRef = useRef(ui);
+  const setUi = (next: UiState) => {
+    uiRef.current = next;
+    setUiState(next);
+  };
+  const logModeRef = useRef(logMode);
   const tlRef = useRef(tl);
   tlRef.current = tl;
   const dispatch = useCallback((a: PlaybackAction) => setPb((s) => reducePlayback(tlRef.current, s, a)), []);
@@ -119,6 +127,7 @@ export function App(props: AppProps) {
   };
 
   useInput((input, key) => {
+    const ui = uiRef.current;
     if (ui.gotoText !== null) {
       if (key.escape) setUi({ ...ui, gotoText: null });
       else if (key.return) {
@@ -153,8 +162,10 @@ export function App(props: AppProps) {
     else if (input === 'g') setUi({ ...ui, gotoText: '', message: null });
     else if (input === '?') setUi({ ...ui, help: true });
     else if (input === 'l') {
-      const mode: LogMode = logMode === 'events' ? 'all' : 'events';
+      const mode: LogMode = logModeRef.current === 'events' ? 'all' : 'events';
       const next = logFor(rec, mode);
+      logModeRef.current = mode;
+      tlRef.current = timelineFor(next, rec.totalUs);
       setLogMode(mode);
       // The same cursor time; the highlight moves to the new log's line at or before it.
       setPb((s) => ({ ...s, index: lastAtOrBefore(next.map((e) => e.t), s.cursorUs) }));

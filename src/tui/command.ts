@@ -11,7 +11,7 @@ import { plain } from './lines.js';
 import { markersOf } from './panels.js';
 import { initialPlayback, reducePlayback } from './playback.js';
 import { recordScenario } from './record.js';
-import type { Recording } from './recording.js';
+import type { LogEntry, Recording } from './recording.js';
 import { timelineFor } from './app.js';
 import { isTraceFile, loadTraceText } from './traceFile.js';
 
@@ -174,12 +174,21 @@ export async function runPlayCommand(args: readonly string[], io: PlayIo): Promi
   }
 }
 
-/** For tests and scripts: the screen at a cursor as plain text. */
-export function screenText(rec: Recording, cursorUs: number, width: number, height: number): string {
-  const log = logFor(rec, 'events');
+/**
+ * For tests and scripts: the screen as plain text, with the cursor at a time or on one entry of
+ * the recording's log (`entry`: that line is highlighted, even among others of the same instant).
+ */
+export function screenText(rec: Recording, at: number | { readonly entry: LogEntry }, width: number, height: number, logMode: 'events' | 'all' = 'events'): string {
+  const log = logFor(rec, logMode);
   const tl = timelineFor(log, rec.totalUs);
-  const pb = reducePlayback(tl, initialPlayback(tl), { type: 'goto', us: cursorUs });
-  return screenLines({ rec, log, markers: markersOf(rec.log), pb, ui: INITIAL_UI, width, height, logMode: 'events' })
+  let pb = initialPlayback(tl);
+  if (typeof at === 'number') pb = reducePlayback(tl, pb, { type: 'goto', us: at });
+  else {
+    const index = log.indexOf(at.entry);
+    if (index < 0) throw new Error(`not in the ${logMode} log: ${at.entry.line}`);
+    pb = { ...pb, cursorUs: at.entry.t, index };
+  }
+  return screenLines({ rec, log, markers: markersOf(rec.log), pb, ui: INITIAL_UI, width, height, logMode })
     .map(plain)
     .join('\n');
 }
