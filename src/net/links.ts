@@ -20,12 +20,20 @@ export const DEFAULT_LINK: LinkParams = { latencyUs: 200, jitterUs: 100, loss: 0
 /** Linux's minimum retransmission timeout (TCP_RTO_MIN = 200 ms): the delay a lost segment costs. */
 export const TCP_RTO_MIN_US = 200_000;
 
+/** What delayUs() needs for one directed host pair; the same object for the life of the Links. */
+export interface Route {
+  readonly key: string;
+  /** Updated in place by setParams(), so a holder of the route always sees the current params. */
+  p: LinkParams;
+  rng: Rng | undefined;
+}
+
 export class Links {
   private blocked = new Set<string>();
   private params = new Map<string, LinkParams>();
   private rngs = new Map<string, Rng>();
   /** Per directed pair, what delayUs() needs, keyed by the pair string once and then cached. */
-  private cache = new Map<string, { p: LinkParams; rng: Rng | undefined }>();
+  private cache = new Map<string, Route>();
 
   constructor(private readonly makeRng: (name: string) => Rng) {}
 
@@ -65,18 +73,29 @@ export class Links {
     return this.params.get(Links.key(fromHost, toHost)) ?? (fromHost === toHost ? SAME_HOST_LINK : DEFAULT_LINK);
   }
 
-  /** One-way delay of the next segment from one host to another, loss included as retransmissions. */
-  delayUs(fromHost: string, toHost: string, pairKey?: string): number {
-    const k = pairKey ?? Links.key(fromHost, toHost);
+  /** The route of one directed pair, for callers that send on it many times (a connection). */
+  route(fromHost: string, toHost: string): Route {
+    const k = Links.key(fromHost, toHost);
     let c = this.cache.get(k);
     if (!c) {
-      c = { p: this.paramsFor(fromHost, toHost), rng: undefined };
+      c = { key: k, p: this.paramsFor(fromHost, toHost), rng: undefined };
       this.cache.set(k, c);
     }
+    return c;
+  }
+
+  /** One-way delay of the next segment from one host to another, loss included as retransmissions. */
+  delayUs(fromHost: string, toHost: string): number {
+    return this.delayOn(this.route(fromHost, toHost));
+  }
+
+  /** delayUs() on a route already looked up. */
+  delayOn(c: Route): number {
     const p = c.p;
     if (p.jitterUs === 0 && p.loss === 0) return p.latencyUs;
     let rng = c.rng;
     if (!rng) {
+      const k = c.key;
       rng = this.rngs.get(k) ?? this.makeRng(`net/${k}`);
       this.rngs.set(k, rng);
       c.rng = rng;

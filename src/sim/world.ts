@@ -1,5 +1,5 @@
 import { produce, setAutoFreeze } from 'immer';
-import { Links, type LinkParams } from '../net/links.js';
+import { Links, type LinkParams, type Route } from '../net/links.js';
 import type { Resp } from '../net/resp.js';
 import { respToString } from '../net/resp.js';
 import { RETRANSMIT_GIVE_UP_US, SYN_GIVE_UP_US } from '../net/tcp.js';
@@ -48,6 +48,8 @@ interface ProcRec {
 
 interface ConnEnd {
   readonly pid: string;
+  /** The process record (processes are never removed), to skip a lookup by pid per delivery. */
+  readonly proc: ProcRec;
   readonly inc: number;
   readonly host: Host;
   readonly ep: Endpoint;
@@ -68,12 +70,12 @@ interface Conn {
   /** Segments waiting for a partition to heal, per direction. */
   readonly stalled: [Wire[], Wire[]];
   readonly stalledSinceUs: [number, number];
-  /** "from>to" host pair per direction, built once for the link-delay lookup. */
-  pairKeys: [string, string] | undefined;
+  /** The link route per direction, looked up once per connection instead of once per segment. */
+  routes: [Route, Route] | undefined;
 }
 
 type Ev =
-  | { readonly k: 'timer'; readonly pid: string; readonly inc: number; readonly key: string; readonly gen: number }
+  | { readonly k: 'timer'; readonly p: ProcRec; readonly inc: number; readonly key: string; readonly gen: number }
   | { readonly k: 'arrive'; readonly conn: Conn; readonly dir: 0 | 1; readonly wire: Wire }
   | { readonly k: 'giveUp'; readonly conn: Conn; readonly dir: 0 | 1; readonly sinceUs: number }
   | { readonly k: 'action'; readonly label: string; readonly fn: (w: World) => void };
@@ -226,22 +228,22 @@ export class World {
 
   /** Run one event; false when the queue is empty. */
   step(): boolean {
-    const item = this.queue.pop();
-    if (!item) return false;
-    if (item.atUs === this.lastInstantUs) {
+    const atUs = this.queue.peekTime();
+    if (atUs === undefined) return false;
+    const ev = this.queue.popEvent();
+    if (atUs === this.lastInstantUs) {
       if (++this.sameInstantCount > MAX_EVENTS_PER_INSTANT) {
-        throw new SimulationError(`more than ${MAX_EVENTS_PER_INSTANT} events at t=${item.atUs} µs: the model is stuck in a zero-delay loop`);
+        throw new SimulationError(`more than ${MAX_EVENTS_PER_INSTANT} events at t=${atUs} µs: the model is stuck in a zero-delay loop`);
       }
     } else {
-      this.lastInstantUs = item.atUs;
+      this.lastInstantUs = atUs;
       this.sameInstantCount = 0;
     }
-    this.nowUs = item.atUs;
+    this.nowUs = atUs;
     this.eventsProcessed++;
-    const ev = item.event;
     switch (ev.k) {
       case 'timer':
-        this.fireTimer(ev.pid, ev.inc, ev.key, ev.gen);
+        this.fireTimer(ev.p, ev.inc, ev.key, ev.gen);
         break;
       case 'arrive':
         this.arrive(ev.conn, ev.dir, ev.wire);
@@ -306,7 +308,7 @@ export class World {
     }
     for (const t of timers) {
       if (!alive()) break;
-      this.fireTimer(p.pid, inc, t.key, t.gen);
+      this.fireTimer(p, inc, t.key, t.gen);
     }
   }
 
@@ -438,15 +440,14 @@ export class World {
   }
 
 
-  private fireTimer(pid: string, inc: number, key: string, gen: number): void {
-    const p = this.procs.get(pid);
-    if (!p || p.inc !== inc || p.status === 'down' || p.timers.get(key) !== gen) return;
+  private fireTimer(p: ProcRec, inc: number, key: string, gen: number): void {
+    if (p.inc !== inc || p.status === 'down' || p.timers.get(key) !== gen) return;
     if (p.status === 'paused') {
       p.pendingTimers.push({ key, gen });
       return;
     }
     p.timers.delete(key);
-    if (this.full) this.record({ t: this.nowUs, k: 'timer', p: pid, key });
+    if (this.full) this.record({ t: this.nowUs, k: 'timer', p: p.pid, key });
     const ctx = p.ctx!;
     ctx.begin();
     if (this.snapshots) p.state = produce(p.state, (d: any) => p.behavior.onTimer(d, key, ctx));
@@ -484,7 +485,7 @@ export class World {
           const gen = (p.timers.get(e.key) ?? 0) + 1;
           p.timers.set(e.key, gen);
           const delay = globalDelayFor(p.host.clock, Math.max(0, e.delayMs) * 1000);
-          this.queue.push(this.nowUs + delay, { k: 'timer', pid: p.pid, inc, key: e.key, gen });
+          this.queue.push(this.nowUs + delay, { k: 'timer', p, inc, key: e.key, gen });
           break;
         }
         case 'cancelTimer':
@@ -515,12 +516,11 @@ export class World {
 
   // ---------------------------------------------------------------- internals: TCP-like connections
 
-  private endOf(p: ProcRec, connId: ConnId): { c: Conn; dir: 0 | 1 } | undefined {
-    const c = this.conns.get(connId);
-    if (!c) return undefined;
-    if (c.a.pid === p.pid && c.a.inc === p.inc) return c.a.open ? { c, dir: 0 } : undefined;
-    if (c.b && c.b.pid === p.pid && c.b.inc === p.inc) return c.b.open ? { c, dir: 1 } : undefined;
-    return undefined;
+  /** Which open end of `c` is this process's (0: a, 1: b), or -1 (a number, not a pair: this runs for every send). */
+  private dirOf(p: ProcRec, c: Conn): 0 | 1 | -1 {
+    if (c.a.pid === p.pid && c.a.inc === p.inc) return c.a.open ? 0 : -1;
+    if (c.b && c.b.pid === p.pid && c.b.inc === p.inc) return c.b.open ? 1 : -1;
+    return -1;
   }
 
   private connect(p: ProcRec, id: ConnId, to: Endpoint): void {
@@ -528,8 +528,8 @@ export class World {
     const local: Endpoint = { ip: targetHost === p.host && to.ip === '127.0.0.1' ? '127.0.0.1' : p.host.ip, port: p.host.nextEphemeralPort++ };
     if (p.host.nextEphemeralPort > 60999) p.host.nextEphemeralPort = 40000;
     const c: Conn = {
-      id, a: { pid: p.pid, inc: p.inc, host: p.host, ep: local, open: true }, b: undefined, target: to, targetHost,
-      lastArrivalUs: [0, 0], stalled: [[], []], stalledSinceUs: [0, 0], pairKeys: undefined,
+      id, a: { pid: p.pid, proc: p, inc: p.inc, host: p.host, ep: local, open: true }, b: undefined, target: to, targetHost,
+      lastArrivalUs: [0, 0], stalled: [[], []], stalledSinceUs: [0, 0], routes: undefined,
     };
     this.conns.set(id, c);
     if (!targetHost) {
@@ -548,15 +548,18 @@ export class World {
   }
 
   private send(p: ProcRec, id: ConnId, msg: Resp): void {
-    const end = this.endOf(p, id);
-    if (!end) return;
-    this.transmit(end.c, end.dir, { k: 'data', conn: id, msg });
+    const c = this.conns.get(id);
+    if (!c) return;
+    const dir = this.dirOf(p, c);
+    if (dir === -1) return;
+    this.transmit(c, dir, { k: 'data', conn: id, msg });
   }
 
   private closeFrom(p: ProcRec, id: ConnId): void {
-    const end = this.endOf(p, id);
-    if (!end) return;
-    const { c, dir } = end;
+    const c = this.conns.get(id);
+    if (!c) return;
+    const dir = this.dirOf(p, c);
+    if (dir === -1) return;
     if (dir === 0) c.a.open = false;
     else c.b!.open = false;
     const peer = dir === 0 ? c.b : c.a;
@@ -577,7 +580,9 @@ export class World {
 
   /** Put a segment on the wire in one direction, or hold it while the path is cut. */
   private transmit(c: Conn, dir: 0 | 1, wire: Wire): void {
-    const [from, to] = this.hostsOf(c, dir);
+    // hostsOf() without its tuple: this runs for every segment.
+    const from = dir === 0 ? c.a.host : c.targetHost!;
+    const to = dir === 0 ? c.targetHost : c.a.host;
     if (!to) return;
     const held = c.stalled[dir];
     if (held.length > 0 || !to.up || !from.up || this.links.isBlocked(from.name, to.name)) {
@@ -590,8 +595,8 @@ export class World {
       this.stalledConns.add(c);
       return;
     }
-    if (!c.pairKeys) c.pairKeys = [`${c.a.host.name}>${c.targetHost!.name}`, `${c.targetHost!.name}>${c.a.host.name}`];
-    const atUs = Math.max(this.nowUs + this.links.delayUs(from.name, to.name, c.pairKeys[dir]), c.lastArrivalUs[dir]);
+    if (!c.routes) c.routes = [this.links.route(c.a.host.name, c.targetHost!.name), this.links.route(c.targetHost!.name, c.a.host.name)];
+    const atUs = Math.max(this.nowUs + this.links.delayOn(c.routes[dir]), c.lastArrivalUs[dir]);
     c.lastArrivalUs[dir] = atUs;
     this.queue.push(atUs, { k: 'arrive', conn: c, dir, wire });
   }
@@ -670,14 +675,14 @@ export class World {
       return;
     }
     // The kernel completes the handshake even for a SIGSTOPped process; accept() waits for it.
-    c.b = { pid: p.pid, inc: p.inc, host, ep: c.target, open: true };
+    c.b = { pid: p.pid, proc: p, inc: p.inc, host, ep: c.target, open: true };
     this.transmit(c, 1, { k: 'connected', conn: c.id, local: c.a.ep });
     this.deliverLocal(c.b, { k: 'accepted', conn: c.id, local: c.target, remote: c.a.ep });
   }
 
   private deliverLocal(end: ConnEnd, ev: NetEvent): void {
-    const p = this.procs.get(end.pid);
-    if (!p || p.inc !== end.inc || p.status === 'down') return;
+    const p = end.proc;
+    if (p.inc !== end.inc || p.status === 'down') return;
     if (p.status === 'paused') {
       p.pendingNet.push(ev);
       return;
