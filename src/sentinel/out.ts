@@ -8,7 +8,13 @@ import type { ConnId, Ctx } from '../sim/process.js';
  * Also remembers that the config must be flushed, so a handler flushes once at its end.
  */
 export class Out {
-  private readonly buffers = new Map<ConnId, Resp[]>();
+  /**
+   * Buffered output per connection, in first-use order: two parallel arrays rather than a Map,
+   * allocated on first use. A handler touches one to five connections and most ticks send
+   * nothing, and one Out is made per handler invocation.
+   */
+  private conns: ConnId[] | null = null;
+  private bufs: Resp[][] | null = null;
   flushConfig = false;
 
   constructor(private readonly ctx: Ctx) {}
@@ -23,22 +29,35 @@ export class Out {
   }
 
   send(conn: ConnId, msg: Resp): void {
-    let b = this.buffers.get(conn);
-    if (!b) {
-      b = [];
-      this.buffers.set(conn, b);
+    if (this.conns === null) {
+      this.conns = [conn];
+      this.bufs = [[msg]];
+      return;
     }
-    b.push(msg);
+    const i = this.conns.indexOf(conn);
+    if (i >= 0) this.bufs![i]!.push(msg);
+    else {
+      this.conns.push(conn);
+      this.bufs!.push([msg]);
+    }
   }
 
   close(conn: ConnId): void {
-    this.buffers.delete(conn);
+    const i = this.conns === null ? -1 : this.conns.indexOf(conn);
+    if (i >= 0) {
+      this.conns!.splice(i, 1);
+      this.bufs!.splice(i, 1);
+    }
     this.ctx.close(conn);
   }
 
   /** Write everything still buffered, connection by connection in first-use order. */
   flush(): void {
-    for (const [conn, msgs] of this.buffers) for (const m of msgs) this.ctx.send(conn, m);
-    this.buffers.clear();
+    const conns = this.conns;
+    if (conns === null) return;
+    const bufs = this.bufs!;
+    for (let i = 0; i < conns.length; i++) for (const m of bufs[i]!) this.ctx.send(conns[i]!, m);
+    this.conns = null;
+    this.bufs = null;
   }
 }
