@@ -127,8 +127,21 @@ export function processHelloMessage(s: SentinelState, ctx: Ctx, out: Out, hello:
 
 /** strtoull(): leading digits, 0 when there are none. */
 function strtoull(str: string): number {
+  // Fast path for what hellos carry (plain digits), exact up to 15 digits; the regex otherwise.
+  let n = 0;
+  let i = 0;
+  for (; i < str.length && i < 15; i++) {
+    const c = str.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  if (i > 0 && (i === str.length || (i < 15 && !isDigit(str.charCodeAt(i))))) return n;
   const m = /^\s*\+?(\d+)/.exec(str);
   return m ? Number(m[1]) : 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 export { F };
