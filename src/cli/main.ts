@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { formatDurationUs } from '../scenario/duration.js';
 import { readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -73,7 +74,10 @@ function runCommand(file: string, flags: RunFlags, io: Io, hooks: MainHooks): nu
   }
   let res: RunResult;
   try {
-    res = runScenario(scenario, { seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories, sentinelConfigs: flags.printConfig });
+    res = runScenario(scenario, {
+      seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories, sentinelConfigs: flags.printConfig,
+      onProgress: progressReporter(io),
+    });
     trace?.close();
     if (tmp) renameSync(tmp, flags.trace!);
   } catch (e) {
@@ -113,6 +117,24 @@ function runCommand(file: string, flags: RunFlags, io: Io, hooks: MainHooks): nu
     return EXIT_EXPECTATION_FAILED;
   }
   return EXIT_OK;
+}
+
+/**
+ * A long run says how far it got: after 3 s of wall time, and then every 5 s, one line on stderr.
+ * Wall time is read here, in the CLI, never in the model.
+ */
+function progressReporter(io: Io): (simUs: number, endUs: number) => void {
+  const startMs = Date.now();
+  let nextMs = startMs + 3000;
+  return (simUs, endUs) => {
+    const now = Date.now();
+    if (now < nextMs || simUs >= endUs) return;
+    nextMs = now + 5000;
+    const pct = ((100 * simUs) / endUs).toFixed(0);
+    const rate = simUs / 1e6 / ((now - startMs) / 1000);
+    const leftS = (endUs - simUs) / 1e6 / rate;
+    io.stderr.write(`... simulated ${formatDurationUs(simUs)} of ${formatDurationUs(endUs)} (${pct}%), about ${leftS.toFixed(0)} s to go (Ctrl-C stops it)\n`);
+  };
 }
 
 /** For tests: replace the Redis/Sentinel models with fakes. */

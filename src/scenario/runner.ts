@@ -4,11 +4,16 @@ import { checkAll, type ReplyRecord } from '../check/expectations.js';
 import { countEvents, summarizeFailovers, type FailoverSummary } from '../check/summary.js';
 import type { ExpectationResult } from '../check/types.js';
 import { cliBehavior, type CliEndpoint, type CliJob } from '../clients/cli.js';
+import { proxyBehavior } from '../clients/proxy.js';
+import { workloadClientBehavior, type WorkloadClientConfig } from '../clients/workload.js';
+import { acknowledgedWrites, checkLostWrites, type LostWritesReport } from '../check/lost-writes.js';
+import type { RedisState } from '../redis/state.js';
+import type { Behavior } from '../sim/process.js';
 import type { TraceRecord, TraceSink } from '../sim/trace.js';
 import type { World } from '../sim/world.js';
 import type { BehaviorFactories } from './behaviors.js';
 import { buildWorld } from './build.js';
-import { processAt, type Model, type ModelProcess } from './model.js';
+import { processAt, resolveInModel, type Model, type ModelProcess } from './model.js';
 import type { Scenario, Target, TimedAction } from './scenario.js';
 
 /**
@@ -32,6 +37,8 @@ export interface RunOptions {
   readonly factories?: BehaviorFactories;
   /** Collect each Sentinel's rewritten sentinel.conf at the end (RunResult.sentinelConfigs). */
   readonly sentinelConfigs?: boolean;
+  /** Called as simulated time advances (every simulated minute), so a long run can say how far it got. */
+  readonly onProgress?: (simulatedUs: number, endUs: number) => void;
 }
 
 export interface RunSummary {
@@ -46,6 +53,8 @@ export interface RunSummary {
   readonly expectations: readonly { name: string; where: string; pass: boolean; atMs: number | null; evidence: readonly string[] }[];
   readonly passed: number;
   readonly failed: number;
+  /** Acknowledged writes of the workload clients lost by the end (only when the model has workload clients). */
+  readonly lostWrites?: LostWritesReport;
 }
 
 export interface RunResult {
@@ -68,7 +77,10 @@ class RunSink implements TraceSink {
   readonly records: TraceRecord[] = [];
   constructor(private readonly inner: TraceSink | undefined) {}
   write(r: TraceRecord): void {
-    const x: TraceRecord = r.k === 'state' && r.reply !== undefined ? { t: r.t, k: 'reply', p: r.p, ...(r.reply as object) } : r;
+    const x: TraceRecord =
+      r.k === 'state' && r.reply !== undefined ? { t: r.t, k: 'reply', p: r.p, ...(r.reply as object) }
+      : r.k === 'state' && r.op !== undefined ? { t: r.t, k: 'op', p: r.p, ...(r.op as object) }
+      : r;
     if (x.k !== 'msg' && x.k !== 'timer' && x.k !== 'net') this.records.push(x);
     this.inner?.write(x);
   }
@@ -90,6 +102,8 @@ function endpointFor(model: Model, t: Target): CliEndpoint {
   const p = t.proc ? model.processes.find((x) => x.name === t.proc) : undefined;
   return p ? endpointOf(model, p) : { ip: t.ip, port: t.port };
 }
+
+const PROGRESS_SLICE_US = 60_000_000;
 
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
   const model = scenario.model;
@@ -138,33 +152,45 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   });
   const finalIds = redis.map((r) => addJob({ atMs: endUs / 1000, label: 'final', probe: true, argv: ['ROLE'], to: endpointOf(model, r), timeoutMs: PROBE_TIMEOUT_US / 1000 }));
 
-  // Sentinel-aware clients with a workload: SET then GET of their key every `every`, each time
-  // asking the Sentinels for the master first (their `timeout` per Sentinel, redis-py's
-  // socket_timeout). No ROLE check and no connection reuse yet.
-  const extra: { pid: string; host: string; behavior: ReturnType<typeof cliBehavior> }[] = [];
-  for (const c of model.clients) {
-    if (c.kind !== 'sentinel-aware' || c.everyUs === undefined || c.everyUs <= 0) continue;
-    const sentinelEps = c.sentinels.map((ref) => {
-      const p = model.processes.find((x) => x.name === ref);
-      if (p) return endpointOf(model, p);
-      const [h, port] = [ref.slice(0, ref.lastIndexOf(':')), Number(ref.slice(ref.lastIndexOf(':') + 1))];
-      const host = model.hosts.find((x) => x.name === h || x.ip === h || x.aliases.includes(h));
-      return { ip: host?.ip ?? h, port };
-    });
-    const timeoutMs = (c.timeoutUs ?? 100_000) / 1000;
-    const key = c.key ?? 'key';
-    const cjobs: CliJob[] = [];
-    for (let t = c.everyUs; t <= endUs; t += c.everyUs) {
-      const via = { master: c.master!, sentinels: sentinelEps, password: c.password, sentinelTimeoutMs: timeoutMs };
-      cjobs.push({ id: cjobs.length + 1, atMs: t / 1000, argv: ['SET', key, String(t / 1_000_000)], viaSentinels: via, timeoutMs: Math.max(timeoutMs * (sentinelEps.length + 2), 1000) });
-      cjobs.push({ id: cjobs.length + 1, atMs: t / 1000 + 1, argv: ['GET', key], viaSentinels: via, timeoutMs: Math.max(timeoutMs * (sentinelEps.length + 2), 1000) });
-    }
-    extra.push({ pid: c.name, host: c.host, behavior: cliBehavior(cjobs, { lookup: (ip, port) => lookup(ip, port) }) });
-  }
+  // Model clients: proxies (HAProxy with tcp-check) and workload clients (Sentinel-aware, or at a
+  // fixed address such as a proxy), each a process on its host.
+  const extra: { pid: string; host: string; behavior: Behavior<any> }[] = [];
   const lookup = (ip: string, port: number) => {
     const p = processAt(model, ip, port);
     return p ? { name: p.name, password: passwordOf(p) } : undefined;
   };
+  const refEndpoint = (ref: string): CliEndpoint => {
+    const p = model.processes.find((x) => x.name === ref);
+    if (p) return endpointOf(model, p);
+    const px = model.clients.find((x) => x.kind === 'proxy' && x.name === ref);
+    if (px) return { ip: model.hosts.find((h) => h.name === px.host)?.ip ?? model.clientHost.ip, port: px.port!, name: px.name };
+    const [h, port] = [ref.slice(0, ref.lastIndexOf(':')), Number(ref.slice(ref.lastIndexOf(':') + 1))];
+    const host = resolveInModel(model, h);
+    const at = processAt(model, h, port);
+    return at ? endpointOf(model, at) : { ip: host?.ip ?? h, port, name: ref };
+  };
+  for (const c of model.clients) {
+    if (c.kind === 'proxy') {
+      extra.push({
+        pid: c.name, host: c.host,
+        behavior: proxyBehavior({
+          port: c.port!, servers: c.backends.map((b) => { const e = refEndpoint(b); return { name: e.name ?? b, ip: e.ip, port: e.port }; }),
+          interMs: c.checkIntervalUs === undefined ? undefined : c.checkIntervalUs / 1000, rise: c.rise, fall: c.fall,
+          shutdownSessionsOnDown: c.shutdownSessionsOnDown, idleTimeoutMs: c.idleTimeoutUs === undefined ? undefined : c.idleTimeoutUs / 1000,
+        }, 'proxy'),
+      });
+      continue;
+    }
+    if (c.everyUs === undefined || c.everyUs <= 0) continue;
+    const timeoutMs = (c.timeoutUs ?? 100_000) / 1000;
+    const via: WorkloadClientConfig['via'] = c.kind === 'sentinel-aware'
+      ? { kind: 'sentinels', master: c.master!, sentinels: c.sentinels.map(refEndpoint), resolve: c.resolve ?? 'every-op' }
+      : { kind: 'fixed', to: refEndpoint(c.to!) };
+    extra.push({
+      pid: c.name, host: c.host,
+      behavior: workloadClientBehavior({ name: c.name, via, password: c.password, timeoutMs, everyMs: c.everyUs / 1000, workload: c.workload ?? 'set-get', key: c.key ?? 'key', lookup }, 'client'),
+    });
+  }
   const sink = new RunSink(opts.trace);
   const world = buildWorld(model, {
     seed, trace: sink, traceDetail: opts.traceDetail, factories: opts.factories, extraProcesses: extra,
@@ -172,7 +198,12 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   });
   for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
 
-  world.runUntil(endUs);
+  // In slices of simulated time, so a caller can report progress; the events run are the same.
+  for (let t = Math.min(PROGRESS_SLICE_US, endUs); ; t = Math.min(t + PROGRESS_SLICE_US, endUs)) {
+    world.runUntil(t);
+    opts.onProgress?.(t, endUs);
+    if (t >= endUs) break;
+  }
   const sentinelConfigs = opts.sentinelConfigs ? sentinels.map((p) => ({ process: p.name, text: sentinelConfigText(world, p.name) })) : [];
   // Let the probes issued at or before the end time finish (each has its own timeout).
   const pendingIds = new Set<number>([...probeJobs.keys(), ...finalIds]);
@@ -194,8 +225,6 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const at = (ip: string, port: number) => processAt(model, ip, port)?.name;
   const labelTimes = new Map<string, number>();
   for (const a of scenario.timeline) if (a.label) labelTimes.set(a.label, a.atUs);
-  const expectations = checkAll(scenario.expectations, inRun, { endUs, processAt: at, probes, labelTimes });
-
   const finalRoles: Record<string, string> = {};
   for (const r of redis) {
     const st = world.status(r.name);
@@ -206,15 +235,52 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     const rep = inRun.find((x) => x.k === 'reply' && x.label === 'final' && x.to === r.name) as ReplyRecord | undefined;
     finalRoles[r.name] = !rep ? 'no reply' : rep.error ? String(rep.text) : Array.isArray(rep.reply) ? String(rep.reply[0]) : String(rep.text);
   }
+  const hasWorkload = model.clients.some((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
+  const lostWrites = hasWorkload ? lostWritesAtEnd(world, model, sink.records, finalRoles) : undefined;
+  const acked = hasWorkload ? acknowledgedWrites(sink.records, backendResolver(sink.records)) : undefined;
+  const expectations = checkAll(scenario.expectations, inRun, { endUs, processAt: at, probes, labelTimes, lostWrites, acked });
+
   const records = sink.records.filter((r) => r.t <= endUs);
   const passed = expectations.filter((e) => e.pass).length;
   const summary: RunSummary = {
     scenario: scenario.name, model: model.name, seed, endMs: endUs / 1000,
     failovers: summarizeFailovers(records, at), finalRoles, eventCounts: countEvents(records),
     expectations: expectations.map((e) => ({ name: e.name, where: e.where, pass: e.pass, atMs: e.atUs === undefined ? null : Math.round(e.atUs / 1000), evidence: e.evidence })),
-    passed, failed: expectations.length - passed,
+    passed, failed: expectations.length - passed, ...(lostWrites ? { lostWrites } : {}),
   };
   return { seed, endUs, records, expectations, summary, ok: passed === expectations.length, sentinelConfigs };
+}
+
+/** conn id → backend, from the proxies' session records (a proxied connection keeps its id on both sides). */
+function backendResolver(records: readonly TraceRecord[]): (conn: number) => string | undefined {
+  const m = new Map<number, string>();
+  for (const r of records) if (r.k === 'state' && r.proxy === 'session') m.set(r.conn as number, r.server as string);
+  return (conn) => m.get(conn);
+}
+
+/**
+ * The lost-writes check at the end: the final master is the one running node with role master;
+ * with several (a split brain at the end), the one most running Sentinels name.
+ */
+function lostWritesAtEnd(world: World, model: Model, records: readonly TraceRecord[], finalRoles: Readonly<Record<string, string>>): LostWritesReport {
+  const masters = model.processes.filter((p) => p.kind === 'redis' && finalRoles[p.name] === 'master');
+  let final = masters[0];
+  let note: string | undefined;
+  if (masters.length > 1) {
+    const votes = new Map<string, number>();
+    for (const p of model.processes) {
+      if (p.kind !== 'sentinel' || world.status(p.name) !== 'running') continue;
+      const m = world.stateOf<Partial<SentinelState>>(p.name).masters?.[0];
+      const at = m ? processAt(model, m.addr.ip, m.addr.port) : undefined;
+      if (at) votes.set(at.name, (votes.get(at.name) ?? 0) + 1);
+    }
+    const best = masters.map((p) => [p, votes.get(p.name) ?? 0] as const).sort((a, b) => b[1] - a[1])[0]!;
+    final = best[0];
+    note = `several nodes are master at the end (${masters.map((p) => p.name).join(', ')}); checked against ${final.name}, which ${best[1]} Sentinel(s) name`;
+  }
+  const db = final ? world.stateOf<Partial<RedisState>>(final.name).db : undefined;
+  if (final && !db) return checkLostWrites(records, null, () => null, backendResolver(records), `the dataset of ${final.name} is not readable (not the Redis model)`);
+  return checkLostWrites(records, final?.name ?? null, (k) => db?.[k] ?? null, backendResolver(records), note);
 }
 
 export function describeAction(a: TimedAction): string {
