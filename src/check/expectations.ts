@@ -1,6 +1,7 @@
 import { formatSeconds } from '../sim/time.js';
 import type { TraceRecord } from '../sim/trace.js';
-import type { EventExpectation, Expectation, ExpectationResult, KeyExpectation, MasterExpectation, ReplyExpectation } from './types.js';
+import { lostWindowLines, type AckedWrite, type LostWritesReport } from './lost-writes.js';
+import type { EventExpectation, Expectation, ExpectationResult, KeyExpectation, LostWritesExpectation, MasterExpectation, ReplyExpectation, WritesExpectation } from './types.js';
 
 /**
  * Expectation checks over a finished run: pure functions of the trace records (events and reply
@@ -37,6 +38,10 @@ export interface CheckContext {
   readonly probes: ReadonlyMap<number, readonly ReplyRecord[]>;
   /** The labelled timeline commands' scheduled times. */
   readonly labelTimes: ReadonlyMap<string, number>;
+  /** The lost-writes check over the workload clients (when the model has any). */
+  readonly lostWrites?: LostWritesReport;
+  /** Every acknowledged write of the workload clients. */
+  readonly acked?: readonly AckedWrite[];
 }
 
 const t = (us: number) => `${formatSeconds(us)}s`;
@@ -55,6 +60,10 @@ export function checkAll(exps: readonly Expectation[], records: readonly TraceRe
         return checkKey(e, cx.probes.get(i) ?? [], cx);
       case 'reply':
         return checkReply(e, replies, cx);
+      case 'lostWrites':
+        return checkLostWritesExpectation(e, cx);
+      case 'writes':
+        return checkWrites(e, cx);
     }
   });
 }
@@ -222,4 +231,34 @@ export function checkReply(e: ReplyExpectation, replies: readonly ReplyRecord[],
     evidence.push(e.error ? 'expected an error' : 'expected no error');
   }
   return result(e, pass, evidence, r.t);
+}
+
+const range = (min: number, max: number) => (min === max ? `${min}` : max === Infinity ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min}..${max}`);
+
+export function checkLostWritesExpectation(e: LostWritesExpectation, cx: CheckContext): ExpectationResult {
+  const rep = cx.lostWrites;
+  if (!rep) return result(e, false, ['no workload client recorded any write (give a model client "every:")'], cx.endUs);
+  const lost = rep.lost.filter((w) => !e.client || w.client === e.client);
+  const acked = e.client ? (rep.acknowledged[e.client] ?? 0) : Object.values(rep.acknowledged).reduce((a, b) => a + b, 0);
+  const n = lost.length;
+  const pass = rep.finalMaster !== null && n >= e.min && n <= e.max;
+  const evidence = [
+    `${n} of ${acked} acknowledged writes${e.client ? ` of ${e.client}` : ''} lost (expected ${range(e.min, e.max)}); checked against ${rep.finalMaster ?? 'no master'} at the end`,
+    ...(rep.note ? [rep.note] : []),
+    ...lostWindowLines({ ...rep, windows: rep.windows.filter((w) => !e.client || w.client === e.client) }),
+  ];
+  return result(e, pass, evidence, n > 0 ? lost[0]!.ackedMs * 1000 : cx.endUs);
+}
+
+export function checkWrites(e: WritesExpectation, cx: CheckContext): ExpectationResult {
+  const all = (cx.acked ?? []).filter((w) => w.client === e.client && w.ackedUs >= e.fromUs && w.ackedUs <= e.toUs);
+  const hits = e.by ? all.filter((w) => w.ackedBy === e.by || w.ackedBy.startsWith(`${e.by} via `)) : all;
+  const n = hits.length;
+  const pass = n >= e.min && n <= e.max;
+  const win = `between ${t(e.fromUs)} and ${e.toUs === Infinity ? 'the end' : t(e.toUs)}`;
+  const evidence = [`${n} writes of ${e.client} acknowledged${e.by ? ` by ${e.by}` : ''} ${win} (expected ${range(e.min, e.max)})`];
+  if (n > 0) evidence.push(`first at ${t(hits[0]!.ackedUs)} by ${hits[0]!.ackedBy}, last at ${t(hits[n - 1]!.ackedUs)}`);
+  const others = [...new Set(all.filter((w) => !hits.includes(w)).map((w) => w.ackedBy))];
+  if (others.length > 0) evidence.push(`also acknowledged in the window by: ${others.join(', ')}`);
+  return result(e, pass, evidence, n > 0 ? hits[0]!.ackedUs : Math.min(e.toUs, cx.endUs));
 }

@@ -1,5 +1,5 @@
 /** Expectations as the runner checks them (times in global µs, names resolved). */
-export type Expectation = EventExpectation | MasterExpectation | KeyExpectation | ReplyExpectation;
+export type Expectation = EventExpectation | MasterExpectation | KeyExpectation | ReplyExpectation | LostWritesExpectation | WritesExpectation;
 
 interface Base {
   /** What reports call it. */
@@ -47,6 +47,27 @@ export interface ReplyExpectation extends Base {
   readonly equals?: unknown;
   readonly matches?: RegExp;
   readonly error?: boolean;
+}
+
+/** How many acknowledged writes were lost by the end (src/check/lost-writes.ts). */
+export interface LostWritesExpectation extends Base {
+  readonly kind: 'lostWrites';
+  /** Only this client's writes (default: every workload client). */
+  readonly client?: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** How many writes of a client were acknowledged in a window (optionally: by one node). */
+export interface WritesExpectation extends Base {
+  readonly kind: 'writes';
+  readonly client: string;
+  /** A Redis process: only writes that node acknowledged (through a proxy: its backend). */
+  readonly by?: string;
+  readonly fromUs: number;
+  readonly toUs: number;
+  readonly min: number;
+  readonly max: number;
 }
 
 export interface ExpectationResult {

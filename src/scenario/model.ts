@@ -55,9 +55,14 @@ export interface ModelLink {
 export interface ModelClient {
   readonly name: string;
   readonly host: string;
-  readonly kind: 'sentinel-aware' | 'proxy';
+  readonly kind: 'sentinel-aware' | 'direct' | 'proxy';
   readonly master?: string;
   readonly sentinels: readonly string[];
+  /** sentinel-aware: ask the Sentinels every round (default) or only to (re)connect. */
+  readonly resolve?: 'every-op' | 'on-reconnect';
+  /** direct: a proxy of the model, a Redis process, or host:port. */
+  readonly to?: string;
+  readonly workload?: 'set-get' | 'unique';
   readonly password?: string;
   readonly everyUs?: number;
   readonly key?: string;
@@ -65,6 +70,10 @@ export interface ModelClient {
   readonly port?: number;
   readonly backends: readonly string[];
   readonly checkIntervalUs?: number;
+  readonly rise?: number;
+  readonly fall?: number;
+  readonly shutdownSessionsOnDown?: boolean;
+  readonly idleTimeoutUs?: number;
   readonly line: number;
 }
 
@@ -224,6 +233,10 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string): Model {
       if (!c.master) throw y.fail(['clients', i], `a sentinel-aware client needs "master" (the name the Sentinels monitor)`);
       if (!c.sentinels || c.sentinels.length === 0) throw y.fail(['clients', i], `a sentinel-aware client needs "sentinels"`);
       c.sentinels.forEach((s, j) => checkEndpointRef(y, ['clients', i, 'sentinels', j], s, procByName, 'sentinel'));
+    } else if (c.kind === 'direct') {
+      if (!c.to) throw y.fail(['clients', i], `a direct client needs "to" (a proxy of the model, a Redis process or host:port)`);
+      const proxyFirst = (d.clients ?? []).some((o) => o.kind === 'proxy' && o.name === c.to);
+      if (!proxyFirst) checkEndpointRef(y, at('to'), c.to, procByName, 'redis');
     } else {
       if (c.port === undefined) throw y.fail(['clients', i], `a proxy needs "port"`);
       if (!c.backends || c.backends.length === 0) throw y.fail(['clients', i], `a proxy needs "backends"`);
@@ -236,6 +249,9 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string): Model {
       name: c.name, host: c.host, kind: c.kind, master: c.master, sentinels: c.sentinels ?? [], password: c.password,
       everyUs: dur(y, at('every'), c.every), key: c.key, timeoutUs: dur(y, at('timeout'), c.timeout), port: c.port,
       backends: c.backends ?? [], checkIntervalUs: dur(y, at('check-interval'), c['check-interval']), line: y.lineOf(['clients', i]),
+      ...(c.resolve ? { resolve: c.resolve } : {}), ...(c.to ? { to: c.to } : {}), ...(c.workload ? { workload: c.workload } : {}),
+      ...(c.rise !== undefined ? { rise: c.rise } : {}), ...(c.fall !== undefined ? { fall: c.fall } : {}),
+      ...(c['on-marked-down'] ? { shutdownSessionsOnDown: true } : {}), ...(c['idle-timeout'] ? { idleTimeoutUs: dur(y, at('idle-timeout'), c['idle-timeout']) } : {}),
     };
   });
 

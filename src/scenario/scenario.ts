@@ -332,6 +332,51 @@ class Ctx {
           matches: d.matches === undefined ? undefined : this.regex(at('matches'), d.matches), error: d.error,
         };
       }
+      case 'lostWrites': {
+        const workloads = this.model.clients.filter((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
+        if (workloads.length === 0) throw this.y.fail(at('lostWrites'), 'the model has no client with a workload ("every:"), so no write is ever acknowledged');
+        if (d.client !== undefined && !workloads.some((c) => c.name === d.client)) {
+          throw this.y.fail(at('client'), `"${d.client}" is not a workload client of the model (${workloads.map((c) => c.name).join(', ')})`);
+        }
+        const lw = d.lostWrites;
+        let min = 0;
+        let max = Infinity;
+        if (typeof lw === 'number') min = max = lw;
+        else {
+          if (lw.min !== undefined && lw.atLeast !== undefined) throw this.y.fail(at('lostWrites'), 'use either "min" or "atLeast", not both');
+          min = lw.min ?? lw.atLeast ?? 0;
+          max = lw.max ?? Infinity;
+          if (lw.min === undefined && lw.atLeast === undefined && lw.max === undefined) throw this.y.fail(at('lostWrites'), 'say how many: a number, {max: N} or {atLeast: N}');
+          if (min > max) throw this.y.fail(at('lostWrites'), `min ${min} is greater than max ${max}`);
+        }
+        const what = min === max ? `${min}` : max === Infinity ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min}..${max}`;
+        return { kind, where, name: d.name ?? `${what} acknowledged writes lost${d.client ? ` (${d.client})` : ''}`, ...(d.client ? { client: d.client } : {}), min, max };
+      }
+      case 'writes': {
+        const c = this.model.clients.find((x) => x.name === d.writes);
+        if (!c || c.kind === 'proxy') throw this.y.fail(at('writes'), `unknown workload client "${d.writes}"${this.model.clients.length ? ` (clients: ${this.model.clients.filter((x) => x.kind !== 'proxy').map((x) => x.name).join(', ')})` : ''}`);
+        if (c.everyUs === undefined || c.everyUs <= 0) throw this.y.fail(at('writes'), `client "${d.writes}" has no workload ("every:")`);
+        const by = d.by === undefined ? undefined : this.proc(at('by'), d.by, 'redis');
+        const fromUs = d.after === undefined ? 0 : this.inRun(at('after'), this.time(at('after'), d.after), 'after');
+        const toUs = d.before === undefined ? Infinity : this.time(at('before'), d.before);
+        if (toUs < fromUs) throw this.y.fail(at('before'), `the window ends (${formatDurationUs(toUs)}) before it starts (${formatDurationUs(fromUs)})`);
+        let min = 1;
+        let max = Infinity;
+        if (d.never) {
+          if (d.count !== undefined) throw this.y.fail(at('never'), 'use either "never" or "count", not both');
+          min = max = 0;
+        } else if (typeof d.count === 'number') min = max = d.count;
+        else if (d.count) {
+          min = d.count.min ?? 0;
+          max = d.count.max ?? Infinity;
+          if (min > max) throw this.y.fail(at('count'), `count min ${min} is greater than max ${max}`);
+        }
+        const win = `${fromUs > 0 ? ` after ${formatDurationUs(fromUs)}` : ''}${toUs !== Infinity ? ` by ${formatDurationUs(toUs)}` : ''}`;
+        return {
+          kind, where, name: d.name ?? `${max === 0 ? 'no' : 'some'} writes of ${d.writes} acknowledged${by ? ` by ${by}` : ''}${win}`, client: d.writes,
+          ...(by ? { by } : {}), fromUs, toUs, min, max,
+        };
+      }
     }
   }
 

@@ -67,18 +67,31 @@ export const ClientSchema = z
   .strictObject({
     name: Name,
     host: Name,
-    kind: z.enum(['sentinel-aware', 'proxy']),
+    kind: z.enum(['sentinel-aware', 'direct', 'proxy']),
     master: z.string().optional().describe('sentinel-aware: the master name to ask the Sentinels for.'),
     sentinels: z.array(z.string()).optional().describe('sentinel-aware: Sentinel process names or host:port, in the order tried.'),
+    resolve: z
+      .enum(['every-op', 'on-reconnect'])
+      .optional()
+      .describe('sentinel-aware: ask the Sentinels before every round of the workload (every-op, default: what seed 003\'s app does) or only when it has no verified connection (on-reconnect: the Sentinel client spec).'),
+    to: z.string().optional().describe('direct: where it connects, e.g. a proxy of the model, a Redis process, or host:port.'),
     password: z.string().optional().describe('Password for the data nodes (AUTH).'),
-    every: Duration.optional().describe('sentinel-aware: write and read `key` this often (a workload); absent: no workload.'),
+    every: Duration.optional().describe('sentinel-aware / direct: run the workload this often; absent: no workload.'),
+    workload: z
+      .enum(['set-get', 'unique'])
+      .optional()
+      .describe('set-get (default): SET key <seconds> then GET key; unique: SET key:<client>:<n> <n>, a new key per write, so every lost acknowledged write shows.'),
     key: z.string().optional(),
     timeout: Duration.optional().describe('Socket timeout (redis-py socket_timeout); default 100ms.'),
     port: z.number().int().min(1).max(65535).optional().describe('proxy: the port it listens on.'),
     backends: z.array(z.string()).optional().describe('proxy: Redis process names or host:port.'),
-    'check-interval': Duration.optional().describe('proxy: tcp-check interval (HAProxy `inter`); default 1s.'),
+    'check-interval': Duration.optional().describe('proxy: tcp-check interval (HAProxy `inter`); default 2s (HAProxy\'s default).'),
+    rise: z.number().int().min(1).optional().describe('proxy: passed checks to mark a server UP (HAProxy default 2).'),
+    fall: z.number().int().min(1).optional().describe('proxy: failed checks to mark a server DOWN (HAProxy default 3).'),
+    'on-marked-down': z.enum(['shutdown-sessions']).optional().describe('proxy: close the sessions of a server marked DOWN (HAProxy `on-marked-down shutdown-sessions`); default: they stay.'),
+    'idle-timeout': Duration.optional().describe('proxy: close a session idle this long (HAProxy `timeout client` / `timeout server`); default: never.'),
   })
-  .describe('A simulated client: a Sentinel-aware client (spec §15.9) or a TCP proxy with HAProxy-like tcp-check health checks.');
+  .describe('A simulated client: a Sentinel-aware client (spec §15.9), a client at a fixed address (e.g. behind a proxy), or a TCP proxy with HAProxy-like tcp-check health checks.');
 
 export const ModelSchema = z
   .strictObject({
@@ -223,6 +236,29 @@ export const EXPECT_SCHEMAS = {
       error: z.boolean().optional().describe('The reply must (true) or must not (false) be an error.'),
     })
     .describe('The reply to a labelled command.'),
+  lostWrites: z
+    .strictObject({
+      ...exName,
+      lostWrites: z
+        .union([
+          z.number().int().min(0),
+          z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional(), atLeast: z.number().int().min(0).optional() }),
+        ])
+        .describe('How many acknowledged writes the final master no longer holds: an exact number, or {max}, {min} / {atLeast}.'),
+      client: Name.optional().describe('Only this workload client (default: all).'),
+    })
+    .describe('Acknowledged writes lost by the end of the run (checked against the final master).'),
+  writes: z
+    .strictObject({
+      ...exName,
+      writes: Name.describe('A workload client of the model.'),
+      by: Name.optional().describe('Only writes this Redis process acknowledged (through a proxy: the backend of the session).'),
+      after: Duration.optional().describe('Window start (inclusive).'),
+      before: Duration.optional().describe('Window end (inclusive).'),
+      count: CountSchema.optional().describe('Exact count, or {min, max}; default at least 1.'),
+      never: z.boolean().optional().describe('No such write in the window.'),
+    })
+    .describe('A workload client got writes acknowledged in a window (e.g. by the new master, after a failover).'),
 } as const;
 
 export type ExpectKind = keyof typeof EXPECT_SCHEMAS;

@@ -1,0 +1,186 @@
+import { formatSeconds } from '../sim/time.js';
+import type { TraceRecord } from '../sim/trace.js';
+
+/**
+ * Lost acknowledged writes (Jepsen's question for Redis: which acknowledged writes were lost?),
+ * from the workload clients' history (`op` records: invoke, then ok / fail / info) and the final
+ * dataset of the final master.
+ *
+ * A write is acknowledged when its `ok` record exists (the client got +OK). At the end:
+ *  - a key written once (the `unique` workload) is lost when the final master does not hold the
+ *    value that was acknowledged;
+ *  - a key written many times (a register, the `set-get` workload) is judged by its final value:
+ *    if it is the value of write W, every acknowledged write invoked after W was acknowledged is
+ *    lost (the register went back in time); if the key is gone, every acknowledged write to it
+ *    is lost; a value no recorded write explains leaves the key unjudged. Writes overwritten by a
+ *    later write are not lost, so a register shows only losses after the last surviving write:
+ *    use `unique` to see every lost write.
+ *
+ * Lost writes are grouped into windows: runs of consecutive lost acknowledgements of one client
+ * with no surviving acknowledged write of that client in between.
+ */
+
+export interface OpRecord extends TraceRecord {
+  readonly k: 'op';
+  readonly p: string;
+  readonly n: number;
+  readonly phase: 'invoke' | 'ok' | 'fail' | 'info';
+  readonly f: 'SET' | 'GET';
+  readonly key: string;
+  readonly value?: string;
+  readonly to?: string;
+  readonly conn?: number;
+}
+
+export interface LostWrite {
+  readonly client: string;
+  readonly key: string;
+  readonly value: string;
+  readonly invokedMs: number;
+  readonly ackedMs: number;
+  /** The node that acknowledged it (through a proxy: the proxy's backend for that session). */
+  readonly ackedBy: string;
+  /** What the final master holds for the key (null: nothing). */
+  readonly finalValue: string | null;
+}
+
+export interface LostWindow {
+  readonly client: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly count: number;
+  readonly ackedBy: readonly string[];
+}
+
+export interface AckedWrite {
+  readonly client: string;
+  readonly n: number;
+  readonly key: string;
+  readonly value: string;
+  readonly invokedUs: number;
+  readonly ackedUs: number;
+  readonly ackedBy: string;
+}
+
+export interface LostWritesReport {
+  /** The node whose dataset was checked; null when no node was master at the end. */
+  readonly finalMaster: string | null;
+  readonly note?: string;
+  /** Acknowledged writes per client (all clients with a workload). */
+  readonly acknowledged: Readonly<Record<string, number>>;
+  /** Writes whose outcome the client never learnt (timeout, connection lost after sending). */
+  readonly indeterminate: number;
+  readonly lost: readonly LostWrite[];
+  readonly windows: readonly LostWindow[];
+  /** Registers whose final value no recorded write explains. */
+  readonly unjudged: readonly string[];
+}
+
+const ms = (us: number) => Math.round(us / 1000);
+
+/**
+ * The acknowledged writes in a history. `backendOf(conn)` names what stands behind a proxied
+ * connection (from the proxy's session records), so a write through HAProxy is attributed to the
+ * node that acknowledged it.
+ */
+export function acknowledgedWrites(records: readonly TraceRecord[], backendOf: (conn: number) => string | undefined = () => undefined): AckedWrite[] {
+  const invoked = new Map<string, number>();
+  const out: AckedWrite[] = [];
+  for (const r of records) {
+    if (r.k !== 'op') continue;
+    const o = r as OpRecord;
+    if (o.f !== 'SET') continue;
+    const id = `${o.p}#${o.n}`;
+    if (o.phase === 'invoke') invoked.set(id, o.t);
+    else if (o.phase === 'ok' && o.value !== undefined) {
+      const via = o.conn !== undefined ? backendOf(o.conn) : undefined;
+      out.push({ client: o.p, n: o.n, key: o.key, value: o.value, invokedUs: invoked.get(id) ?? o.t, ackedUs: o.t, ackedBy: via ? `${via} via ${o.to}` : (o.to ?? '?') });
+    }
+  }
+  return out;
+}
+
+export function checkLostWrites(
+  records: readonly TraceRecord[],
+  finalMaster: string | null,
+  finalValue: (key: string) => string | null,
+  backendOf: (conn: number) => string | undefined = () => undefined,
+  note?: string,
+): LostWritesReport {
+  const acked = acknowledgedWrites(records, backendOf);
+  const acknowledged: Record<string, number> = {};
+  const clients = new Set<string>();
+  let indeterminate = 0;
+  const infoByKey = new Map<string, { value: string; invokedUs: number }[]>();
+  const invokedAt = new Map<string, number>();
+  for (const r of records) {
+    if (r.k !== 'op') continue;
+    const o = r as OpRecord;
+    clients.add(o.p);
+    if (o.f === 'SET' && o.phase === 'invoke') invokedAt.set(`${o.p}#${o.n}`, o.t);
+    if (o.f === 'SET' && o.phase === 'info' && o.value !== undefined) {
+      indeterminate++;
+      if (!infoByKey.has(o.key)) infoByKey.set(o.key, []);
+      infoByKey.get(o.key)!.push({ value: o.value, invokedUs: invokedAt.get(`${o.p}#${o.n}`) ?? o.t });
+    }
+  }
+  for (const c of [...clients].sort()) acknowledged[c] = 0;
+  for (const w of acked) acknowledged[w.client] = (acknowledged[w.client] ?? 0) + 1;
+  if (finalMaster === null) {
+    return { finalMaster, note: note ?? 'no node was master at the end: nothing to check against', acknowledged, indeterminate, lost: [], windows: [], unjudged: [] };
+  }
+  const byKey = new Map<string, AckedWrite[]>();
+  for (const w of acked) {
+    if (!byKey.has(w.key)) byKey.set(w.key, []);
+    byKey.get(w.key)!.push(w);
+  }
+  const lostSet = new Set<AckedWrite>();
+  const unjudged: string[] = [];
+  for (const [key, ws] of [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const fv = finalValue(key);
+    if (fv === null) {
+      for (const w of ws) lostSet.add(w);
+      continue;
+    }
+    if (ws.length === 1 && !(infoByKey.get(key)?.length)) {
+      if (ws[0]!.value !== fv) lostSet.add(ws[0]!);
+      continue;
+    }
+    // A register: the write that left the final value.
+    const src = ws.filter((w) => w.value === fv).sort((a, b) => a.ackedUs - b.ackedUs)[0];
+    if (!src) {
+      if (!(infoByKey.get(key) ?? []).some((x) => x.value === fv)) unjudged.push(key);
+      continue;
+    }
+    for (const w of ws) if (w !== src && w.invokedUs > src.ackedUs && w.value !== fv) lostSet.add(w);
+  }
+  const lost: LostWrite[] = acked
+    .filter((w) => lostSet.has(w))
+    .map((w) => ({ client: w.client, key: w.key, value: w.value, invokedMs: ms(w.invokedUs), ackedMs: ms(w.ackedUs), ackedBy: w.ackedBy, finalValue: finalValue(w.key) }));
+  // Windows: per client, maximal runs of lost acknowledgements in ack order.
+  const windows: LostWindow[] = [];
+  for (const c of [...clients].sort()) {
+    let cur: { fromUs: number; toUs: number; count: number; by: Set<string> } | null = null;
+    for (const w of acked.filter((x) => x.client === c).sort((a, b) => a.ackedUs - b.ackedUs || a.n - b.n)) {
+      if (lostSet.has(w)) {
+        if (!cur) cur = { fromUs: w.ackedUs, toUs: w.ackedUs, count: 0, by: new Set() };
+        cur.toUs = w.ackedUs;
+        cur.count++;
+        cur.by.add(w.ackedBy);
+      } else if (cur) {
+        windows.push({ client: c, fromMs: ms(cur.fromUs), toMs: ms(cur.toUs), count: cur.count, ackedBy: [...cur.by].sort() });
+        cur = null;
+      }
+    }
+    if (cur) windows.push({ client: c, fromMs: ms(cur.fromUs), toMs: ms(cur.toUs), count: cur.count, ackedBy: [...cur.by].sort() });
+  }
+  windows.sort((a, b) => a.fromMs - b.fromMs || (a.client < b.client ? -1 : 1));
+  return { finalMaster, ...(note ? { note } : {}), acknowledged, indeterminate, lost, windows, unjudged };
+}
+
+/** One line per window, for evidence and logs. */
+export function lostWindowLines(rep: LostWritesReport): string[] {
+  return rep.windows.map(
+    (w) => `${w.client}: ${w.count} acknowledged write${w.count === 1 ? '' : 's'} lost, acknowledged between ${formatSeconds(w.fromMs * 1000)}s and ${formatSeconds(w.toMs * 1000)}s by ${w.ackedBy.join(', ')}`,
+  );
+}

@@ -1,0 +1,444 @@
+import type { Draft } from 'immer';
+import { argvOf, command, respToJs, type Resp } from '../net/resp.js';
+import type { Behavior, ConnId, Ctx, NetEvent } from '../sim/process.js';
+import { replyText, type CliEndpoint, type ReplyInfo } from './cli.js';
+
+/**
+ * An application client with a write/read workload, that finds the master either through the
+ * Sentinels, following the Sentinel client spec (spec §15.9), or at a fixed address (a proxy
+ * such as HAProxy in front of the nodes, seed 002).
+ *
+ * Through the Sentinels:
+ *  1. ask the Sentinels in order, each with a short timeout (`timeoutMs`, redis-py's
+ *     socket_timeout), `SENTINEL get-master-addr-by-name`; the first that answers with an
+ *     address moves to the front of the list; none: "No master found for '<name>'";
+ *  2. connect to that address (AUTH first if a password is known) and check `ROLE`; not a
+ *     master: close, wait `retryMs` and start again at 1;
+ *  3. keep that connection. Start again at 1 when it is lost (a timeout, the server closing it —
+ *     including the `CLIENT KILL TYPE normal` a Sentinel sends with a reconfiguration, spec §6.7 —
+ *     or a crash) and on a `-READONLY`, `-MASTERDOWN` or `-LOADING` reply (the node is not, or not
+ *     yet, a usable master).
+ *  With `resolve: 'every-op'` the client asks the Sentinels before every round of the workload,
+ *  as seed 003's demo app does (it calls discover_master() every second and logs "No master found
+ *  for 'mymaster'" while every Sentinel is paused, even though the master is fine); it keeps its
+ *  connection while the answer does not change and reconnects when it does (spec §15.9 step 4:
+ *  "on address change close all connections"). `on-reconnect` asks only when it has no verified
+ *  connection.
+ *
+ * At a fixed address: connect (AUTH if needed), no ROLE check (the client does not know there
+ * are several nodes), keep the connection, reconnect on the same events.
+ *
+ * Workload, every `everyMs` (a round is skipped while the previous one is still running, as a
+ * blocking client loop would):
+ *  - `set-get`: `SET <key> <seconds since start>` then `GET <key>` (seed 003's demo app writes and
+ *    reads a timestamp);
+ *  - `unique`: `SET <key>:<client>:<n> <n>`, one new key per write, so every acknowledged write
+ *    can be looked for at the end (Jepsen's question: which acknowledged writes were lost?).
+ *
+ * Records, as `state` effects the scenario runner turns into trace records:
+ *  - `reply`: each workload command's outcome, as the scenario redis-cli reports them;
+ *  - `op`: a history entry per command, `invoke` when it is sent and then `ok`, `fail` (surely
+ *    not applied: an error reply, or never sent) or `info` (unknown: timeout or connection lost
+ *    after sending), with key, value and the connection id (the proxy's session records name the
+ *    backend behind a connection id);
+ *  - `client`: connection changes (resolved, connected and verified, wrong role, lost).
+ */
+
+export type WorkloadKind = 'set-get' | 'unique';
+
+export interface WorkloadClientConfig {
+  readonly name: string;
+  readonly via:
+    | {
+        readonly kind: 'sentinels';
+        readonly master: string;
+        readonly sentinels: readonly CliEndpoint[];
+        readonly resolve?: 'every-op' | 'on-reconnect';
+      }
+    | { readonly kind: 'fixed'; readonly to: CliEndpoint };
+  /** Password for the data nodes (AUTH); a Sentinel's own password is on its endpoint. */
+  readonly password?: string;
+  /** Socket timeout: per Sentinel asked, per connect and per command. */
+  readonly timeoutMs: number;
+  readonly everyMs: number;
+  readonly workload: WorkloadKind;
+  readonly key: string;
+  /** Wait after a node that is not a master before asking again (spec: a few hundred ms). */
+  readonly retryMs?: number;
+  /** Name and password for an address a Sentinel reported (the model knows them). */
+  readonly lookup?: (ip: string, port: number) => { readonly name?: string; readonly password?: string } | undefined;
+}
+
+interface Op {
+  readonly n: number;
+  readonly argv: string[];
+  readonly f: 'SET' | 'GET';
+  readonly key: string;
+  readonly value?: string;
+  sent: boolean;
+}
+
+type DataStage = 'connecting' | 'auth' | 'role' | 'ready';
+
+export interface WorkloadState {
+  /** Sentinel indices in the order they will be asked. */
+  order: number[];
+  nextOp: number;
+  round: number;
+  /** Commands of the current round not yet finished (the first one may be in flight). */
+  queue: Op[];
+  /** A Sentinel being asked. */
+  ask: { conn: ConnId; pos: number; stage: 'auth' | 'ask'; errors: string[] } | null;
+  /** Waiting for the retry timer after a wrong role. */
+  retrying: boolean;
+  data: { conn: ConnId; stage: DataStage; ip: string; port: number; name: string; password?: string } | null;
+  /** The address the Sentinels gave in this round (every-op), to compare with the connection. */
+  resolvedThisRound: boolean;
+  /**
+   * Armed one-shot timers: name → the unique key of the live one. A timer is disarmed by
+   * forgetting its key (a stale firing is ignored) rather than with cancelTimer, so re-arming
+   * a name can never revive an older firing.
+   */
+  timers: Record<string, string>;
+  timerSeq: number;
+}
+
+function arm(s: Draft<WorkloadState>, ctx: Ctx, name: string, ms: number): void {
+  const key = `${name}:${++s.timerSeq}`;
+  s.timers[name] = key;
+  ctx.timer(key, ms);
+}
+
+function disarm(s: Draft<WorkloadState>, name: string): void {
+  delete s.timers[name];
+}
+
+export function workloadClientBehavior(cfg: WorkloadClientConfig, kind = 'client'): Behavior<WorkloadState> {
+  const retryMs = cfg.retryMs ?? 300;
+  const via = cfg.via;
+  const sentinels = via.kind === 'sentinels' ? via.sentinels : [];
+  const everyOp = via.kind === 'sentinels' && (via.resolve ?? 'every-op') === 'every-op';
+  const master = via.kind === 'sentinels' ? via.master : '';
+  /** A round that found no usable master by then gives up (the app's own retry budget). */
+  const roundLimitMs = Math.max(cfg.everyMs, cfg.timeoutMs * (sentinels.length + 2), 1000);
+  const sname = (i: number) => sentinels[i]!.name ?? `${sentinels[i]!.ip}:${sentinels[i]!.port}`;
+
+  const report = (s: Draft<WorkloadState>, ctx: Ctx, op: Op, to: string, reply: unknown, error: boolean, text: string) => {
+    const info: ReplyInfo = { job: op.n, to, cmd: op.argv.join(' '), reply, error, text };
+    ctx.state({ reply: info });
+  };
+  const opRecord = (ctx: Ctx, op: Op, phase: 'invoke' | 'ok' | 'fail' | 'info', extra: Record<string, unknown> = {}) => {
+    ctx.state({ op: { n: op.n, phase, f: op.f, key: op.key, ...(op.value !== undefined ? { value: op.value } : {}), ...extra } });
+  };
+
+  /** Fail every command of the round that is not in flight (never sent: surely not applied). */
+  const failRound = (s: Draft<WorkloadState>, ctx: Ctx, why: string, text: string, to: string) => {
+    const ops = s.queue.splice(0);
+    for (const op of ops) {
+      if (op.sent) continue;
+      report(s, ctx, op, to, { error: why }, true, text);
+      opRecord(ctx, op, 'fail', { error: why });
+    }
+    disarm(s, 'op');
+    disarm(s, 'round');
+  };
+
+  const dropData = (s: Draft<WorkloadState>, ctx: Ctx, why: string, close: boolean) => {
+    const d = s.data;
+    if (!d) return;
+    if (close) ctx.close(d.conn);
+    s.data = null;
+    disarm(s, 'op');
+    disarm(s, 'connect');
+    ctx.state({ client: 'disconnected', to: d.name, why });
+  };
+
+  // ---------------------------------------------------------------- resolution
+
+  const startResolve = (s: Draft<WorkloadState>, ctx: Ctx) => {
+    if (s.ask || s.retrying) return;
+    if (via.kind === 'fixed') {
+      if (!s.data) connectData(s, ctx, via.to.ip, via.to.port, via.to.name ?? `${via.to.ip}:${via.to.port}`, via.to.password ?? cfg.password);
+      return;
+    }
+    askSentinel(s, ctx, 0, []);
+  };
+
+  const askSentinel = (s: Draft<WorkloadState>, ctx: Ctx, pos: number, errors: string[]) => {
+    if (pos >= s.order.length) {
+      s.ask = null;
+      const why = `No master found for '${master}'`;
+      ctx.state({ client: 'no-master', errors: [...errors] });
+      failRound(s, ctx, why, `${why} (${errors.join('; ')})`, 'master');
+      return;
+    }
+    const ep = sentinels[s.order[pos]!]!;
+    const conn = ctx.connect({ ip: ep.ip, port: ep.port });
+    s.ask = { conn, pos, stage: ep.password ? 'auth' : 'ask', errors };
+    arm(s, ctx, 'ask', cfg.timeoutMs);
+  };
+
+  const sentinelFailed = (s: Draft<WorkloadState>, ctx: Ctx, why: string) => {
+    const a = s.ask!;
+    ctx.close(a.conn);
+    disarm(s, 'ask');
+    const errors = [...a.errors, `${sname(s.order[a.pos]!)}: ${why}`];
+    s.ask = null;
+    askSentinel(s, ctx, a.pos + 1, errors);
+  };
+
+  const resolved = (s: Draft<WorkloadState>, ctx: Ctx, ip: string, port: number) => {
+    const a = s.ask!;
+    ctx.close(a.conn);
+    disarm(s, 'ask');
+    // Spec §15.9 step 1: the first Sentinel that answers goes to the front of the list.
+    if (a.pos > 0) {
+      const idx = s.order.splice(a.pos, 1)[0]!;
+      s.order.unshift(idx);
+    }
+    s.ask = null;
+    s.resolvedThisRound = true;
+    const known = cfg.lookup?.(ip, port);
+    const name = known?.name ?? `${ip}:${port}`;
+    if (s.data && s.data.ip === ip && s.data.port === port) {
+      if (s.data.stage === 'ready') pump(s, ctx);
+      return;
+    }
+    if (s.data) dropData(s, ctx, `the Sentinels now name ${name}`, true);
+    connectData(s, ctx, ip, port, name, cfg.password ?? known?.password);
+  };
+
+  const connectData = (s: Draft<WorkloadState>, ctx: Ctx, ip: string, port: number, name: string, password: string | undefined) => {
+    const conn = ctx.connect({ ip, port });
+    s.data = { conn, stage: 'connecting', ip, port, name, ...(password !== undefined ? { password } : {}) };
+    arm(s, ctx, 'connect', cfg.timeoutMs);
+  };
+
+  const afterAuth = (s: Draft<WorkloadState>, ctx: Ctx) => {
+    const d = s.data!;
+    if (via.kind === 'sentinels') {
+      d.stage = 'role';
+      ctx.send(d.conn, command('ROLE'));
+      return;
+    }
+    ready(s, ctx);
+  };
+
+  const ready = (s: Draft<WorkloadState>, ctx: Ctx) => {
+    const d = s.data!;
+    d.stage = 'ready';
+    disarm(s, 'connect');
+    ctx.state({ client: 'connected', to: d.name, conn: d.conn });
+    pump(s, ctx);
+  };
+
+  // ---------------------------------------------------------------- the workload
+
+  /** Send the first command of the round if the connection is ready and nothing is in flight. */
+  const pump = (s: Draft<WorkloadState>, ctx: Ctx) => {
+    const d = s.data;
+    const op = s.queue[0];
+    if (!op || !d || d.stage !== 'ready' || op.sent) return;
+    if (everyOp && !s.resolvedThisRound) return;
+    op.sent = true;
+    ctx.send(d.conn, command(...op.argv));
+    opRecord(ctx, op, 'invoke', { to: d.name, conn: d.conn });
+    arm(s, ctx, 'op', cfg.timeoutMs);
+  };
+
+  const finishOp = (s: Draft<WorkloadState>, ctx: Ctx, m: Resp) => {
+    const d = s.data!;
+    const op = s.queue.shift()!;
+    disarm(s, 'op');
+    const err = m.t === 'error';
+    report(s, ctx, op, d.name, respToJs(m), err, replyText(m));
+    if (err) opRecord(ctx, op, 'fail', { error: m.s, to: d.name, conn: d.conn });
+    else opRecord(ctx, op, 'ok', { to: d.name, conn: d.conn, ...(op.f === 'GET' ? { read: respToJs(m) } : {}) });
+    if (err && /^(READONLY|MASTERDOWN|LOADING)\b/.test(m.s)) {
+      // Not (or not yet) a usable master: find the master again (spec §15.9 step 4).
+      dropData(s, ctx, m.s.split(' ')[0]!, true);
+      s.resolvedThisRound = false;
+      if (s.queue.length > 0) startResolve(s, ctx);
+      return;
+    }
+    if (s.queue.length === 0) disarm(s, 'round');
+    pump(s, ctx);
+  };
+
+  /** The connection went away or timed out with a command in flight: its outcome is unknown. */
+  const lostInFlight = (s: Draft<WorkloadState>, ctx: Ctx, to: string, why: string, text: string) => {
+    const op = s.queue[0];
+    if (op && op.sent) {
+      s.queue.shift();
+      report(s, ctx, op, to, { error: why }, true, text);
+      opRecord(ctx, op, 'info', { error: why });
+      if (s.queue.length === 0) disarm(s, 'round');
+    }
+  };
+
+  const newRound = (s: Draft<WorkloadState>, ctx: Ctx) => {
+    s.round++;
+    const secs = String((s.round * cfg.everyMs) / 1000);
+    const mk = (argv: string[], f: 'SET' | 'GET', key: string, value?: string): Op => ({ n: ++s.nextOp, argv, f, key, ...(value !== undefined ? { value } : {}), sent: false });
+    if (cfg.workload === 'set-get') {
+      s.queue.push(mk(['SET', cfg.key, secs], 'SET', cfg.key, secs), mk(['GET', cfg.key], 'GET', cfg.key));
+    } else {
+      const n = s.nextOp + 1;
+      const key = `${cfg.key}:${ctx.pid}:${n}`;
+      s.queue.push(mk(['SET', key, String(n)], 'SET', key, String(n)));
+    }
+    s.resolvedThisRound = false;
+    arm(s, ctx, 'round', roundLimitMs);
+    if (everyOp) {
+      startResolve(s, ctx);
+      return;
+    }
+    if (s.data) pump(s, ctx);
+    else startResolve(s, ctx);
+  };
+
+  return {
+    kind,
+    init(ctx): WorkloadState {
+      ctx.timer('tick', cfg.everyMs);
+      return { order: sentinels.map((_, i) => i), nextOp: 0, round: 0, queue: [], ask: null, retrying: false, data: null, resolvedThisRound: false, timers: {}, timerSeq: 0 };
+    },
+    listenPorts: () => [],
+    onTimer(s, fullKey, ctx) {
+      const key = fullKey.split(':')[0]!;
+      if (key !== 'tick') {
+        if (s.timers[key] !== fullKey) return; // disarmed or re-armed since
+        delete s.timers[key];
+      }
+      switch (key) {
+        case 'tick':
+          ctx.timer('tick', cfg.everyMs);
+          if (s.queue.length === 0 && !s.ask && !s.retrying) newRound(s, ctx);
+          return;
+        case 'ask':
+          if (s.ask) sentinelFailed(s, ctx, 'timeout');
+          return;
+        case 'round': {
+          const op = s.queue[0];
+          if (!op || op.sent) return; // in flight: the socket timeout decides
+          if (s.ask) {
+            ctx.close(s.ask.conn);
+            disarm(s, 'ask');
+            s.ask = null;
+          }
+          if (s.retrying) {
+            s.retrying = false;
+            disarm(s, 'retry');
+          }
+          if (s.data && s.data.stage !== 'ready') dropData(s, ctx, 'gave up', true);
+          failRound(s, ctx, 'timeout', `no usable master within ${roundLimitMs} ms`, 'master');
+          return;
+        }
+        case 'retry':
+          s.retrying = false;
+          if (s.queue.length > 0) startResolve(s, ctx);
+          return;
+        case 'connect': {
+          const d = s.data;
+          if (!d || d.stage === 'ready') return;
+          dropData(s, ctx, 'connect timeout', true);
+          failRound(s, ctx, 'timeout', `Timeout connecting to ${d.name}`, d.name);
+          return;
+        }
+        case 'op': {
+          const d = s.data;
+          if (!d) return;
+          lostInFlight(s, ctx, d.name, 'timeout', 'Timeout reading from socket');
+          // redis-py disconnects after a socket timeout; the next command reconnects.
+          dropData(s, ctx, 'timeout', true);
+          failRound(s, ctx, 'timeout', 'Timeout reading from socket', d.name);
+          return;
+        }
+      }
+    },
+    onNet(s, ev: NetEvent, ctx) {
+      // ---- a Sentinel being asked
+      if (s.ask && ev.conn === s.ask.conn) {
+        const a = s.ask;
+        const ep = sentinels[s.order[a.pos]!]!;
+        switch (ev.k) {
+          case 'connected':
+            if (a.stage === 'auth') ctx.send(ev.conn, command('AUTH', ep.password!));
+            else ctx.send(ev.conn, command('SENTINEL', 'get-master-addr-by-name', master));
+            return;
+          case 'connectFailed':
+            return sentinelFailed(s, ctx, ev.reason === 'refused' ? 'Connection refused' : 'Connection timed out');
+          case 'closed':
+            return sentinelFailed(s, ctx, 'connection closed');
+          case 'data': {
+            const m = ev.msg;
+            if (a.stage === 'auth') {
+              if (m.t === 'error') return sentinelFailed(s, ctx, m.s);
+              a.stage = 'ask';
+              ctx.send(ev.conn, command('SENTINEL', 'get-master-addr-by-name', master));
+              return;
+            }
+            const addr = m.t === 'array' && m.items && m.items.length === 2 ? argvOf(m) : undefined;
+            if (!addr) return sentinelFailed(s, ctx, m.t === 'error' ? m.s : 'no address');
+            return resolved(s, ctx, addr[0]!, Number(addr[1]));
+          }
+          case 'accepted':
+            return;
+        }
+      }
+      // ---- the data connection
+      const d = s.data;
+      if (!d || ev.conn !== d.conn) return;
+      switch (ev.k) {
+        case 'connected':
+          if (d.password !== undefined) {
+            d.stage = 'auth';
+            ctx.send(d.conn, command('AUTH', d.password));
+          } else afterAuth(s, ctx);
+          return;
+        case 'connectFailed': {
+          const why = ev.reason === 'refused' ? 'Connection refused' : 'Connection timed out';
+          dropData(s, ctx, why, false);
+          failRound(s, ctx, why, `Error connecting to ${d.name}. ${why}.`, d.name);
+          return;
+        }
+        case 'closed': {
+          const why = ev.reason === 'reset' ? 'Connection reset by peer' : ev.reason === 'timeout' ? 'Connection timed out' : 'Connection closed by server.';
+          lostInFlight(s, ctx, d.name, why, why);
+          dropData(s, ctx, why, false);
+          s.resolvedThisRound = false;
+          // Spec §15.9 step 4: every reconnection starts with a fresh resolution.
+          if (s.queue.length > 0) startResolve(s, ctx);
+          return;
+        }
+        case 'data': {
+          const m = ev.msg;
+          if (d.stage === 'auth') {
+            if (m.t === 'error') {
+              dropData(s, ctx, m.s, true);
+              failRound(s, ctx, m.s, `(error) ${m.s}`, d.name);
+              return;
+            }
+            afterAuth(s, ctx);
+            return;
+          }
+          if (d.stage === 'role') {
+            const role = m.t === 'array' && m.items && m.items[0]?.t === 'bulk' ? m.items[0].s : m.t === 'error' ? m.s : '?';
+            if (role === 'master') return ready(s, ctx);
+            ctx.state({ client: 'wrong-role', to: d.name, role });
+            dropData(s, ctx, `ROLE says ${role}`, true);
+            s.resolvedThisRound = false;
+            // Spec §15.9 step 3: not a master, wait a few hundred ms and ask again.
+            s.retrying = true;
+            arm(s, ctx, 'retry', retryMs);
+            return;
+          }
+          if (d.stage === 'ready' && s.queue[0]?.sent) finishOp(s, ctx, m);
+          return;
+        }
+        case 'accepted':
+          return;
+      }
+    },
+  };
+}
