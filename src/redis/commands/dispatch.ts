@@ -99,22 +99,28 @@ export const COMMANDS: Readonly<Record<string, CmdSpec>> = {
   replconf: spec('replconf', -1, 'loading stale', replconfCmd),
 };
 
-/** rename-command: the table as this node's config file leaves it (old name gone, new name added). */
-const renameCache = new WeakMap<RedisNodeConfig, Map<string, string | null>>();
+/**
+ * rename-command: the table as this node's config file leaves it (old name gone, new name added);
+ * null when the config renames nothing (remembered too, so no command pays for Object.keys()).
+ */
+const renameCache = new WeakMap<RedisNodeConfig, Map<string, string | null> | null>();
 
 function resolveName(cfg: RedisNodeConfig, typed: string): string | undefined {
   const t = typed.toLowerCase();
-  const ren = cfg.renamedCommands;
-  if (Object.keys(ren).length === 0) return t;
   let m = renameCache.get(cfg);
-  if (!m) {
-    m = new Map();
-    for (const [oldName, newName] of Object.entries(ren)) {
-      if (newName.toLowerCase() !== oldName.toLowerCase()) m.set(oldName.toLowerCase(), null);
+  if (m === undefined) {
+    const ren = cfg.renamedCommands;
+    if (Object.keys(ren).length === 0) m = null;
+    else {
+      m = new Map();
+      for (const [oldName, newName] of Object.entries(ren)) {
+        if (newName.toLowerCase() !== oldName.toLowerCase()) m.set(oldName.toLowerCase(), null);
+      }
+      for (const [oldName, newName] of Object.entries(ren)) if (newName !== '') m.set(newName.toLowerCase(), oldName.toLowerCase());
     }
-    for (const [oldName, newName] of Object.entries(ren)) if (newName !== '') m.set(newName.toLowerCase(), oldName.toLowerCase());
     renameCache.set(cfg, m);
   }
+  if (m === null) return t;
   const r = m.get(t);
   if (r === undefined) return t;
   return r ?? undefined;
