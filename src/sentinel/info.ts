@@ -14,6 +14,9 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
 
   // ---- monitoring half (also in TILT)
   for (const l of info.split('\r\n')) {
+    // Every field below starts with 'r', 's' or 'm'; skip the other lines (most of INFO) at once.
+    const c0 = l.charCodeAt(0);
+    if (c0 !== 114 && c0 !== 115 && c0 !== 109) continue;
     if (l.length >= 47 && l.startsWith('run_id:')) {
       const id = l.slice(7, 47);
       if (ri.runid === null) ri.runid = id;
