@@ -204,10 +204,6 @@ export function proxyBehavior(cfg: ProxyConfig, kind = 'proxy'): Behavior<ProxyS
     } else {
       ctx.state({ proxy: 'check-failed', server: cfg.servers[i]!.name, health: 0, reason });
     }
-    // process_chk(): the next check is due at start + inter, pushed by whole intervals if that passed.
-    let next = c.startMs + inter;
-    while (next <= now) next += inter;
-    ctx.timer(`chk:${i}`, next - now);
   };
 
   /** Run check steps from the current one until one has to wait (connect/expect) or the end. */
@@ -237,13 +233,15 @@ export function proxyBehavior(cfg: ProxyConfig, kind = 'proxy'): Behavior<ProxyS
 
   const startCheck = (s: Draft<ProxyState>, ctx: Ctx, i: number) => {
     const sv = s.servers[i]!;
-    if (sv.check) return;
     const be = cfg.servers[i]!;
     const conn = ctx.connect({ ip: be.ip, port: be.port });
     sv.check = { conn, step: 0, buf: '', startMs: ctx.monoMs() };
     sv.lastStartMs = ctx.monoMs();
     sv.checks++;
     s.checkConns[conn] = i;
+    // process_chk(): the next check is due at start + inter; one still running then (a check
+    // that runs into its timeout) pushes it by another inter.
+    ctx.timer(`chk:${i}`, inter);
     ctx.timer(`chkto:${i}:${sv.checks}`, timeout);
   };
 
@@ -277,7 +275,10 @@ export function proxyBehavior(cfg: ProxyConfig, kind = 'proxy'): Behavior<ProxyS
     onTimer(s, key, ctx) {
       const [k, a, gen] = key.split(':');
       const i = Number(a);
-      if (k === 'chk') startCheck(s, ctx, i);
+      if (k === 'chk') {
+        if (s.servers[i]!.check) ctx.timer(`chk:${i}`, inter);
+        else startCheck(s, ctx, i);
+      }
       else if (k === 'chkto') {
         const c = s.servers[i]!.check;
         if (!c || Number(gen) !== s.servers[i]!.checks) return; // that check already ended

@@ -208,7 +208,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   // Let the probes issued at or before the end time finish (each has its own timeout).
   const pendingIds = new Set<number>([...probeJobs.keys(), ...finalIds]);
   const answered = () => {
-    for (const r of sink.records) if (r.k === 'reply') pendingIds.delete(r.job as number);
+    for (const r of sink.records) if (r.k === 'reply' && r.p === CLI_PID) pendingIds.delete(r.job as number);
     return pendingIds.size === 0;
   };
   for (let k = 1; k <= 12 && !answered(); k++) world.runUntil(endUs + (k * PROBE_TIMEOUT_US) / 10);
@@ -216,7 +216,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const inRun = sink.records.filter((r) => r.t <= endUs || (r.k === 'reply' && r.probe));
   const probes = new Map<number, ReplyRecord[]>();
   for (const r of inRun) {
-    if (r.k !== 'reply' || !r.probe) continue;
+    if (r.k !== 'reply' || !r.probe || r.p !== CLI_PID) continue;
     const i = probeJobs.get(r.job as number);
     if (i === undefined) continue;
     if (!probes.has(i)) probes.set(i, []);
@@ -232,7 +232,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
       finalRoles[r.name] = st;
       continue;
     }
-    const rep = inRun.find((x) => x.k === 'reply' && x.label === 'final' && x.to === r.name) as ReplyRecord | undefined;
+    const rep = inRun.find((x) => x.k === 'reply' && x.p === CLI_PID && x.label === 'final' && x.to === r.name) as ReplyRecord | undefined;
     finalRoles[r.name] = !rep ? 'no reply' : rep.error ? String(rep.text) : Array.isArray(rep.reply) ? String(rep.reply[0]) : String(rep.text);
   }
   const hasWorkload = model.clients.some((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
