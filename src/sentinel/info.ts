@@ -13,10 +13,14 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
   ri.masterLinkDownTime = 0;
 
   // ---- monitoring half (also in TILT)
-  for (const l of info.split('\r\n')) {
-    // Every field below starts with 'r', 's' or 'm'; skip the other lines (most of INFO) at once.
-    const c0 = l.charCodeAt(0);
+  // The lines of info.split('\r\n'), walked with indexOf so that only the lines that may hold a
+  // field are cut out: every field below starts with 'r', 's' or 'm', most of INFO does not.
+  for (let at = 0, end = 0; at <= info.length; at = end + 2) {
+    end = info.indexOf('\r\n', at);
+    if (end < 0) end = info.length;
+    const c0 = info.charCodeAt(at);
     if (c0 !== 114 && c0 !== 115 && c0 !== 109) continue;
+    const l = info.slice(at, end);
     if (l.length >= 47 && l.startsWith('run_id:')) {
       const id = l.slice(7, 47);
       if (ri.runid === null) ri.runid = id;
