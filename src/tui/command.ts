@@ -80,7 +80,10 @@ function parseArgs(args: readonly string[]): PlayArgs | 'help' {
   return { ...out, file } as PlayArgs;
 }
 
-export function loadForPlay(a: Pick<PlayArgs, 'file' | 'seed' | 'untilUs' | 'frameEveryMs'>, opts: { measureHeap?: boolean } = {}): { rec: Recording; notes: string[] } {
+export function loadForPlay(
+  a: Pick<PlayArgs, 'file' | 'seed' | 'untilUs' | 'frameEveryMs'>,
+  opts: { measureHeap?: boolean; onProgress?: (simUs: number, endUs: number) => void } = {},
+): { rec: Recording; notes: string[] } {
   const text = readTextFile(a.file, 'scenario or trace file');
   if (isTraceFile(a.file, text)) {
     const notes = a.seed !== undefined ? [`play: --seed is ignored for a saved trace (${a.file})`] : [];
@@ -88,7 +91,7 @@ export function loadForPlay(a: Pick<PlayArgs, 'file' | 'seed' | 'untilUs' | 'fra
   }
   const scenario = loadScenario(a.file);
   const notes = [...scenario.model.inferred, ...scenario.model.warnings];
-  const rec = recordScenario(scenario, { seed: a.seed, untilUs: a.untilUs, frameEveryMs: a.frameEveryMs, measureHeap: opts.measureHeap });
+  const rec = recordScenario(scenario, { seed: a.seed, untilUs: a.untilUs, frameEveryMs: a.frameEveryMs, measureHeap: opts.measureHeap, onProgress: opts.onProgress });
   return { rec, notes };
 }
 
@@ -109,6 +112,24 @@ export function measureRewind(rec: Recording, n: number, width = 100, height = 4
   return { perScreenMs: (performance.now() - t0) / n, maxMs: max };
 }
 
+/**
+ * Recording keeps every state, which makes the simulation slower than `run` (immer instead of
+ * in-place updates): after 2 s of wall time, one line on stderr every 2 s says how far it got.
+ * Wall time is read here, never in the model.
+ */
+function progress(io: PlayIo): (simUs: number, endUs: number) => void {
+  const startMs = performance.now();
+  let nextMs = startMs + 2000;
+  return (simUs, endUs) => {
+    const now = performance.now();
+    if (now < nextMs || simUs >= endUs) return;
+    nextMs = now + 2000;
+    const rate = simUs / ((now - startMs) * 1000);
+    const left = (endUs - simUs) / 1e6 / rate;
+    io.stderr.write(`sentinel-sim play: recording ${formatSeconds(simUs)} s of ${formatSeconds(endUs)} s simulated (${((100 * simUs) / endUs).toFixed(0)}%), about ${left.toFixed(0)} s to go\n`);
+  };
+}
+
 function mb(bytes: number | undefined): string {
   return bytes === undefined ? '?' : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
@@ -121,7 +142,7 @@ export async function runPlayCommand(args: readonly string[], io: PlayIo): Promi
       return 0;
     }
     const measure = a.stats;
-    const { rec, notes } = loadForPlay(a, { measureHeap: measure });
+    const { rec, notes } = loadForPlay(a, { measureHeap: measure, onProgress: progress(io) });
     for (const n of notes) io.stderr.write(`${n}\n`);
 
     if (a.stats) {

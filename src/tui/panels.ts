@@ -265,13 +265,14 @@ export function networkLine(n: NetworkRow | null, width: number): Line {
   if (!n) return [head, seg('—', { dim: true })];
   const segs: Seg[] = [head];
   if (n.groups.length === 1 && n.cuts.length === 0 && n.oneWay.length === 0) {
-    segs.push(seg(n.groups[0]!.join(' ⇄ '), { dim: true }), seg('   no partition', { color: 'green' }));
+    const all = n.groups[0]!.join(' ⇄ ');
+    const text = 18 + [...all].length + 15 <= width ? all : `all ${n.groups[0]!.length} hosts reach each other`;
+    segs.push(seg(text, { dim: true }), seg('   no partition', { color: 'green' }));
   } else {
     if (n.groups.length > 1) n.groups.forEach((g, i) => segs.push(seg(i > 0 ? ' ✕ ' : '', { color: 'red', bold: true }), seg(`[${g.join(' ')}]`)));
     if (n.cuts.length > 0) segs.push(seg(`cut: ${n.cuts.join(', ')}`, { color: 'red' }));
     if (n.oneWay.length > 0) segs.push(seg(`${segs.length > 1 ? '   ' : ''}one-way: ${n.oneWay.join(', ')}`, { color: 'yellow' }));
   }
-  void width;
   return segs;
 }
 

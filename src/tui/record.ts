@@ -28,6 +28,8 @@ export interface RecordOptions {
   readonly factories?: BehaviorFactories;
   /** Measure the heap before and after (call global.gc first when it is exposed). */
   readonly measureHeap?: boolean;
+  /** Called as simulated time advances (RunOptions.onProgress). */
+  readonly onProgress?: (simulatedUs: number, endUs: number) => void;
 }
 
 /**
@@ -99,6 +101,11 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
     if (opts.snapshots === false) opts.snapshots = true;
     const step = w.step.bind(w);
     w.step = () => {
+      // The state every process booted into, before the first event (boot logs are at time 0).
+      if (frames.length === 0) {
+        dirty = true;
+        capture(w);
+      }
       const more = step();
       steps++;
       capture(w);
@@ -132,10 +139,12 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
   const t0 = performance.now();
   const runOpts: RunOptions & { onWorld?: (w: World) => void; snapshots?: boolean } = {
     seed: opts.seed, untilUs: opts.untilUs, trace: sink, traceDetail: 'events', factories, onWorld: attach, snapshots: true,
+    onProgress: opts.onProgress,
   };
   const res = runScenario(scenario, runOpts);
   const simulateMs = performance.now() - t0;
   if (!world) throw new Error('the player could not observe the simulation (no model process booted)');
+  if (steps === 0 && res.records.length > 0) throw new Error('the player could not observe the simulation steps (World.step is no longer called by runUntil)');
 
   // The state at time 0 before anything ran is the first frame's; the end is held to the end.
   const log = logEntries(res.records);
