@@ -708,12 +708,15 @@ export class World {
   }
 }
 
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+
 /** The Ctx handed to handlers: reads clocks, collects effects; performs nothing. */
 class ProcCtx implements Ctx {
   readonly pid: string;
   readonly hostName: string;
   readonly rng: Rng;
-  private effects: Effect[] = [];
+  /** Allocated on the first effect: many events (a PONG, a hello) ask for none. */
+  private effects: Effect[] | null = null;
   private readonly streams = new Map<string, Rng>();
 
   constructor(private readonly world: World, private readonly p: ProcRec) {
@@ -723,11 +726,16 @@ class ProcCtx implements Ctx {
   }
 
   begin(): void {
-    this.effects = [];
+    this.effects = null;
   }
 
-  end(): Effect[] {
-    return this.effects;
+  end(): readonly Effect[] {
+    return this.effects ?? NO_EFFECTS;
+  }
+
+  private add(e: Effect): void {
+    if (this.effects === null) this.effects = [e];
+    else this.effects.push(e);
   }
 
   nowUs(): number {
@@ -751,36 +759,36 @@ class ProcCtx implements Ctx {
     return this.world.resolve(host);
   }
   send(conn: ConnId, msg: Resp): void {
-    this.effects.push({ k: 'send', conn, msg });
+    this.add({ k: 'send', conn, msg });
   }
   connect(to: Endpoint): ConnId {
     const conn = this.world.allocConnId();
     // Copied: `to` is often a piece of the handler's draft, revoked when the recipe ends.
-    this.effects.push({ k: 'connect', conn, to: { ip: to.ip, port: to.port } });
+    this.add({ k: 'connect', conn, to: { ip: to.ip, port: to.port } });
     return conn;
   }
   close(conn: ConnId): void {
-    this.effects.push({ k: 'close', conn });
+    this.add({ k: 'close', conn });
   }
   timer(key: string, delayMs: number): void {
-    this.effects.push({ k: 'timer', key, delayMs });
+    this.add({ k: 'timer', key, delayMs });
   }
   cancelTimer(key: string): void {
-    this.effects.push({ k: 'cancelTimer', key });
+    this.add({ k: 'cancelTimer', key });
   }
   log(level: LogLevel, text: string): void {
-    this.effects.push({ k: 'log', level, text });
+    this.add({ k: 'log', level, text });
   }
   event(level: LogLevel, event: string, text: string): void {
-    this.effects.push({ k: 'event', level, event, text });
+    this.add({ k: 'event', level, event, text });
   }
   state(data: Readonly<Record<string, unknown>>): void {
-    this.effects.push({ k: 'state', data });
+    this.add({ k: 'state', data });
   }
   persist(data: unknown): void {
-    this.effects.push({ k: 'persist', data });
+    this.add({ k: 'persist', data });
   }
   exit(code: number): void {
-    this.effects.push({ k: 'exit', code });
+    this.add({ k: 'exit', code });
   }
 }
