@@ -1,0 +1,226 @@
+/**
+ * The conformance cases: each runs on real Redis 7.0.15 and in the simulator (compare.ts), same
+ * configs, same 127.0.0.1 ports. Ports 26000..27199 belong to these cases (each its own base:
+ * nodes base.., Sentinels base+50..). Waits are polls with generous timeouts; the fixed sleeps
+ * only end observation windows.
+ */
+import { RespError } from './resp-client.js';
+import type { SentinelEvent } from './log.js';
+import { sleep, waitFor, type FaultRecord, type RealDeployment } from './real.js';
+import type { ConformanceCase, ReplyRec, Step } from './compare.js';
+
+const isEv = (event: string, textPrefix?: string) => (e: SentinelEvent) => e.event === event && (textPrefix === undefined || e.text.startsWith(textPrefix));
+
+/** 3 nodes + 3 Sentinels, quorum 2, down-after 2000, failover-timeout 6000 (REAL-MEASUREMENTS.md). */
+const STOCK = { nodes: 3, sentinels: 3, quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 6000, parallelSyncs: 1 } as const;
+
+/** After a failover: wait for every Sentinel's +switch-master. */
+async function waitSwitched(d: RealDeployment, since: FaultRecord): Promise<void> {
+  await d.waitForEventOnEach('+switch-master', isEv('+switch-master'), 60_000, { sinceMs: since.timeMs });
+}
+
+export const killMaster: ConformanceCase = {
+  id: 'kill-master',
+  title: '`kill -9` master, restart it later (3+3, quorum 2, down-after 2000, failover-timeout 6000)',
+  base: 26000,
+  topology: STOCK,
+  promotedAnyOf: ['node2', 'node3'],
+  async drive(d) {
+    const kill = await d.kill9('node1');
+    await waitSwitched(d, kill);
+    await d.waitForEventOnEach('+sdown slave node1', isEv('+sdown', 'slave node1 '), 30_000, { sinceMs: kill.timeMs });
+    const restart = await d.restart('node1');
+    await d.waitForEvent('+convert-to-slave', isEv('+convert-to-slave', 'slave node1 '), 60_000, { sinceMs: restart.timeMs });
+    await d.waitForEventOnEach('-sdown slave node1', isEv('-sdown', 'slave node1 '), 30_000, { sinceMs: restart.timeMs });
+    await sleep(1500);
+  },
+};
+
+export const manualFailover: ConformanceCase = {
+  id: 'manual-failover',
+  title: '`SENTINEL FAILOVER` on sentinel1, healthy master (3+3, quorum 2)',
+  base: 26100,
+  topology: STOCK,
+  promotedAnyOf: ['node2', 'node3'],
+  async drive(d) {
+    const f = await d.sentinelFailover('sentinel1');
+    await waitSwitched(d, f);
+    await d.waitForEvent('+convert-to-slave', isEv('+convert-to-slave', 'slave node1 '), 60_000, { sinceMs: f.timeMs });
+    await sleep(1500);
+  },
+};
+
+export const tiltAllPaused: ConformanceCase = {
+  id: 'tilt',
+  title: 'all Sentinels SIGSTOPped 5 s (SENTINEL DEBUG tilt-period 5000)',
+  base: 26200,
+  topology: STOCK,
+  sentinelDebug: { 'tilt-period': 5000 },
+  async drive(d) {
+    const sents = d.names('sentinel');
+    for (const s of sents) d.pause(s);
+    await sleep(5000);
+    const conts = sents.map((s) => d.resume(s));
+    await d.waitForEventOnEach('-tilt', isEv('-tilt'), 40_000, { sinceMs: conts[0]!.timeMs });
+    await sleep(1500);
+  },
+};
+
+export const quorumNoOdown: ConformanceCase = {
+  id: 'quorum-3-no-odown',
+  title: 'quorum 3, sentinel3 `kill -9`ed, then the master: SDOWN only, no ODOWN',
+  base: 26300,
+  topology: { ...STOCK, quorum: 3 },
+  async drive(d) {
+    const ks = await d.kill9('sentinel3');
+    const alive = ['sentinel1', 'sentinel2'];
+    await d.waitForEventOnEach('+sdown sentinel3', isEv('+sdown', 'sentinel sentinel3 '), 30_000, { sentinels: alive, sinceMs: ks.timeMs });
+    const km = await d.kill9('node1');
+    await d.waitForEventOnEach('+sdown master', isEv('+sdown', 'master '), 30_000, { sentinels: alive, sinceMs: km.timeMs });
+    await sleep(6000); // absence is observed over a window: 3 × down-after past the +sdown
+  },
+};
+
+/** First `SET` refused, GET/PING during the refusal, writes accepted again. */
+function minrepFacts(replies: readonly ReplyRec[]): Record<string, string> {
+  const refused = replies.find((r) => r.argv[0] === 'SET' && r.error);
+  const after = refused ? replies.filter((r) => r.timeMs > refused.timeMs) : [];
+  return {
+    refusal: refused?.text ?? 'none',
+    'GET during refusal': after.find((r) => r.argv[0] === 'GET')?.text ?? '?',
+    'PING during refusal': after.find((r) => r.argv[0] === 'PING')?.text ?? '?',
+    'writable again': String(after.some((r) => r.argv[0] === 'SET' && !r.error)),
+  };
+}
+
+export const minReplicas: ConformanceCase = {
+  id: 'min-replicas',
+  title: '`min-replicas-to-write 1`, `min-replicas-max-lag 3`: both replicas SIGSTOPped, then SIGCONT',
+  base: 26400,
+  topology: { ...STOCK, nodeExtra: { node1: ['min-replicas-to-write 1', 'min-replicas-max-lag 3'] } },
+  facts: minrepFacts,
+  // The simulator polls as the real harness does (SET every 50 ms from the SIGSTOP), but without
+  // stopping at its first refusal, plus GET/PING just after each SET; after the SIGCONT, SET
+  // every 50 ms for 3 s.
+  simCommands(real) {
+    const stop = real.find((s) => s.kind === 'sigstop')!.atMs;
+    const cont = real.find((s) => s.kind === 'sigcont')!.atMs;
+    const out: Step[] = [];
+    for (let t = stop + 1; t < cont; t += 50) {
+      out.push({ atMs: t, kind: 'command', target: 'node1', argv: ['SET', 'k', 'during'] });
+      out.push({ atMs: t + 5, kind: 'command', target: 'node1', argv: ['GET', 'k'] });
+      out.push({ atMs: t + 6, kind: 'command', target: 'node1', argv: ['PING'] });
+    }
+    for (let t = cont + 1; t < cont + 3000; t += 50) out.push({ atMs: t, kind: 'command', target: 'node1', argv: ['SET', 'k', 'after'] });
+    return out;
+  },
+  async drive(d) {
+    const stop = d.pause('node2');
+    d.pause('node3');
+    await waitFor('a refused write', async () => (await d.command('node1', ['SET', 'k', 'during'])).reply instanceof RespError, 25_000, 50);
+    await d.command('node1', ['GET', 'k']);
+    await d.command('node1', ['PING']);
+    for (const n of ['node2', 'node3']) await d.waitForEventOnEach(`+sdown slave ${n}`, isEv('+sdown', `slave ${n} `), 30_000, { sinceMs: stop.timeMs });
+    const cont = d.resume('node2');
+    d.resume('node3');
+    await waitFor('writes accepted again', async () => (await d.command('node1', ['SET', 'k', 'after'])).reply === 'OK', 20_000, 50);
+    for (const n of ['node2', 'node3']) await d.waitForEventOnEach(`-sdown slave ${n}`, isEv('-sdown', `slave ${n} `), 30_000, { sinceMs: cont.timeMs });
+    await sleep(1000);
+  },
+};
+
+export const segfaultOneSentinel: ConformanceCase = {
+  id: 'seed002-segfault',
+  title: 'seed 002 shape: `DEBUG SEGFAULT` master, one Sentinel quorum 1, down-after 3000; restart',
+  base: 26500,
+  topology: { nodes: 2, sentinels: 1, quorum: 1, downAfterMs: 3000, failoverTimeoutMs: 6000, parallelSyncs: 1 },
+  async drive(d) {
+    const f = await d.debugSegfault('node1');
+    await waitSwitched(d, f);
+    await d.waitForEvent('+sdown slave node1', isEv('+sdown', 'slave node1 '), 30_000, { sinceMs: f.timeMs });
+    const restart = await d.restart('node1');
+    await d.waitForEvent('+convert-to-slave', isEv('+convert-to-slave', 'slave node1 '), 60_000, { sinceMs: restart.timeMs });
+    await sleep(1000);
+  },
+};
+
+export const replicaPriority: ConformanceCase = {
+  id: 'replica-priority',
+  title: 'replica priority: node2 `replica-priority 0`, node3 `replica-priority 10`, node4 default 100; `kill -9` master',
+  base: 26600,
+  topology: { ...STOCK, nodes: 4, nodeExtra: { node2: ['replica-priority 0'], node3: ['replica-priority 10'] } },
+  async drive(d) {
+    const kill = await d.kill9('node1');
+    await waitSwitched(d, kill);
+    await sleep(1500);
+  },
+};
+
+export const odownNotElected: ConformanceCase = {
+  id: 'odown-not-elected',
+  title: '5 Sentinels quorum 2, 3 `kill -9`ed, then the master: ODOWN, no majority, no failover (failover-timeout 3000)',
+  base: 26700,
+  topology: { nodes: 3, sentinels: 5, quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 3000, parallelSyncs: 1 },
+  origin: (faults) => faults.findIndex((f) => f.kind === 'kill9' && f.target === 'node1'),
+  async drive(d) {
+    const alive = ['sentinel1', 'sentinel2'];
+    const first = await d.kill9('sentinel3');
+    await d.kill9('sentinel4');
+    await d.kill9('sentinel5');
+    for (const s of ['sentinel3', 'sentinel4', 'sentinel5']) {
+      await d.waitForEventOnEach(`+sdown ${s}`, isEv('+sdown', `sentinel ${s} `), 30_000, { sentinels: alive, sinceMs: first.timeMs });
+    }
+    const km = await d.kill9('node1');
+    await d.waitForEvent('-failover-abort-not-elected', isEv('-failover-abort-not-elected'), 30_000, { sentinels: alive, sinceMs: km.timeMs });
+    await sleep(1000);
+  },
+};
+
+export const seed001ShutdownMaster: ConformanceCase = {
+  id: 'seed001-shutdown',
+  title: 'seeds 000/001 shape (Zato): `SHUTDOWN NOSAVE` of the master, 3+3 quorum 2 (down-after 2000 instead of 10000)',
+  base: 26800,
+  topology: STOCK,
+  promotedAnyOf: ['node2', 'node3'],
+  async drive(d) {
+    const f = await d.shutdownNoSave('node1');
+    await waitSwitched(d, f);
+    await d.waitForEventOnEach('+sdown slave node1', isEv('+sdown', 'slave node1 '), 30_000, { sinceMs: f.timeMs });
+    await sleep(1000);
+  },
+};
+
+export const seed003PauseMaster: ConformanceCase = {
+  id: 'seed003-pause-master',
+  title: 'seed 003 shape (redis-ha-demo, `docker pause` master): SIGSTOP master until failover, SIGCONT: old master converted',
+  base: 27000,
+  topology: { ...STOCK },
+  promotedAnyOf: ['node2', 'node3'],
+  async drive(d) {
+    const f = d.pause('node1');
+    await waitSwitched(d, f);
+    await d.waitForEventOnEach('+sdown slave node1', isEv('+sdown', 'slave node1 '), 30_000, { sinceMs: f.timeMs });
+    const cont = d.resume('node1');
+    await d.waitForEvent('+convert-to-slave', isEv('+convert-to-slave', 'slave node1 '), 60_000, { sinceMs: cont.timeMs });
+    await d.waitForEventOnEach('-sdown slave node1', isEv('-sdown', 'slave node1 '), 30_000, { sinceMs: cont.timeMs });
+    await sleep(1500);
+  },
+};
+
+export const seed004Shutdown: ConformanceCase = {
+  id: 'seed004-shutdown',
+  title: 'seed 004 shape (docker-3node): `SHUTDOWN NOSAVE` master, `min-replicas-to-write 1` on every node, down-after 2000 (auth not exercised)',
+  base: 27100,
+  topology: { ...STOCK, failoverTimeoutMs: 6000, nodeExtra: ['min-replicas-to-write 1'] },
+  promotedAnyOf: ['node2', 'node3'],
+  async drive(d) {
+    const f = await d.shutdownNoSave('node1');
+    await waitSwitched(d, f);
+    await sleep(1500);
+  },
+};
+
+export const ALL_CASES: readonly ConformanceCase[] = [
+  killMaster, manualFailover, tiltAllPaused, quorumNoOdown, minReplicas, segfaultOneSentinel, replicaPriority, odownNotElected,
+  seed001ShutdownMaster, seed003PauseMaster, seed004Shutdown,
+];
