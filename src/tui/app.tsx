@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { INITIAL_UI, screenLines, type UiState } from './layout.js';
 import type { Line } from './lines.js';
@@ -126,7 +126,14 @@ export function App(props: AppProps) {
     exit();
   };
 
+  // Keys typed quickly (or pasted) can arrive as one chunk ("xq"): take printable ones one by one.
   useInput((input, key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001b')) {
+      for (const ch of input) onKey(ch === '\r' ? '' : ch, { ...key, return: ch === '\r', backspace: false, delete: false, escape: false });
+    } else onKey(input, key);
+  });
+
+  function onKey(input: string, key: Key): void {
     const ui = uiRef.current;
     if (ui.gotoText !== null) {
       if (key.escape) setUi({ ...ui, gotoText: null });
@@ -171,7 +178,7 @@ export function App(props: AppProps) {
       setPb((s) => ({ ...s, index: lastAtOrBefore(next.map((e) => e.t), s.cursorUs) }));
       setUi({ ...ui, message: mode === 'all' ? 'log: every line (Redis too) · l: Sentinel events and faults only' : 'log: Sentinel events and faults · l: every line' });
     }
-  });
+  }
 
   const lines = screenLines({ rec, log, markers, pb, ui, width, height, logMode });
   return <LinesView lines={lines} />;

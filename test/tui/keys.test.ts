@@ -137,6 +137,16 @@ describe('keys', () => {
     expect(p.header()).toContain('t 0.000 s');
   });
 
+  it('keys that arrive in one chunk are taken one by one', async () => {
+    const p = start();
+    await p.press('nn');
+    expect(p.cursorLine()).toMatch(/\+sdown master redis-ha/);
+    await p.press('g31.2\r');
+    expect(p.header()).toContain('t 31.200 s');
+    await p.press('?xq');
+    expect(p.quits()).toBe(1);
+  });
+
   it('q quits', async () => {
     const p = start();
     await p.press('q');
