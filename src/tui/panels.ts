@@ -247,6 +247,10 @@ export function voteLine(v: VotePanel | null, width: number): Line {
     const more = c.cast > c.count ? ` (${c.cast} cast)` : '';
     segs.push(seg(`${c.name} `), seg('●'.repeat(Math.min(c.count, 9)), { color: ok ? 'green' : 'yellow' }), seg(`${'○'.repeat(Math.max(0, Math.min(v.needed, 9) - c.count))} ${c.count}${more}   `, { dim: true }));
   }
+  if (v.candidates.length === 0 && v.outcome === 'elected') {
+    // After +switch-master the Sentinels reset the master's record: the votes are gone with it.
+    return [...segs, seg(`done: the master was switched in epoch ${v.epoch} (config-epoch ${v.epoch})`, { color: 'green' })];
+  }
   if (v.candidates.length === 0) segs.push(seg('no votes   ', { dim: true }));
   const rule = `needs max(majority ${v.majority} of ${v.voters}, quorum ${v.quorum}) = ${v.needed}`;
   const short = `needs ${v.needed} (maj ${v.majority}/${v.voters}, q ${v.quorum})`;
