@@ -41,6 +41,8 @@ interface ProcRec {
   ctx: ProcCtx | undefined;
   ports: readonly number[];
   timers: Map<string, number>;
+  /** Last timer generation handed out by this process (see applyEffects). */
+  timerGen: number;
   /** What arrived while SIGSTOPped: socket data in arrival order, then due timers. */
   pendingNet: NetEvent[];
   pendingTimers: { key: string; gen: number }[];
@@ -159,7 +161,7 @@ export class World {
     const host = this.hostOf(hostName);
     const p: ProcRec = {
       pid, host, behavior, status: 'down', inc: 0, state: undefined, disk: opts.disk, ctx: undefined,
-      ports: [], timers: new Map(), pendingNet: [], pendingTimers: [],
+      ports: [], timers: new Map(), timerGen: 0, pendingNet: [], pendingTimers: [],
     };
     this.procs.set(pid, p);
     if (!opts.down) {
@@ -482,7 +484,9 @@ export class World {
           this.closeFrom(p, e.conn);
           break;
         case 'timer': {
-          const gen = (p.timers.get(e.key) ?? 0) + 1;
+          // One counter per process, never per key: a key cancelled and armed again must not reuse
+          // a generation that an already-queued (stale) timer event still carries.
+          const gen = ++p.timerGen;
           p.timers.set(e.key, gen);
           const delay = globalDelayFor(p.host.clock, Math.max(0, e.delayMs) * 1000);
           this.queue.push(this.nowUs + delay, { k: 'timer', p, inc, key: e.key, gen });

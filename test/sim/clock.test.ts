@@ -54,3 +54,30 @@ describe('host clocks', () => {
     expect(w.hostNowMs('b')).toBe(4500);
   });
 });
+
+describe('timers', () => {
+  it('a timer cancelled and armed again never lets the stale one fire (generations are not reused)', () => {
+    const fired: number[] = [];
+    const b: Behavior<{ n: number }> = {
+      kind: 'probe',
+      init: (ctx) => {
+        ctx.timer('t', 100); // stale after the cancel below
+        ctx.timer('kick', 10);
+        return { n: 0 };
+      },
+      listenPorts: () => [],
+      onNet: () => {},
+      onTimer: (_d, key, ctx) => {
+        if (key === 'kick') {
+          ctx.cancelTimer('t');
+          ctx.timer('t', 500);
+        } else fired.push(ctx.monoMs());
+      },
+    };
+    const w = new World({ seed: 1, wallEpochUs: 0 });
+    w.addHost('a', '10.0.0.1');
+    w.addProcess('p', 'a', b);
+    w.runUntil(2_000_000);
+    expect(fired).toEqual([510]);
+  });
+});
