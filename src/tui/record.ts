@@ -1,5 +1,5 @@
 import { logLine } from '../cli/format.js';
-import { redisBehavior } from '../redis/index.js';
+import { redisBehavior, redisView, type RedisState, type RedisView } from '../redis/index.js';
 import { defaultFactories, type BehaviorFactories } from '../scenario/behaviors.js';
 import { runScenario, type RunOptions } from '../scenario/runner.js';
 import { processAt } from '../scenario/model.js';
@@ -66,6 +66,7 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
   const endUs = opts.untilUs ?? scenario.durationUs;
 
   const frames: Frame[] = [];
+  const lastRedis: ({ state: unknown; view: RedisView } | undefined)[] = [];
   let world: World | undefined;
   let dirty = false;
   let steps = 0;
@@ -76,7 +77,15 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
     const last = frames[frames.length - 1];
     if (last && last.t !== t && !dirty && t - last.t < everyUs) return;
     dirty = false;
-    const states = procs.map((p) => w.stateOf(p.name));
+    const states = procs.map((p, i) => {
+      const st = w.stateOf(p.name);
+      if (p.kind !== 'redis' || st === undefined) return st;
+      // One view per state version: an unchanged node keeps the previous frame's view.
+      if (lastRedis[i]?.state === st) return lastRedis[i]!.view;
+      const view = redisView(st as RedisState);
+      lastRedis[i] = { state: st, view };
+      return view;
+    });
     const status = procs.map((p) => w.status(p.name)) as ProcessStatus[];
     const hostMs = procs.map((p) => w.hostNowMs(p.host));
     let blocked = w.links.blockedPairs();

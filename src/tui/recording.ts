@@ -3,8 +3,8 @@ import { lastAtOrBefore, type PlaybackTimeline } from './playback.js';
 
 /**
  * What the player plays: the log of a run and, when it came from a scenario, frames of every
- * process's state. Frames hold references to the model's immutable (immer) states, so a frame
- * costs a few arrays; unchanged states and unchanged partitions are shared between frames.
+ * process's state. Frames hold references to the Sentinels' immutable (immer) states, so a frame
+ * costs a few arrays; unchanged states, views and partitions are shared between frames.
  */
 
 export interface ProcInfo {
@@ -20,7 +20,12 @@ export interface ProcInfo {
 export interface Frame {
   /** Global simulated time (µs) of the state: after every event of that instant. */
   readonly t: number;
-  /** Per process of `procs`, its state (undefined while down). */
+  /**
+   * Per process of `procs` (undefined while down): a Sentinel's state itself (sentinelView() reads
+   * it with the clock at the cursor); a Redis node's redisView() of its state, taken at `t`
+   * (a node's dataset grows with the workload, and keeping every version of it would hold
+   * gigabytes over an hour; the view is all the screen reads and does not depend on the clock).
+   */
   readonly states: readonly unknown[];
   readonly status: readonly ProcessStatus[];
   /** Per process of `procs`, its host's wall clock in ms at `t` (what its timers read). */

@@ -1,4 +1,4 @@
-import { redisView, type RedisState } from '../redis/index.js';
+import type { RedisView } from '../redis/index.js';
 import { sentinelView, type SentinelMasterView, type TimerView } from '../sentinel/view.js';
 import type { SentinelState } from '../sentinel/state.js';
 import { frameAt, type Frame, type LogEntry, type Recording } from './recording.js';
@@ -180,8 +180,8 @@ function ago(cursorUs: number, t: number): string {
 function redisRow(rec: Recording, frame: Frame, i: number, cursorUs: number): RedisRow {
   const p = rec.procs[i]!;
   const status = frame.status[i]!;
-  const s = frame.states[i] as RedisState | undefined;
-  if (!s || status === 'down') {
+  const v = frame.states[i] as RedisView | undefined;
+  if (!v || status === 'down') {
     const f = lastFault(rec, p.name, cursorUs);
     const what = f?.fault === 'host-down' ? 'host down' : f?.fault === 'exit' ? 'exited' : f ? 'crashed' : 'not started';
     return {
@@ -189,12 +189,11 @@ function redisRow(rec: Recording, frame: Frame, i: number, cursorUs: number): Re
       writes: `✗ ${what}${f ? ` ${ago(cursorUs, f.t)}` : ''}`, writesOk: false,
     };
   }
-  const v = redisView(s);
   let lagBytes: number | null = null;
   if (v.role === 'slave' && v.masterHost !== null && v.masterPort !== null && rec.procAt) {
     const mi = rec.procAt(v.masterHost, v.masterPort, i);
-    const ms = mi >= 0 && frame.status[mi] !== 'down' ? (frame.states[mi] as RedisState | undefined) : undefined;
-    if (ms) lagBytes = Math.max(0, redisView(ms).masterReplOffset - v.masterReplOffset);
+    const mv = mi >= 0 && frame.status[mi] !== 'down' ? (frame.states[mi] as RedisView | undefined) : undefined;
+    if (mv) lagBytes = Math.max(0, mv.masterReplOffset - v.masterReplOffset);
   }
   let writes: string;
   let writesOk: boolean | null;
