@@ -9,6 +9,8 @@ export interface BuildOptions {
   readonly seed: number | string;
   readonly trace?: TraceSink;
   readonly traceDetail?: 'events' | 'full';
+  /** Keep process states immutable (WorldOptions.snapshots), for observers that hold on to them. */
+  readonly snapshots?: boolean;
   readonly factories?: BehaviorFactories;
   /** Extra processes on the client host (the scenario's redis-cli, probes), added after the model's. */
   readonly clientProcesses?: readonly { readonly pid: string; readonly behavior: Behavior<any> }[];
@@ -22,7 +24,7 @@ export interface BuildOptions {
  */
 export function buildWorld(model: Model, opts: BuildOptions): World {
   const f = opts.factories ?? defaultFactories;
-  const w = new World({ seed: opts.seed, trace: opts.trace, traceDetail: opts.traceDetail });
+  const w = new World({ seed: opts.seed, trace: opts.trace, traceDetail: opts.traceDetail, snapshots: opts.snapshots });
   for (const h of model.hosts) w.addHost(h.name, h.ip, h.aliases);
   w.addHost(model.clientHost.name, model.clientHost.ip);
   for (const l of model.links) {

@@ -37,6 +37,10 @@ export interface RunOptions {
   readonly factories?: BehaviorFactories;
   /** Collect each Sentinel's rewritten sentinel.conf at the end (RunResult.sentinelConfigs). */
   readonly sentinelConfigs?: boolean;
+  /** Keep process states immutable, for an observer that holds on to them (the player). */
+  readonly snapshots?: boolean;
+  /** Handed the World once it is built, before anything runs (observers such as the player's recorder). */
+  readonly onWorld?: (w: World) => void;
   /** Called as simulated time advances (every simulated minute), so a long run can say how far it got. */
   readonly onProgress?: (simulatedUs: number, endUs: number) => void;
 }
@@ -193,10 +197,11 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   }
   const sink = new RunSink(opts.trace);
   const world = buildWorld(model, {
-    seed, trace: sink, traceDetail: opts.traceDetail, factories: opts.factories, extraProcesses: extra,
+    seed, trace: sink, traceDetail: opts.traceDetail, snapshots: opts.snapshots, factories: opts.factories, extraProcesses: extra,
     clientProcesses: jobs.length > 0 ? [{ pid: CLI_PID, behavior: cliBehavior(jobs, { lookup }) }] : [],
   });
   for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
+  opts.onWorld?.(world);
 
   // In slices of simulated time, so a caller can report progress; the events run are the same.
   for (let t = Math.min(PROGRESS_SLICE_US, endUs); ; t = Math.min(t + PROGRESS_SLICE_US, endUs)) {

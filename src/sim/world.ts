@@ -122,6 +122,7 @@ export class World {
   private readonly snapshots: boolean;
   private readonly wallEpochUs: number | undefined;
   private readonly observers: ((r: TraceRecord) => void)[] = [];
+  private readonly stepObservers: ((w: World) => void)[] = [];
   private sameInstantCount = 0;
   private lastInstantUs = -1;
 
@@ -211,6 +212,11 @@ export class World {
     this.observers.push(fn);
   }
 
+  /** Called after every event: how an observer (the player's recorder) sees each step's states. */
+  afterStep(fn: (w: World) => void): void {
+    this.stepObservers.push(fn);
+  }
+
   // ---------------------------------------------------------------- running
 
   at(atUs: TimeUs, label: string, fn: (w: World) => void): void {
@@ -257,6 +263,7 @@ export class World {
         ev.fn(this);
         break;
     }
+    for (let i = 0; i < this.stepObservers.length; i++) this.stepObservers[i]!(this);
     return true;
   }
 

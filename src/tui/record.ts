@@ -1,12 +1,11 @@
 import { logLine } from '../cli/format.js';
-import { redisBehavior, redisView, type RedisState, type RedisView } from '../redis/index.js';
-import { defaultFactories, type BehaviorFactories } from '../scenario/behaviors.js';
+import { redisView, type RedisState, type RedisView } from '../redis/index.js';
+import type { BehaviorFactories } from '../scenario/behaviors.js';
 import { runScenario, type RunOptions } from '../scenario/runner.js';
 import { processAt } from '../scenario/model.js';
 import type { Scenario } from '../scenario/scenario.js';
-import type { Behavior, Ctx } from '../sim/process.js';
 import type { TraceRecord, TraceSink } from '../sim/trace.js';
-import { World, type ProcessStatus } from '../sim/world.js';
+import type { ProcessStatus, World } from '../sim/world.js';
 import { keyKindOf, type Frame, type LogEntry, type ProcInfo, type Recording } from './recording.js';
 
 /**
@@ -14,10 +13,8 @@ import { keyKindOf, type Frame, type LogEntry, type ProcInfo, type Recording } f
  * frame of every process's state after each instant that wrote a trace record, plus one every
  * `frameEveryMs` of simulated time in between (so countdowns move while nothing is logged).
  *
- * Adapter note: runScenario does not hand out its World, and frames need it (states, host clocks,
- * partitions), with immutable states (WorldOptions.snapshots). Until RunOptions has `onWorld` and
- * `snapshots` (both passed below already, so they are used as soon as they exist), the World is
- * found through the Ctx of the model's processes at boot and its snapshots flag set there.
+ * Frames need the World (states, host clocks, partitions) with immutable states: the recorder asks
+ * runScenario for snapshots, gets the World through onWorld, and captures after every step.
  */
 
 export interface RecordOptions {
@@ -32,24 +29,7 @@ export interface RecordOptions {
   readonly onProgress?: (simulatedUs: number, endUs: number) => void;
 }
 
-/**
- * The runner's defaults, except that while the scenario layer still plugs its inert stand-in in
- * for Redis (init() with no arguments, every command refused), the player uses the real node.
- */
-function playFactories(): BehaviorFactories {
-  return {
-    redis: (cfg, p) => {
-      const b = defaultFactories.redis(cfg, p);
-      return b.init.length === 0 ? redisBehavior(cfg) : b;
-    },
-    sentinel: (cfg, p) => defaultFactories.sentinel(cfg, p),
-  };
-}
 
-function worldOfCtx(ctx: Ctx): World | undefined {
-  const w = (ctx as unknown as { world?: unknown }).world;
-  return w instanceof World ? w : undefined;
-}
 
 export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Recording {
   const model = scenario.model;
@@ -101,40 +81,18 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
     else frames.push(f);
   };
 
+  // Frames keep references to states, so the World runs its handlers under immer (snapshots).
   const attach = (w: World): void => {
-    if (world) return;
     world = w;
-    // Frames keep references to states, so handlers must run under immer (World's `snapshots`
-    // option). runScenario does not pass it through yet; it is set here before any handler runs.
-    const opts = w as unknown as { snapshots?: boolean };
-    if (opts.snapshots === false) opts.snapshots = true;
-    const step = w.step.bind(w);
-    w.step = () => {
-      // The state every process booted into, before the first event (boot logs are at time 0).
-      if (frames.length === 0) {
-        dirty = true;
-        capture(w);
-      }
-      const more = step();
+    // The state every process booted into, before the first event (boot logs are at time 0).
+    dirty = true;
+    capture(w);
+    w.afterStep((ww) => {
       steps++;
-      capture(w);
-      return more;
-    };
+      capture(ww);
+    });
   };
-
-  const base = opts.factories ?? playFactories();
-  const tap = <S>(b: Behavior<S>): Behavior<S> => ({
-    ...b,
-    init: (ctx, disk) => {
-      const w = worldOfCtx(ctx);
-      if (w) attach(w);
-      return b.init(ctx, disk);
-    },
-  });
-  const factories: BehaviorFactories = {
-    redis: (cfg, p) => tap(base.redis(cfg, p)),
-    sentinel: (cfg, p) => tap(base.sentinel(cfg, p)),
-  };
+  const factories = opts.factories;
   const sink: TraceSink = {
     write() {
       dirty = true;
@@ -146,14 +104,13 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
   const heapBefore = opts.measureHeap ? process.memoryUsage().heapUsed : undefined;
   // Real time, to report how long recording took; the model never sees it.
   const t0 = performance.now();
-  const runOpts: RunOptions & { onWorld?: (w: World) => void; snapshots?: boolean } = {
+  const runOpts: RunOptions = {
     seed: opts.seed, untilUs: opts.untilUs, trace: sink, traceDetail: 'events', factories, onWorld: attach, snapshots: true,
     onProgress: opts.onProgress,
   };
   const res = runScenario(scenario, runOpts);
   const simulateMs = performance.now() - t0;
   if (!world) throw new Error('the player could not observe the simulation (no model process booted)');
-  if (steps === 0 && res.records.length > 0) throw new Error('the player could not observe the simulation steps (World.step is no longer called by runUntil)');
 
   // The state at time 0 before anything ran is the first frame's; the end is held to the end.
   const log = logEntries(res.records);
