@@ -11,6 +11,21 @@ import type { ConformanceCase, ReplyRec, Step } from './compare.js';
 
 const isEv = (event: string, textPrefix?: string) => (e: SentinelEvent) => e.event === event && (textPrefix === undefined || e.text.startsWith(textPrefix));
 
+/**
+ * D10 (REPORT.md): a real `SHUTDOWN [NOSAVE]` on a master with replicas waits for them (server.c
+ * 7.0.15 prepareForShutdown(): "Waiting for replicas before shutting down.", sendGetackToReplicas(),
+ * then serverCron finishes once isReadyToShutdown(): every replica's repl_ack_off equals
+ * master_repl_offset, or shutdown-timeout 10 s). The replica's answer to the GETACK does not count
+ * the GETACK itself, so the master exits at the replicas' next once-a-second REPLCONF ACK:
+ * 0.1–1.1 s after the command, measured 0.70 s. The simulated master exits at once, so every
+ * simulated delay from the SHUTDOWN is ~0.6 s short.
+ */
+const D10 = {
+  id: 'D10',
+  match: /^timing .*\| from shutdown-nosave node1: /,
+  why: 'a real SHUTDOWN waits up to the replicas\' next REPLCONF ACK (0.1-1.1 s) before exiting; the simulated Redis exits at once (src/redis, server.c prepareForShutdown/isReadyToShutdown)',
+} as const;
+
 /** 3 nodes + 3 Sentinels, quorum 2, down-after 2000, failover-timeout 6000 (REAL-MEASUREMENTS.md). */
 const STOCK = { nodes: 3, sentinels: 3, quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 6000, parallelSyncs: 1 } as const;
 
@@ -71,6 +86,13 @@ export const quorumNoOdown: ConformanceCase = {
   title: 'quorum 3, sentinel3 `kill -9`ed, then the master: SDOWN only, no ODOWN',
   base: 26300,
   topology: { ...STOCK, quorum: 3 },
+  known: [
+    {
+      id: 'D6',
+      match: /^timing sentinel[12] \+sdown sentinel sentinel3 \| from kill9 sentinel3: /,
+      why: 'a killed Sentinel is SDOWN at kill + 0.5-1.1 s + down-after for real, at kill + 0-0.14 s + down-after in the simulator (REAL-MEASUREMENTS.md D6; the killed master matches)',
+    },
+  ],
   async drive(d) {
     const ks = await d.kill9('sentinel3');
     const alive = ['sentinel1', 'sentinel2'];
@@ -99,6 +121,13 @@ export const minReplicas: ConformanceCase = {
   base: 26400,
   topology: { ...STOCK, nodeExtra: { node1: ['min-replicas-to-write 1', 'min-replicas-max-lag 3'] } },
   facts: minrepFacts,
+  known: [
+    {
+      id: 'D11',
+      match: /^timing reply SET ok again after -NOREPLICAS \| from sigcont /,
+      why: 'after SIGCONT a real replica ACKs at its next replicationCron, run every 10th serverCron by loop count (0-1 s later), so writes are accepted again 0-2 s after the SIGCONT; the simulated replica ACKs at once (0-1 s)',
+    },
+  ],
   // The simulator polls as the real harness does (SET every 50 ms from the SIGSTOP), but without
   // stopping at its first refusal, plus GET/PING just after each SET; after the SIGCONT, SET
   // every 50 ms for 3 s.
@@ -121,6 +150,10 @@ export const minReplicas: ConformanceCase = {
     await d.command('node1', ['GET', 'k']);
     await d.command('node1', ['PING']);
     for (const n of ['node2', 'node3']) await d.waitForEventOnEach(`+sdown slave ${n}`, isEv('+sdown', `slave ${n} `), 30_000, { sinceMs: stop.timeMs });
+    // Keep the replicas stopped past the latest possible refusal (max-lag 3: refusal 2-5 s after
+    // the stop, whole-second ACKs and good-replica counts), so the simulator's polling, which runs
+    // until the SIGCONT, always sees its own refusal.
+    await sleep(Math.max(0, stop.timeMs + 6000 - d.now()));
     const cont = d.resume('node2');
     d.resume('node3');
     await waitFor('writes accepted again', async () => (await d.command('node1', ['SET', 'k', 'after'])).reply === 'OK', 20_000, 50);
@@ -182,6 +215,7 @@ export const seed001ShutdownMaster: ConformanceCase = {
   base: 26800,
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
+  known: [D10],
   async drive(d) {
     const f = await d.shutdownNoSave('node1');
     await waitSwitched(d, f);
@@ -213,6 +247,7 @@ export const seed004Shutdown: ConformanceCase = {
   base: 27100,
   topology: { ...STOCK, failoverTimeoutMs: 6000, nodeExtra: ['min-replicas-to-write 1'] },
   promotedAnyOf: ['node2', 'node3'],
+  known: [D10],
   async drive(d) {
     const f = await d.shutdownNoSave('node1');
     await waitSwitched(d, f);

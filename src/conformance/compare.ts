@@ -6,6 +6,8 @@
  *  - the normalized Sentinel event sequence of every Sentinel, per role (the leader, the other
  *    Sentinels; by name when no failover started): the real sequence must be one the simulator
  *    produces for that role over its seeds (searched over more seeds before calling it missing);
+ *    events logged at verbose level are not in a real log and are left out; `-odown` is compared
+ *    by its delay, not its place (see observe());
  *  - the outcomes (failover or not, promoted replica, final epoch, ODOWN, TILT, number of
  *    +convert-to-slave, case facts such as a refused write);
  *  - timings: every real delay from its fault to +sdown, +odown, +switch-master, +tilt, -tilt,
@@ -34,29 +36,33 @@ import { topology, type TopologyOptions } from './topology.js';
 /**
  * How far a real delay may lie outside the simulator's [min, max] over its seeds.
  *
- * late: the real processes run on a shared (CI: busy 2-core) machine. Every Sentinel event is
- * logged by a process that must be scheduled; the fault time is taken by the harness just before
- * it sends the signal/command. On the project machine, idle, the real delays exceeded the
- * simulated max by at most ~30 ms in the runs behind REPORT.md, and REAL-MEASUREMENTS.md saw a
- * real Sentinel 78 ms late on its own 100 ms tick (-tilt at tilt-period + 78). Under two CPU-bound
- * loops the real-behaviour suite stayed within +1500 ms of its samples, but that is what the
- * real-only tests need; here a wider late side would hide model errors of the size we look for
- * (one tick = 100 ms, one ping period = 1000 ms), so it is 250 ms: 2.5 ticks.
+ * late: the real processes run on a shared (CI: busy 2-core) machine: every Sentinel event is
+ * logged by a process that must be scheduled, and a delay that chains several ticks, replies and
+ * INFO periods (+switch-master, +convert-to-slave) collects several such waits. REPORT.md prints,
+ * for every run, how far the real delays exceeded the bare simulated max: on the project machine
+ * (idle, 2 cores) the largest excess over 96 delays was 236 ms (min-replicas, writes accepted
+ * again after the SIGCONT: a real mechanism the simulator lacks, D11), then 161 ms (seed 003, a
+ * non-leader's +odown) and 108 ms, every other one under 85 ms
+ * (REAL-MEASUREMENTS.md: a Sentinel up to 78 ms late on its own 100 ms
+ * tick). 250 ms = 2.5 Sentinel ticks: wider would hide model errors of the size we look for (one
+ * tick = 100 ms, one ping period = 1000 ms).
  *
  * early: a real event can precede the simulated minimum only by clock granularity: Sentinel log
  * stamps are whole ms, the harness's fault stamp is Date.now() taken before the syscall (0–2 ms),
- * so 25 ms.
+ * so 25 ms. (Observed: 0 ms over 96 delays.)
  */
 export const SIM_ALLOWANCE = { earlyMs: 25, lateMs: 250 } as const;
 
 /**
- * Seeds run for every case; more (up to MAX_SEEDS) only while a real sequence is not yet seen:
+ * Seeds run for every case; more (up to MAX_SEEDS) only while a real sequence or delay is not yet covered:
  * some real variants are rare in the simulator (two Sentinels starting a failover in the same
  * epoch: ~2% of seeds, see REPORT.md), and a variant the simulator can produce must not fail the
  * comparison for want of seeds. A simulated run takes ~50-100 ms.
  */
-export const DEFAULT_SEEDS = 10;
+export const DEFAULT_SEEDS = 20;
 export const MAX_SEEDS = 400;
+/** Wall-clock budget per case for the seeds past the first N. */
+export const EXTRA_SEEDS_BUDGET_MS = 60_000;
 
 // ------------------------------------------------------------------------------------ cases
 
@@ -160,7 +166,7 @@ function respText(r: RespValue | Error): { text: string; error: boolean } {
   return { text: String(r), error: false };
 }
 
-const TIMED: readonly string[] = ['+sdown', '-sdown', '+odown', '+switch-master', '+tilt', '-tilt', '+convert-to-slave', '+promoted-slave', '+failover-end', '-failover-abort-not-elected', '+try-failover'];
+const TIMED: readonly string[] = ['+sdown', '-sdown', '+odown', '-odown', '+switch-master', '+tilt', '-tilt', '+convert-to-slave', '+promoted-slave', '+failover-end', '-failover-abort-not-elected', '+try-failover'];
 
 /** The subject of an event for timing keys: `master`, `slave node1`, `sentinel sentinel3`. */
 function subject(e: SentinelEvent): string {
@@ -213,10 +219,19 @@ export function observe(
     convertToSlave: all.filter((e) => e.event === '+convert-to-slave').length,
     facts: c.facts ? c.facts(replies) : {},
   };
-  const anchors = steps.filter((s) => PRIMARY.has(s.kind));
-  const anchorOf = (t: number): Step | undefined => {
-    let a: Step | undefined;
-    for (const s of anchors) if (s.atMs <= t + 0.5) a = s;
+  // Faults of one kind applied together (within 50 ms, e.g. SIGCONT of every Sentinel) form one
+  // anchor, timed from its first fault: which of them came last is harness noise.
+  const anchors: { atMs: number; label: string; kind: FaultKind; targets: string[] }[] = [];
+  for (const st of steps) {
+    if (!PRIMARY.has(st.kind)) continue;
+    const last = anchors[anchors.length - 1];
+    if (last && last.kind === st.kind && st.atMs - last.atMs <= 50) last.targets.push(st.target);
+    else anchors.push({ atMs: st.atMs, label: '', kind: st.kind, targets: [st.target] });
+  }
+  for (const a of anchors) a.label = `${a.kind} ${a.targets.join('+')}`;
+  const anchorOf = (t: number) => {
+    let a: (typeof anchors)[number] | undefined;
+    for (const x of anchors) if (x.atMs <= t + 0.5) a = x;
     return a;
   };
   const roleOf = (s: string) => (leader === null ? s : s === leader ? 'leader' : 'other');
@@ -229,12 +244,18 @@ export function observe(
       const a = anchorOf(e.timeMs);
       if (!a) continue;
       const subj = canonical(subject(e), s, leader, sentinels, promoted, c.promotedAnyOf);
-      const key = `${roleOf(s)} ${e.event}${subj ? ' ' + subj : ''} | from ${a.kind} ${a.target}`;
+      const key = `${roleOf(s)} ${e.event}${subj ? ' ' + subj : ''} | from ${a.label}`;
       if (seen.has(key)) continue;
       seen.add(key);
       timings.push({ key, sentinel: s, ms: e.timeMs - a.atMs });
     }
-    const seq = events[s]!.map((e) => `${e.event} ${canonical(e.text, s, leader, sentinels, promoted, c.promotedAnyOf)}`.trim());
+    // `-odown` is compared by its delay (TIMED), not by its place in the sequence: it comes at the
+    // first tick after the peers, already switched, answer is-master-down-by-addr with 0 (D2),
+    // i.e. at the leader's ask-period phase, which lands it anywhere among the replica
+    // reconfiguration events (real: just before +failover-end in 4 of 5 runs; simulated: as often
+    // next to +slave-reconf-inprog). Its presence still counts: a real -odown with none simulated
+    // is a timing problem with an empty simulated range.
+    const seq = events[s]!.filter((e) => e.event !== '-odown').map((e) => `${e.event} ${canonical(e.text, s, leader, sentinels, promoted, c.promotedAnyOf)}`.trim());
     (sequences[roleOf(s)] ??= []).push(seq);
   }
   // Client replies: the first error of each kind, and the first success after it.
@@ -248,7 +269,7 @@ export function observe(
     if (r.error) lastError = { cmd, error: r.text.split(' ')[0]! };
     if (what === null || seenReply.has(what)) continue;
     seenReply.add(what);
-    timings.push({ key: `reply ${what} | from ${a.kind} ${a.target}`, sentinel: '', ms: r.timeMs - a.atMs });
+    timings.push({ key: `reply ${what} | from ${a.label}`, sentinel: '', ms: r.timeMs - a.atMs });
   }
   return { side, seed, events, replies, endMs, outcome, timings, sequences };
 }
@@ -303,14 +324,28 @@ export async function runReal(c: ConformanceCase): Promise<RealRun> {
 // ------------------------------------------------------------------------------------ sim side
 
 /**
- * The simulated warm-up before the origin: nodes start at 0, Sentinels at 1 s (the real harness
- * also starts them once the replicas are attached); the earliest step comes 8–9 s later (the
+ * The simulated warm-up before the origin: see startPhaseMs() for the processes' start times; the
+ * earliest step comes at 10–11 s (the
  * Sentinels know the replicas from their first INFO and each other from hellos every 2 s by then),
  * with a seeded 0–999 ms phase so the seeds also vary the fault's phase against ping and INFO periods.
  */
 export function warmupMs(seed: number, steps: readonly Step[] = []): number {
   const earliest = Math.min(0, ...steps.map((s) => s.atMs));
-  return 9000 - earliest + ((seed * 7919) % 1000);
+  return 10_000 - earliest + ((seed * 7919) % 1000);
+}
+
+/**
+ * Seeded start times: real processes start at arbitrary sub-second phases (which matter wherever
+ * Redis works in whole seconds: replicas' REPLCONF ACK and the master's good-replica count are
+ * once a second, on `unixtime` seconds). The master starts in [0, 300) ms, replicas in
+ * [300, 600) ms (they attach at once), Sentinels in [1500, 2500) ms: like the real harness, after
+ * the replicas are attached, so their first INFO of the master lists every replica.
+ */
+function startPhaseMs(seed: number, name: string, kind: 'redis' | 'sentinel', spec: DeploymentSpec): number {
+  let h = seed * 2654435761;
+  for (const ch of name) h = (Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0);
+  if (kind === 'sentinel') return 1500 + (h % 1000);
+  return (spec.nodes[0]!.name === name ? 0 : 300) + (h % 300);
 }
 
 /**
@@ -324,7 +359,7 @@ export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readon
     for (const [kind, list] of [['redis', spec.nodes], ['sentinel', spec.sentinels]] as const) {
       for (const p of list) {
         writeFileSync(join(dir, `${p.name}.conf`), `${p.config}bind ${HOST}\n`);
-        procs.push({ name: p.name, kind, host: 'local', config: `${p.name}.conf`, ...(kind === 'sentinel' ? { start: '1s' } : {}) });
+        procs.push({ name: p.name, kind, host: 'local', config: `${p.name}.conf`, start: `${startPhaseMs(seed, p.name, kind, spec)}ms` });
       }
     }
     const modelFile = join(dir, 'model.yaml');
@@ -484,17 +519,31 @@ export function compareWithSim(c: ConformanceCase, real: RealRun, opts: { seeds?
   const n = opts.seeds ?? DEFAULT_SEEDS;
   const max = Math.max(n, opts.maxSeeds ?? MAX_SEEDS);
   const sims: Observation[] = [];
+  const problemsOf = () => {
+    const timings = timingChecks(real.obs, sims);
+    return {
+      timings,
+      problems: [
+        ...outcomeProblems(c, real.obs.outcome, sims),
+        ...missingSequences(real.obs, sims),
+        ...timings.filter((t) => !t.ok).map((t) => `timing ${t.key}: real ${t.real.map((v) => Math.round(v)).join(', ')} ms not in simulated [${t.simMin === null ? '–' : Math.round(t.simMin)}, ${t.simMax === null ? '–' : Math.round(t.simMax)}] widened by −${SIM_ALLOWANCE.earlyMs}/+${SIM_ALLOWANCE.lateMs} ms`),
+      ],
+    };
+  };
+  const known = c.known ?? [];
+  const deadline = Date.now() + EXTRA_SEEDS_BUDGET_MS;
+  let r = problemsOf();
   for (let seed = 1; seed <= max; seed++) {
     sims.push(simulate(c, real.spec, real.steps, real.obs.endMs, seed));
-    if (seed >= n && missingSequences(real.obs, sims).length === 0) break;
+    if (seed < n || (seed - n) % 10 !== 0) continue;
+    r = problemsOf();
+    // Past the first N seeds, go on only while a problem that is not a written-up one remains:
+    // a rare simulated variant, or the edge of a simulated range (a delay with a uniform 0-1000 ms
+    // phase needs many seeds before its simulated min/max come within a few ms of the true ones).
+    if (!r.problems.some((p) => !known.some((k) => k.match.test(p))) || Date.now() > deadline) break;
   }
-  const timings = timingChecks(real.obs, sims);
-  const problems = [
-    ...outcomeProblems(c, real.obs.outcome, sims),
-    ...missingSequences(real.obs, sims),
-    ...timings.filter((t) => !t.ok).map((t) => `timing ${t.key}: real ${t.real.join(', ')} ms not in simulated [${t.simMin ?? '–'}, ${t.simMax ?? '–'}] widened by −${SIM_ALLOWANCE.earlyMs}/+${SIM_ALLOWANCE.lateMs} ms`),
-  ];
-  return { c, real: real.obs, sims, steps: real.steps, timings, problems };
+  r = problemsOf();
+  return { c, real: real.obs, sims, steps: real.steps, timings: r.timings, problems: r.problems };
 }
 
 /** Run the case for real, then in the simulator, and compare. */
