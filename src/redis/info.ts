@@ -1,3 +1,4 @@
+import type { RedisState } from './state.js';
 import { array, bulk, int, type Resp } from '../net/resp.js';
 import { effectiveBacklogSize } from './backlog.js';
 import { type Node, nowSec } from './node.js';
@@ -177,7 +178,11 @@ export function replicationSection(n: Node): string[] {
 const keyCounts = new WeakMap<object, { changes: number; keys: number }>();
 
 function keyCount(n: Node): number {
-  const d = n.d;
+  return keyCountOf(n.d);
+}
+
+/** The dataset's key count (DBSIZE), cached as above; also what redisView() shows. */
+export function keyCountOf(d: RedisState): number {
   const c = keyCounts.get(d.db);
   if (c && c.changes === d.changesTotal) return c.keys;
   const keys = Object.keys(d.db).length;

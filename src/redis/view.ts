@@ -1,3 +1,4 @@
+import { keyCountOf } from './info.js';
 import type { RedisState } from './state.js';
 
 /** A pure summary of a node for the player and the checkers. */
@@ -45,7 +46,7 @@ export function redisView(s: RedisState): RedisView {
     connectedReplicas: s.replicas.length,
     onlineReplicas: online,
     goodReplicas: s.goodReplicas,
-    dbsize: Object.keys(s.db).length,
+    dbsize: keyCountOf(s),
     writable,
     backlogFirstByteOffset: s.backlog ? s.backlog.firstByteOffset : 0,
     backlogHistlen: s.backlog ? s.backlog.histlenBytes : 0,

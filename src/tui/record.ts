@@ -1,5 +1,7 @@
 import { logLine } from '../cli/format.js';
-import { redisView, type RedisState, type RedisView } from '../redis/index.js';
+import { redisView, type RedisState } from '../redis/index.js';
+import { sentinelView } from '../sentinel/view.js';
+import type { SentinelState } from '../sentinel/state.js';
 import type { BehaviorFactories } from '../scenario/behaviors.js';
 import { runScenario, type RunOptions } from '../scenario/runner.js';
 import { processAt } from '../scenario/model.js';
@@ -13,8 +15,8 @@ import { keyKindOf, type Frame, type LogEntry, type ProcInfo, type Recording } f
  * frame of every process's state after each instant that wrote a trace record, plus one every
  * `frameEveryMs` of simulated time in between (so countdowns move while nothing is logged).
  *
- * Frames need the World (states, host clocks, partitions) with immutable states: the recorder asks
- * runScenario for snapshots, gets the World through onWorld, and captures after every step.
+ * Frames need the World (states, host clocks, partitions): the recorder gets it through onWorld and
+ * captures the processes' views after every step that changed something (or every frameEveryMs).
  */
 
 export interface RecordOptions {
@@ -46,7 +48,6 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
   const endUs = opts.untilUs ?? scenario.durationUs;
 
   const frames: Frame[] = [];
-  const lastRedis: ({ state: unknown; view: RedisView } | undefined)[] = [];
   let world: World | undefined;
   let dirty = false;
   let steps = 0;
@@ -57,14 +58,12 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
     const last = frames[frames.length - 1];
     if (last && last.t !== t && !dirty && t - last.t < everyUs) return;
     dirty = false;
-    const states = procs.map((p, i) => {
+    // Views, not states: the World runs its handlers in place (as fast as `run`), so a state
+    // object is not a snapshot; a view is, and it is all the screen reads.
+    const states = procs.map((p) => {
       const st = w.stateOf(p.name);
-      if (p.kind !== 'redis' || st === undefined) return st;
-      // One view per state version: an unchanged node keeps the previous frame's view.
-      if (lastRedis[i]?.state === st) return lastRedis[i]!.view;
-      const view = redisView(st as RedisState);
-      lastRedis[i] = { state: st, view };
-      return view;
+      if (st === undefined) return undefined;
+      return p.kind === 'redis' ? redisView(st as RedisState) : sentinelView(st as SentinelState, w.hostNowMs(p.host));
     });
     const status = procs.map((p) => w.status(p.name)) as ProcessStatus[];
     const hostMs = procs.map((p) => w.hostNowMs(p.host));
@@ -81,7 +80,6 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
     else frames.push(f);
   };
 
-  // Frames keep references to states, so the World runs its handlers under immer (snapshots).
   const attach = (w: World): void => {
     world = w;
     // The state every process booted into, before the first event (boot logs are at time 0).
@@ -105,7 +103,7 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
   // Real time, to report how long recording took; the model never sees it.
   const t0 = performance.now();
   const runOpts: RunOptions = {
-    seed: opts.seed, untilUs: opts.untilUs, trace: sink, traceDetail: 'events', factories, onWorld: attach, snapshots: true,
+    seed: opts.seed, untilUs: opts.untilUs, trace: sink, traceDetail: 'events', factories, onWorld: attach,
     onProgress: opts.onProgress,
   };
   const res = runScenario(scenario, runOpts);

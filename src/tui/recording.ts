@@ -21,10 +21,11 @@ export interface Frame {
   /** Global simulated time (µs) of the state: after every event of that instant. */
   readonly t: number;
   /**
-   * Per process of `procs` (undefined while down): a Sentinel's state itself (sentinelView() reads
-   * it with the clock at the cursor); a Redis node's redisView() of its state, taken at `t`
-   * (a node's dataset grows with the workload, and keeping every version of it would hold
-   * gigabytes over an hour; the view is all the screen reads and does not depend on the clock).
+   * Per process of `procs` (undefined while down): a Sentinel's sentinelView() and a Redis node's
+   * redisView(), taken at `t` with its host's clock. Views, not states: the simulation runs in place
+   * (as fast as `run`), and a view is all the screen reads; a Sentinel's timers are advanced from
+   * `t` to the cursor by the screen, which is exactly what sentinelView() at the cursor would give
+   * while nothing happens in between.
    */
   readonly states: readonly unknown[];
   readonly status: readonly ProcessStatus[];

@@ -1,6 +1,5 @@
 import type { RedisView } from '../redis/index.js';
-import { sentinelView, type SentinelMasterView, type TimerView } from '../sentinel/view.js';
-import type { SentinelState } from '../sentinel/state.js';
+import type { SentinelMasterView, SentinelView, TimerView } from '../sentinel/view.js';
 import { frameAt, type Frame, type LogEntry, type Recording } from './recording.js';
 
 /**
@@ -98,7 +97,7 @@ export function screenModel(rec: Recording, cursorUs: number): ScreenModel {
   const masterName = (() => {
     if (!frame) return null;
     for (let i = 0; i < rec.procs.length; i++) {
-      const s = frame.states[i] as SentinelState | undefined;
+      const s = frame.states[i] as SentinelView | undefined;
       if (rec.procs[i]!.kind === 'sentinel' && s && s.masters.length > 0) return s.masters[0]!.name;
     }
     return null;
@@ -114,7 +113,7 @@ export function screenModel(rec: Recording, cursorUs: number): ScreenModel {
   const byId = new Map<string, string>();
   // Sentinel IDs survive restarts (the rewritten config), so any frame's ID names the process.
   sentinelIdx.forEach((i, k) => {
-    const s = frame.states[i] as SentinelState | undefined;
+    const s = frame.states[i] as SentinelView | undefined;
     if (s) byId.set(s.myid, shorts[k]!);
   });
   const nameOfId = (id: string | null): string => (id === null ? '—' : byId.get(id) ?? id.slice(0, 8));
@@ -139,11 +138,11 @@ function hostMsAt(frame: Frame, i: number, cursorUs: number): number {
 function sentinelRow(rec: Recording, frame: Frame, i: number, short: string, cursorUs: number, nameOfId: (id: string | null) => string): SentinelRow {
   const p = rec.procs[i]!;
   const status = frame.status[i]!;
-  const s = frame.states[i] as SentinelState | undefined;
+  const s = frame.states[i] as SentinelView | undefined;
   if (!s || status === 'down') {
     return { name: p.name, short, status: 'down', sdown: false, odown: false, tilt: null, epoch: null, voted: '—', failoverState: '—', timers: [], master: null };
   }
-  const v = sentinelView(s, hostMsAt(frame, i, cursorUs));
+  const v = advance(s, hostMsAt(frame, i, cursorUs) - frame.hostMs[i]!);
   const m = v.masters[0] ?? null;
   return {
     name: p.name,
@@ -158,6 +157,13 @@ function sentinelRow(rec: Recording, frame: Frame, i: number, short: string, cur
     timers: m ? m.timers : [],
     master: m,
   };
+}
+
+/** The view `dtMs` later on its host's clock, nothing having happened: every timer moves on. */
+function advance(v: SentinelView, dtMs: number): SentinelView {
+  if (dtMs === 0) return v;
+  const move = (t: TimerView): TimerView => ({ ...t, elapsedMs: t.elapsedMs + dtMs });
+  return { ...v, tilt: v.tilt && move(v.tilt), masters: v.masters.map((m) => ({ ...m, timers: m.timers.map(move) })) };
 }
 
 function lastFault(rec: Recording, name: string, cursorUs: number): LogEntry | undefined {

@@ -3,7 +3,8 @@ import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { FS, type SentinelState } from '../../src/sentinel/state.js';
+import { FAILOVER_STATE_NAMES, FS } from '../../src/sentinel/state.js';
+import type { SentinelView } from '../../src/sentinel/view.js';
 import { loadScenario } from '../../src/scenario/scenario.js';
 import { screenText } from '../../src/tui/command.js';
 import { recordScenario } from '../../src/tui/record.js';
@@ -61,9 +62,9 @@ describe('a Sentinel in each failover state (zato, the master crashes at 20 s)',
     expect(firstFrameWith(rec, 'update-config')).toBeUndefined();
     const t = firstFrameWith(rec, 'reconf-slaves')!;
     const f = frameAt(rec, t)!;
-    const i = f.states.findIndex((s, k) => rec.procs[k]!.kind === 'sentinel' && (s as SentinelState).masters[0]!.failoverState === FS.RECONF_SLAVES);
-    const edited = produce(f.states[i] as SentinelState, (d) => {
-      d.masters[0]!.failoverState = FS.UPDATE_CONFIG;
+    const i = f.states.findIndex((s, k) => rec.procs[k]!.kind === 'sentinel' && (s as SentinelView).masters[0]!.failoverState === FAILOVER_STATE_NAMES[FS.RECONF_SLAVES]);
+    const edited = produce(f.states[i] as SentinelView, (d) => {
+      d.masters[0]!.failoverState = FAILOVER_STATE_NAMES[FS.UPDATE_CONFIG];
     });
     const frame: Frame = { ...f, states: f.states.map((s, k) => (k === i ? edited : s)) };
     const one: Recording = { ...rec, frames: [frame], frameTimes: [frame.t] };
