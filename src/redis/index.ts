@@ -6,6 +6,7 @@ import { processCommand } from './commands/dispatch.js';
 import { findParam, runtimeConf } from './config.js';
 import type { Node } from './node.js';
 import { notice, warning } from './node.js';
+import { shutdownCron } from './commands/server.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
 import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
@@ -70,6 +71,7 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined):
     pubsub: {},
     stats: { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, commands: 0, connections: 0 },
     shuttingDown: false,
+    shutdown: null,
   };
   const n: Node = { d, ctx, cfg };
   notice(n, 'Server initialized');
@@ -152,6 +154,10 @@ function onTimer(n: Node, key: string): void {
   if (d.shuttingDown) return;
   if (key === 'rdb') {
     rdbChildDone(n);
+    return;
+  }
+  if (key === 'shutdown') {
+    shutdownCron(n);
     return;
   }
   if (key !== 'cron') {

@@ -141,6 +141,8 @@ export interface RuntimeConf {
   replBacklogSizeBytes: number;
   replBacklogTtlSec: number;
   replTimeoutSec: number;
+  /** shutdown-timeout: how long SHUTDOWN waits for lagging replicas (0: not at all). */
+  shutdownTimeoutSec: number;
   replPingReplicaPeriodSec: number;
   replDisklessSync: boolean;
   replDisklessSyncDelaySec: number;
@@ -202,6 +204,11 @@ export interface RedisState {
   pubsub: Record<string, ConnId[]>;
   stats: { syncFull: number; syncPartialOk: number; syncPartialErr: number; commands: number; connections: number };
   shuttingDown: boolean;
+  /**
+   * A SHUTDOWN waiting for the replicas to catch up (server.c prepareForShutdown(): 7.0's
+   * shutdown-timeout); writes are paused meanwhile. Null when no shutdown is in progress.
+   */
+  shutdown: { deadlineMs: number; save: boolean; nosave: boolean } | null;
 }
 
 export const unixSec = (nowMs: number): number => Math.floor(nowMs / 1000);

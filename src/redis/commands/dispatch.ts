@@ -174,6 +174,9 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
   const mflags = isExec && c.multi ? c.multi : null;
   const isWrite = !!cmd.flags.write || !!mflags?.writes;
   const denyStale = !cmd.flags.stale || !!mflags?.denyStale;
+  // A shutdown waiting for the replicas pauses writes (pauseClients(PAUSE_DURING_SHUTDOWN,
+  // CLIENT_PAUSE_WRITE)): the command waits, unanswered, and the server exits before it runs.
+  if (d.shutdown && !c.isReplica && (isWrite || cmd.flags.mayReplicate)) return;
 
   if (!c.authenticated && !cmd.flags.noauth) reject('NOAUTH Authentication required.', isExec);
   else if (c.multi && cmd.flags.nomulti) reject('ERR Command not allowed inside a transaction', isExec);
