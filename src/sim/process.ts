@@ -46,7 +46,7 @@ export type Effect =
   | { readonly k: 'connect'; readonly conn: ConnId; readonly to: Endpoint }
   | { readonly k: 'close'; readonly conn: ConnId }
   /** (Re)arm timer `key` to fire after `delayMs` of this host's monotonic time. */
-  | { readonly k: 'timer'; readonly key: string; readonly delayMs: number }
+  | { readonly k: 'timer'; readonly key: string; readonly delayMs: number; readonly freezeWhilePaused?: boolean }
   | { readonly k: 'cancelTimer'; readonly key: string }
   | { readonly k: 'log'; readonly level: LogLevel; readonly text: string }
   /** A Sentinel event as sentinelEvent() logs it: `event` is the type, `text` the rest of the line. */
@@ -77,7 +77,12 @@ export interface Ctx {
   /** Start a non-blocking connect; the id is usable at once (data queued until established). */
   connect(to: Endpoint): ConnId;
   close(conn: ConnId): void;
-  timer(key: string, delayMs: number): void;
+  /**
+   * `freezeWhilePaused`: the time left is kept while the process is SIGSTOPped and runs on after
+   * SIGCONT, for work a process counts in its own loop iterations (Redis's run_with_period() in
+   * serverCron), instead of firing as soon as the process runs again.
+   */
+  timer(key: string, delayMs: number, opts?: { readonly freezeWhilePaused?: boolean }): void;
   cancelTimer(key: string): void;
   log(level: LogLevel, text: string): void;
   event(level: LogLevel, event: string, text: string): void;

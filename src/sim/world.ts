@@ -43,6 +43,9 @@ interface ProcRec {
   timers: Map<string, number>;
   /** Last timer generation handed out by this process (see applyEffects). */
   timerGen: number;
+  /** Fire times (global µs) of timers armed with freezeWhilePaused, and their time left while paused. */
+  freezable: Map<string, number>;
+  frozen: Map<string, number>;
   /** What arrived while SIGSTOPped: socket data in arrival order, then due timers. */
   pendingNet: NetEvent[];
   pendingTimers: { key: string; gen: number }[];
@@ -162,7 +165,7 @@ export class World {
     const host = this.hostOf(hostName);
     const p: ProcRec = {
       pid, host, behavior, status: 'down', inc: 0, state: undefined, disk: opts.disk, ctx: undefined,
-      ports: [], timers: new Map(), timerGen: 0, pendingNet: [], pendingTimers: [],
+      ports: [], timers: new Map(), timerGen: 0, freezable: new Map(), frozen: new Map(), pendingNet: [], pendingTimers: [],
     };
     this.procs.set(pid, p);
     if (!opts.down) {
@@ -296,6 +299,12 @@ export class World {
     if (p.status !== 'running') return;
     this.record({ t: this.nowUs, k: 'fault', what: 'pause', p: pid });
     p.status = 'paused';
+    // Timers counted in the process's own loop iterations stop where they are (see Ctx.timer).
+    for (const [key, atUs] of p.freezable) {
+      p.frozen.set(key, Math.max(0, atUs - this.nowUs));
+      p.timers.set(key, ++p.timerGen); // the queued event is now stale
+    }
+    p.freezable.clear();
   }
 
   /** SIGCONT: first everything that waited in the socket buffers, in order, then due timers. */
@@ -319,6 +328,14 @@ export class World {
       if (!alive()) break;
       this.fireTimer(p, inc, t.key, t.gen);
     }
+    if (!alive()) return;
+    for (const [key, leftUs] of p.frozen) {
+      const gen = ++p.timerGen;
+      p.timers.set(key, gen);
+      p.freezable.set(key, this.nowUs + leftUs);
+      this.queue.push(this.nowUs + leftUs, { k: 'timer', p, inc, key, gen });
+    }
+    p.frozen.clear();
   }
 
   /** The whole machine goes away: its processes die and its network goes silent (no RSTs). */
@@ -404,6 +421,8 @@ export class World {
     p.inc++;
     p.status = 'running';
     p.timers = new Map();
+    p.freezable = new Map();
+    p.frozen = new Map();
     p.pendingNet = [];
     p.pendingTimers = [];
     const ctx = new ProcCtx(this, p);
@@ -427,6 +446,8 @@ export class World {
     p.state = undefined;
     p.ctx = undefined;
     p.timers = new Map();
+    p.freezable = new Map();
+    p.frozen = new Map();
     p.pendingNet = [];
     p.pendingTimers = [];
     for (const port of p.ports) {
@@ -456,6 +477,7 @@ export class World {
       return;
     }
     p.timers.delete(key);
+    if (p.freezable.size > 0) p.freezable.delete(key);
     if (this.full) this.record({ t: this.nowUs, k: 'timer', p: p.pid, key });
     const ctx = p.ctx!;
     ctx.begin();
@@ -497,10 +519,14 @@ export class World {
           p.timers.set(e.key, gen);
           const delay = globalDelayFor(p.host.clock, Math.max(0, e.delayMs) * 1000);
           this.queue.push(this.nowUs + delay, { k: 'timer', p, inc, key: e.key, gen });
+          if (e.freezeWhilePaused) p.freezable.set(e.key, this.nowUs + delay);
+          else if (p.freezable.size > 0) p.freezable.delete(e.key);
           break;
         }
         case 'cancelTimer':
           p.timers.delete(e.key);
+          p.freezable.delete(e.key);
+          p.frozen.delete(e.key);
           break;
         case 'log':
           this.record({ t: this.nowUs, k: 'log', p: p.pid, level: e.level, text: e.text });
@@ -781,8 +807,8 @@ class ProcCtx implements Ctx {
   close(conn: ConnId): void {
     this.add({ k: 'close', conn });
   }
-  timer(key: string, delayMs: number): void {
-    this.add({ k: 'timer', key, delayMs });
+  timer(key: string, delayMs: number, opts?: { readonly freezeWhilePaused?: boolean }): void {
+    this.add(opts?.freezeWhilePaused ? { k: 'timer', key, delayMs, freezeWhilePaused: true } : { k: 'timer', key, delayMs });
   }
   cancelTimer(key: string): void {
     this.add({ k: 'cancelTimer', key });

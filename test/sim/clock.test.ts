@@ -81,3 +81,35 @@ describe('timers', () => {
     expect(fired).toEqual([510]);
   });
 });
+
+describe('timers frozen while paused', () => {
+  it('keeps the time left across SIGSTOP/SIGCONT instead of firing at once on resume', () => {
+    const fired: { key: string; atMs: number }[] = [];
+    const b: Behavior<{ n: number }> = {
+      kind: 'probe',
+      init: (ctx) => {
+        ctx.timer('loop', 1000, { freezeWhilePaused: true });
+        ctx.timer('plain', 1000);
+        return { n: 0 };
+      },
+      listenPorts: () => [],
+      onNet: () => {},
+      onTimer: (_d, key, ctx) => {
+        fired.push({ key, atMs: ctx.monoMs() });
+      },
+    };
+    const w = new World({ seed: 1, wallEpochUs: 0 });
+    w.addHost('a', '10.0.0.1');
+    w.addProcess('p', 'a', b);
+    w.runUntil(300_000);
+    w.pause('p');
+    w.runUntil(5_300_000);
+    w.resume('p');
+    w.runUntil(10_000_000);
+    // The plain timer was due during the pause: it fires on resume. The frozen one had 700 ms left.
+    expect(fired).toEqual([
+      { key: 'plain', atMs: 5300 },
+      { key: 'loop', atMs: 6000 },
+    ]);
+  });
+});
