@@ -1,5 +1,6 @@
 import { formatSeconds } from '../sim/time.js';
 import type { TraceRecord } from '../sim/trace.js';
+import type { ReplyInfo } from '../clients/cli.js';
 import { lostWindowLines, type AckedWrite, type LostWritesReport } from './lost-writes.js';
 import type { EventExpectation, Expectation, ExpectationResult, KeyExpectation, LostWritesExpectation, MasterExpectation, ReplyExpectation, WritesExpectation } from './types.js';
 
@@ -8,17 +9,10 @@ import type { EventExpectation, Expectation, ExpectationResult, KeyExpectation, 
  * records) and the probe replies the runner collected for time-point expectations.
  */
 
-export interface ReplyRecord extends TraceRecord {
+/** A `reply` trace record: what the scenario's redis-cli got back (ReplyInfo), by process `p`. */
+export interface ReplyRecord extends TraceRecord, ReplyInfo {
   readonly k: 'reply';
   readonly p: string;
-  readonly job: number;
-  readonly label?: string;
-  readonly probe?: boolean;
-  readonly to: string;
-  readonly cmd: string;
-  readonly reply: unknown;
-  readonly error: boolean;
-  readonly text: string;
 }
 
 export interface EventRecord extends TraceRecord {

@@ -3,7 +3,7 @@ import { inputError, InputError } from '../config/errors.js';
 import { closestEvent, SENTINEL_EVENTS } from '../check/catalogue.js';
 import type { Expectation } from '../check/types.js';
 import { formatDurationUs, parseDurationUs } from './duration.js';
-import { loadModel, processAt, resolveInModel, type Model } from './model.js';
+import { loadModel, processAt, resolveInModel, type Model, type ModelLink } from './model.js';
 import { ACTION_KINDS, ACTION_SCHEMAS, EXPECT_KINDS, EXPECT_SCHEMAS, ScenarioTopSchema, type ActionKind, type ExpectKind } from './schema.js';
 import { parseYamlFile, readTextFile, zodToInputError, type YamlFile } from './yamlFile.js';
 
@@ -28,15 +28,7 @@ export type Action =
   | { readonly kind: 'heal' }
   | { readonly kind: 'clock-jump'; readonly host: string; readonly byUs: number }
   | { readonly kind: 'clock-drift'; readonly host: string; readonly ppm: number }
-  | {
-      readonly kind: 'link';
-      readonly from: string;
-      readonly to: string;
-      readonly latencyUs?: number;
-      readonly jitterUs?: number;
-      readonly loss?: number;
-      readonly oneWay: boolean;
-    }
+  | ({ readonly kind: 'link' } & ModelLink)
   | {
       readonly kind: 'command';
       readonly argv: readonly string[];
