@@ -11,21 +11,6 @@ import type { ConformanceCase, ReplyRec, Step } from './compare.js';
 
 const isEv = (event: string, textPrefix?: string) => (e: SentinelEvent) => e.event === event && (textPrefix === undefined || e.text.startsWith(textPrefix));
 
-/**
- * D10 (REPORT.md): a real `SHUTDOWN [NOSAVE]` on a master with replicas waits for them (server.c
- * 7.0.15 prepareForShutdown(): "Waiting for replicas before shutting down.", sendGetackToReplicas(),
- * then serverCron finishes once isReadyToShutdown(): every replica's repl_ack_off equals
- * master_repl_offset, or shutdown-timeout 10 s). The replica's answer to the GETACK does not count
- * the GETACK itself, so the master exits at the replicas' next once-a-second REPLCONF ACK:
- * 0.1–1.1 s after the command, measured 0.70 s. The simulated master exits at once, so every
- * simulated delay from the SHUTDOWN is ~0.6 s short.
- */
-const D10 = {
-  id: 'D10',
-  match: /^timing .*\| from shutdown-nosave node1: /,
-  why: 'a real SHUTDOWN waits up to the replicas\' next REPLCONF ACK (0.1-1.1 s) before exiting; the simulated Redis exits at once (src/redis, server.c prepareForShutdown/isReadyToShutdown)',
-} as const;
-
 /** 3 nodes + 3 Sentinels, quorum 2, down-after 2000, failover-timeout 6000 (REAL-MEASUREMENTS.md). */
 const STOCK = { nodes: 3, sentinels: 3, quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 6000, parallelSyncs: 1 } as const;
 
@@ -121,13 +106,6 @@ export const minReplicas: ConformanceCase = {
   base: 26400,
   topology: { ...STOCK, nodeExtra: { node1: ['min-replicas-to-write 1', 'min-replicas-max-lag 3'] } },
   facts: minrepFacts,
-  known: [
-    {
-      id: 'D11',
-      match: /^timing reply SET ok again after -NOREPLICAS \| from sigcont /,
-      why: 'after SIGCONT a real replica ACKs at its next replicationCron, run every 10th serverCron by loop count (0-1 s later), so writes are accepted again 0-2 s after the SIGCONT; the simulated replica ACKs at once (0-1 s)',
-    },
-  ],
   // The simulator polls as the real harness does (SET every 50 ms from the SIGSTOP), but without
   // stopping at its first refusal, plus GET/PING just after each SET; after the SIGCONT, SET
   // every 50 ms for 3 s.
@@ -215,7 +193,6 @@ export const seed001ShutdownMaster: ConformanceCase = {
   base: 26800,
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
-  known: [D10],
   async drive(d) {
     const f = await d.shutdownNoSave('node1');
     await waitSwitched(d, f);
@@ -247,7 +224,6 @@ export const seed004Shutdown: ConformanceCase = {
   base: 27100,
   topology: { ...STOCK, failoverTimeoutMs: 6000, nodeExtra: ['min-replicas-to-write 1'] },
   promotedAnyOf: ['node2', 'node3'],
-  known: [D10],
   async drive(d) {
     const f = await d.shutdownNoSave('node1');
     await waitSwitched(d, f);

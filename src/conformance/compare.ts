@@ -41,7 +41,7 @@ import { topology, type TopologyOptions } from './topology.js';
  * INFO periods (+switch-master, +convert-to-slave) collects several such waits. REPORT.md prints,
  * for every run, how far the real delays exceeded the bare simulated max: on the project machine
  * (idle, 2 cores) the largest excess over 96 delays was 236 ms (min-replicas, writes accepted
- * again after the SIGCONT: a real mechanism the simulator lacks, D11), then 161 ms (seed 003, a
+ * again after the SIGCONT, D11, since fixed in the model), then 161 ms (seed 003, a
  * non-leader's +odown) and 108 ms, every other one under 85 ms
  * (REAL-MEASUREMENTS.md: a Sentinel up to 78 ms late on its own 100 ms
  * tick). 250 ms = 2.5 Sentinel ticks: wider would hide model errors of the size we look for (one
@@ -337,15 +337,16 @@ export function warmupMs(seed: number, steps: readonly Step[] = []): number {
 /**
  * Seeded start times: real processes start at arbitrary sub-second phases (which matter wherever
  * Redis works in whole seconds: replicas' REPLCONF ACK and the master's good-replica count are
- * once a second, on `unixtime` seconds). The master starts in [0, 300) ms, replicas in
- * [300, 600) ms (they attach at once), Sentinels in [1500, 2500) ms: like the real harness, after
- * the replicas are attached, so their first INFO of the master lists every replica.
+ * once a second, on `unixtime` seconds, so every process needs its own phase over a whole
+ * second). The master starts in [0, 1000) ms, replicas in [1000, 2000) ms (they attach at once),
+ * Sentinels in [2500, 3500) ms: like the real harness, after the replicas are attached, so their
+ * first INFO of the master lists every replica.
  */
 function startPhaseMs(seed: number, name: string, kind: 'redis' | 'sentinel', spec: DeploymentSpec): number {
   let h = seed * 2654435761;
   for (const ch of name) h = (Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0);
-  if (kind === 'sentinel') return 1500 + (h % 1000);
-  return (spec.nodes[0]!.name === name ? 0 : 300) + (h % 300);
+  if (kind === 'sentinel') return 2500 + (h % 1000);
+  return (spec.nodes[0]!.name === name ? 0 : 1000) + (h % 1000);
 }
 
 /**
