@@ -57,3 +57,28 @@ describe('Sentinel links (spec §6)', () => {
     expect(maxPending).toBeLessThanOrEqual(104);
   });
 });
+
+describe('reconnection pacing (sentinelReconnectInstance: at most one attempt per ping-period)', () => {
+  it('a Sentinel killed within a second of being discovered goes SDOWN up to 1 s later than one with a settled link', () => {
+    const late: number[] = [];
+    const settled: number[] = [];
+    for (const seed of [2, 3, 4]) {
+      for (const early of [true, false]) {
+        const r = deploy(threeByThree({ downAfterMs: 2000, quorum: 3 }), seed);
+        // Until s1 and s2 have both discovered s3 (their first hellos), then 100 ms or 10 s more.
+        let t = 0;
+        while (!['s1', 's2'].every((p) => r.events({ p, event: '+sentinel' }).some((e) => e.text.includes(' 10.0.0.3 26379 ')))) r.world.runUntil((t += 10_000));
+        const killAt = t + (early ? 100_000 : 10 * S);
+        r.world.runUntil(killAt);
+        r.world.crash('s3');
+        r.world.runUntil(killAt + 6 * S);
+        const d = r.events({ event: '+sdown' }).filter((e) => e.text.startsWith('sentinel ')).map((e) => e.t - killAt / 1000);
+        expect(d).toHaveLength(2);
+        (early ? late : settled).push(...d);
+      }
+    }
+    // Real 7.0.15 gave 2919-3064 ms (killed right after discovery) and 2027-2117 ms (settled links).
+    for (const d of late) expect(d).toBeGreaterThan(2800);
+    for (const d of settled) expect(d).toBeLessThan(2200);
+  });
+});
