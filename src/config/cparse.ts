@@ -125,8 +125,8 @@ interface StrtoResult {
   erange: boolean;
 }
 
-/** glibc `strtoll(s, &end, base)` for base 10 or 8 (64-bit long): skips leading isspace, sign. */
-export function strtoll(s0: string, base: 8 | 10 = 10): StrtoResult {
+/** The part strtoll and strtoull share: leading isspace, an optional sign, the digits' magnitude. */
+function scanNumber(s0: string, base: 8 | 10): { neg: boolean; magnitude: bigint; end: number; digits: number } {
   const s = cstr(s0);
   let p = 0;
   while (p < s.length && isCSpace(s[p])) p++;
@@ -137,38 +137,31 @@ export function strtoll(s0: string, base: 8 | 10 = 10): StrtoResult {
   }
   const start = p;
   let v = 0n;
-  const ok = (c: string | undefined) => c !== undefined && c >= '0' && c <= (base === 8 ? '7' : '9');
-  while (ok(s[p])) {
+  const maxDigit = base === 8 ? '7' : '9';
+  while (p < s.length && s[p]! >= '0' && s[p]! <= maxDigit) {
     v = v * BigInt(base) + BigInt(s.charCodeAt(p) - 48);
     p++;
   }
-  if (p === start) return { value: 0n, end: 0, erange: false };
-  if (neg) v = -v;
-  if (v > LONG_MAX) return { value: LONG_MAX, end: p, erange: true };
-  if (v < LONG_MIN) return { value: LONG_MIN, end: p, erange: true };
-  return { value: v, end: p, erange: false };
+  return { neg, magnitude: v, end: p, digits: p - start };
+}
+
+/** glibc `strtoll(s, &end, base)` for base 10 or 8 (64-bit long): skips leading isspace, sign. */
+export function strtoll(s0: string, base: 8 | 10 = 10): StrtoResult {
+  const n = scanNumber(s0, base);
+  if (n.digits === 0) return { value: 0n, end: 0, erange: false };
+  const v = n.neg ? -n.magnitude : n.magnitude;
+  if (v > LONG_MAX) return { value: LONG_MAX, end: n.end, erange: true };
+  if (v < LONG_MIN) return { value: LONG_MIN, end: n.end, erange: true };
+  return { value: v, end: n.end, erange: false };
 }
 
 /** glibc `strtoull(s, &end, 10)`: like strtoll, a '-' negates modulo 2^64; overflow → ULLONG_MAX. */
 export function strtoull(s0: string): StrtoResult {
-  const s = cstr(s0);
-  let p = 0;
-  while (p < s.length && isCSpace(s[p])) p++;
-  let neg = false;
-  if (s[p] === '+' || s[p] === '-') {
-    neg = s[p] === '-';
-    p++;
-  }
-  const start = p;
-  let v = 0n;
-  while (isDigit(s[p])) {
-    v = v * 10n + BigInt(s.charCodeAt(p) - 48);
-    p++;
-  }
-  if (p === start) return { value: 0n, end: 0, erange: false };
-  if (v > ULLONG_MAX) return { value: ULLONG_MAX, end: p, erange: true };
-  if (neg) v = (2n ** 64n - v) % 2n ** 64n;
-  return { value: v, end: p, erange: false };
+  const n = scanNumber(s0, 10);
+  if (n.digits === 0) return { value: 0n, end: 0, erange: false };
+  if (n.magnitude > ULLONG_MAX) return { value: ULLONG_MAX, end: n.end, erange: true };
+  const v = n.neg ? (2n ** 64n - n.magnitude) % 2n ** 64n : n.magnitude;
+  return { value: v, end: n.end, erange: false };
 }
 
 /** Truncation of a 64-bit value to C `int` (two's complement), as `(int)` casts do. */
