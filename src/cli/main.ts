@@ -120,10 +120,12 @@ function runCommand(file: string, flags: RunFlags, io: Io, hooks: MainHooks): nu
 }
 
 /**
- * A long run says how far it got: after 3 s of wall time, and then every 5 s, one line on stderr.
- * Wall time is read here, in the CLI, never in the model.
+ * A long run says how far it got: after 3 s of wall time, and then every 5 s, one line on stderr,
+ * when stderr is a terminal (captured output stays byte-identical for the same seed). Wall time is
+ * read here, in the CLI, never in the model.
  */
 function progressReporter(io: Io): (simUs: number, endUs: number) => void {
+  if (!(io.stderr as { isTTY?: boolean }).isTTY) return () => {};
   const startMs = Date.now();
   let nextMs = startMs + 3000;
   return (simUs, endUs) => {
