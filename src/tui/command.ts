@@ -113,11 +113,12 @@ export function measureRewind(rec: Recording, n: number, width = 100, height = 4
 }
 
 /**
- * Recording keeps every state, which makes the simulation slower than `run` (immer instead of
- * in-place updates): after 2 s of wall time, one line on stderr every 2 s says how far it got.
- * Wall time is read here, never in the model.
+ * A long recording says how far it got: after 2 s of wall time, one line on stderr every 2 s, when
+ * stderr is a terminal (captured output stays byte-identical per seed). Wall time is read here,
+ * never in the model.
  */
 function progress(io: PlayIo): (simUs: number, endUs: number) => void {
+  if (!(io.stderr as { isTTY?: boolean }).isTTY) return () => {};
   const startMs = performance.now();
   let nextMs = startMs + 2000;
   return (simUs, endUs) => {
