@@ -6,7 +6,7 @@ import { startFailover } from './election.js';
 import { globMatch, sentinelEvent } from './events.js';
 import { selectSlave } from './failover/select.js';
 import { processHelloMessage } from './hello.js';
-import { atoi, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION } from './info.js';
+import { SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION } from './info.js';
 import { closeLinkConnection, createAddr, createInstance, currentMasterAddr, linkOf, releaseInstance, resetMaster } from './instances.js';
 import type { Out } from './out.js';
 import { F, FAILOVER_STATE_NAMES, type ClientConn, type Instance, type SentinelState } from './state.js';
@@ -46,7 +46,7 @@ export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnI
     case 'client':
       return clientCommand(s, out, conn, client, argv);
     case 'info':
-      return reply(bulk(infoText(s, ctx, argv.slice(1), now)));
+      return reply(bulk(infoText(s, argv.slice(1), now)));
     case 'role':
       return reply(array([bulk('sentinel'), array(s.masters.map((m) => bulk(m.name)))]));
     case 'publish':
@@ -135,21 +135,21 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
   if ((arity > 0 && argv.length !== arity) || (arity < 0 && argv.length < -arity)) return error(`ERR wrong number of arguments for 'sentinel|${sub}' command`);
   switch (sub) {
     case 'masters':
-      return array(s.masters.map((m) => describeInstance(s, m, null, now)));
+      return array(s.masters.map((m) => describeInstance(s, m, now)));
     case 'master': {
       const m = masterOrErr(s, argv[2]!);
-      return 'flags' in m ? describeInstance(s, m, null, now) : m;
+      return 'flags' in m ? describeInstance(s, m, now) : m;
     }
     case 'replicas':
     case 'slaves': {
       const m = masterOrErr(s, argv[2]!);
       if (!('flags' in m)) return m;
-      return array(m.slaves.filter((x) => x.replicaAnnounced).map((x) => describeInstance(s, x, m, now)));
+      return array(m.slaves.filter((x) => x.replicaAnnounced).map((x) => describeInstance(s, x, now)));
     }
     case 'sentinels': {
       const m = masterOrErr(s, argv[2]!);
       if (!('flags' in m)) return m;
-      return array(m.sentinels.map((x) => describeInstance(s, x, m, now)));
+      return array(m.sentinels.map((x) => describeInstance(s, x, now)));
     }
     case 'myid':
       return bulk(s.myid);
@@ -197,9 +197,9 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
     case 'debug':
       return debugCommand(s, argv.slice(2));
     case 'config':
-      return configCommand(s, ctx, out, argv.slice(2));
+      return configCommand(s, out, argv.slice(2));
     case 'set':
-      return setCommand(s, ctx, out, argv.slice(2), now);
+      return setCommand(s, ctx, out, argv.slice(2));
     case 'monitor':
       return monitorCommand(s, ctx, out, argv.slice(2), now);
     case 'remove': {
@@ -269,7 +269,7 @@ export function flagsString(s: SentinelState, ri: Instance): string {
 }
 
 /** addReplySentinelRedisInstance() (spec §13.1): a flat array of name/value bulk strings. */
-export function describeInstance(s: SentinelState, ri: Instance, master: Instance | null, now: number): Resp {
+export function describeInstance(s: SentinelState, ri: Instance, now: number): Resp {
   const link = linkOf(s, ri);
   const f: [string, string | number][] = [
     ['name', ri.name],
@@ -316,7 +316,6 @@ export function describeInstance(s: SentinelState, ri: Instance, master: Instanc
     f.push(['voted-leader', ri.leader ?? '?']);
     f.push(['voted-leader-epoch', ri.leaderEpoch]);
   }
-  void master;
   return array(f.flatMap(([k, v]) => [bulk(k), bulk(String(v))]));
 }
 
@@ -333,7 +332,7 @@ function debugCommand(s: SentinelState, args: string[]): Resp {
   return OK;
 }
 
-function configCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[]): Resp {
+function configCommand(s: SentinelState, out: Out, args: string[]): Resp {
   const verb = args[0]!.toLowerCase();
   const param = (args[1] ?? '').toLowerCase();
   const get: Record<string, () => string> = {
@@ -380,17 +379,15 @@ function configCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[]): Re
         return error(`ERR Invalid argument '${args[1]}' to SENTINEL CONFIG SET`);
     }
     out.flushConfigNow();
-    void ctx;
     return OK;
   }
   return error("ERR wrong number of arguments for 'sentinel|config' command");
 }
 
 /** SENTINEL SET (spec §13.7). Options before an error stay applied. */
-function setCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[], now: number): Resp {
+function setCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[]): Resp {
   const m = masterOrErr(s, args[0]!);
   if (!('flags' in m)) return m;
-  void now;
   let changed = false;
   const finish = (r: Resp) => {
     if (changed) out.flushConfigNow();
@@ -478,7 +475,7 @@ function monitorCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[], no
 }
 
 /** sentinelInfoCommand() (spec §13.8). */
-function infoText(s: SentinelState, ctx: Ctx, args: string[], now: number): string {
+function infoText(s: SentinelState, args: string[], now: number): string {
   const wanted = args.length === 0 ? ['default'] : args.map((a) => a.toLowerCase());
   const all = wanted.some((w) => w === 'default' || w === 'all' || w === 'everything');
   const want = (sec: string) => all || wanted.includes(sec);
@@ -518,7 +515,5 @@ function infoText(s: SentinelState, ctx: Ctx, args: string[], now: number): stri
     });
     sections.push(lines.join('\r\n'));
   }
-  void ctx;
-  void atoi;
   return sections.join('\r\n\r\n') + '\r\n';
 }

@@ -4,7 +4,7 @@ import { sentinelEvent } from './events.js';
 import { atoi, addrEqualsHostname } from './info.js';
 import { closeLinkConnection, createAddr, createInstance, linkOf, releaseInstance, resetMasterAndChangeAddress, tryConnectionSharing } from './instances.js';
 import type { Out } from './out.js';
-import { F, type Instance, type SentinelState } from './state.js';
+import type { Instance, SentinelState } from './state.js';
 
 /** Hello messages: discovery of other Sentinels and configuration propagation (spec §11). */
 
@@ -144,4 +144,3 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export { F };

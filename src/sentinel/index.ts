@@ -5,7 +5,7 @@ import { executeCommand } from './commands.js';
 import { DEFAULT_TUNABLES, type SentinelTunables } from './constants.js';
 import { sentinelEvent } from './events.js';
 import { receiveHelloMessage } from './hello.js';
-import { createAddr, createInstance, resolveRef } from './instances.js';
+import { createAddr, createInstance } from './instances.js';
 import { linkConnectionError, onLinkEvent } from './links.js';
 import { Out } from './out.js';
 import { toFileConfig } from './persist.js';
@@ -195,4 +195,3 @@ function ownerOfPc(s: SentinelState, linkId: number) {
   return null;
 }
 
-export { resolveRef };

@@ -2,7 +2,7 @@ import { command, type Resp } from '../net/resp.js';
 import type { Ctx, NetEvent } from '../sim/process.js';
 import { SENTINEL_HELLO_CHANNEL, SENTINEL_MAX_PENDING_COMMANDS } from './constants.js';
 import { sentinelEvent } from './events.js';
-import { createAddr, currentMasterAddr, linkOf, refOf, replicaName } from './instances.js';
+import { createAddr, currentMasterAddr, linkOf, refOf } from './instances.js';
 import type { Out } from './out.js';
 import { F, type Instance, type Link, type PendingReply, type SentinelState } from './state.js';
 
@@ -216,4 +216,3 @@ export function onLinkEvent(
   }
 }
 
-export { replicaName };

@@ -1,6 +1,6 @@
 import type { SentinelFileConfig, SentinelMasterConfig } from '../config/types.js';
 import { currentMasterAddr, promotedOf } from './instances.js';
-import { F, type SentinelState } from './state.js';
+import type { SentinelState } from './state.js';
 
 /**
  * sentinelFlushConfig() / rewriteConfigSentinelOption() (spec §14.2): what a Sentinel writes back
@@ -97,4 +97,3 @@ function quote(v: string): string {
   return /^[\x21-\x7e]+$/.test(v) && !/["'\\]/.test(v) ? v : JSON.stringify(v);
 }
 
-export { F };

@@ -739,10 +739,6 @@ export class World {
     return this.nextConnId++;
   }
 
-  /** For ProcCtx only. */
-  clockOf(p: { host: { clock: HostClock } }): HostClock {
-    return p.host.clock;
-  }
 }
 
 const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
