@@ -2,4 +2,4 @@
 export { lintFiles, lintString, inferMode, type LintOptions, type LintResults, type FileLint, type LintVerdict, type LintMode } from './lint.js';
 export { formatText, formatJson } from './format.js';
 export type { LintWarning } from './warnings.js';
-export { runLintCommand, type CommandOutput } from './command.js';
+export { runLint, type CommandOutput, type LintCommandOptions } from './command.js';

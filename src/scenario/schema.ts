@@ -10,7 +10,7 @@ import { DURATION_PATTERN } from './duration.js';
 
 export const Duration = z
   .string()
-  .regex(new RegExp(DURATION_PATTERN), { error: 'is not a duration: write a number and a unit (us, ms, s, m, h), e.g. 1500ms, 10s, 3m' })
+  .regex(new RegExp(DURATION_PATTERN), { error: 'is not a duration: write a number and a unit (us, ms, s, m, h), e.g. 1500ms, 10s, 3m, 1m30s' })
   .describe('A duration: a number and a unit (us, ms, s, m, h), e.g. 1500ms, 10s, 3m. Negative only for clock jumps.');
 
 export const Name = z

@@ -1,7 +1,6 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import { InputError } from '../config/errors.js';
-import { parseDurationUs } from '../scenario/duration.js';
 import { loadScenario } from '../scenario/scenario.js';
 import { readTextFile } from '../scenario/yamlFile.js';
 import { formatSeconds } from '../sim/time.js';
@@ -16,9 +15,9 @@ import { timelineFor } from './app.js';
 import { isTraceFile, loadTraceText } from './traceFile.js';
 
 /**
- * `sentinel-sim play <scenario.yaml | trace.jsonl> [--seed N] [--until T] [--stats]`.
+ * The player behind `sentinel-sim play` (its options are parsed by the CLI, src/cli/play.ts).
  * On a terminal: the ink player. Otherwise: the plain log, and a note on stderr saying so.
- * --stats: record, then report how long recording took, the frames kept, the heap they hold and
+ * stats: record, then report how long recording took, the frames kept, the heap they hold and
  * how long a screen at a random cursor takes to build (the cost of a rewind), then exit.
  */
 
@@ -28,56 +27,13 @@ export interface PlayIo {
   readonly stderr: { write(s: string): unknown };
 }
 
-export const PLAY_USAGE = `usage: sentinel-sim play <scenario.yaml | trace.jsonl> [--seed N] [--until TIME] [--frame-every TIME] [--stats]
-
-  Opens the terminal player on a scenario (simulated once, then played back at any speed,
-  forwards and backwards) or on a saved run (\`run --format jsonl\` or \`run --trace\`: the event
-  log and timeline only). When stdout is not a terminal it prints the plain log instead.
-
-  --seed N            seed to use instead of the scenario's own
-  --until TIME        stop at this simulated time (e.g. 90s) instead of the scenario's duration
-  --frame-every TIME  keep a state frame at least this often between trace records (default 100ms)
-  --stats             record, print the recording's time and memory figures, and exit
-`;
-
-interface PlayArgs {
-  file: string;
-  seed?: number;
-  untilUs?: number;
-  frameEveryMs?: number;
-  stats: boolean;
-  allLogs: boolean;
-}
-
-function parseArgs(args: readonly string[]): PlayArgs | 'help' {
-  let file: string | undefined;
-  const out: Partial<PlayArgs> = { stats: false, allLogs: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new InputError(`play: ${a} needs a value`);
-      return v;
-    };
-    if (a === '-h' || a === '--help') return 'help';
-    else if (a === '--seed') {
-      const v = value();
-      if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InputError(`play: --seed ${v}: the seed must be a non-negative integer`);
-      out.seed = Number(v);
-    } else if (a === '--until' || a === '--frame-every') {
-      const v = value();
-      const us = parseDurationUs(v);
-      if (us === undefined || us <= 0) throw new InputError(`play: ${a} ${v}: expected a positive duration such as 90s, 1500ms or 3m`);
-      if (a === '--until') out.untilUs = us;
-      else out.frameEveryMs = us / 1000;
-    } else if (a === '--stats') out.stats = true;
-    else if (a === '--all-logs') out.allLogs = true;
-    else if (a.startsWith('-')) throw new InputError(`play: unknown option ${a}\n${PLAY_USAGE}`);
-    else if (file === undefined) file = a;
-    else throw new InputError(`play: one file at a time (got ${file} and ${a})`);
-  }
-  if (file === undefined) throw new InputError(`play: which scenario or trace?\n${PLAY_USAGE}`);
-  return { ...out, file } as PlayArgs;
+export interface PlayArgs {
+  readonly file: string;
+  readonly seed?: number;
+  readonly untilUs?: number;
+  readonly frameEveryMs?: number;
+  readonly stats: boolean;
+  readonly allLogs: boolean;
 }
 
 export function loadForPlay(
@@ -135,13 +91,8 @@ function mb(bytes: number | undefined): string {
   return bytes === undefined ? '?' : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export async function runPlayCommand(args: readonly string[], io: PlayIo): Promise<number> {
+export async function runPlay(a: PlayArgs, io: PlayIo): Promise<number> {
   try {
-    const a = parseArgs(args);
-    if (a === 'help') {
-      io.stdout.write(PLAY_USAGE);
-      return 0;
-    }
     const measure = a.stats;
     const { rec, notes } = loadForPlay(a, { measureHeap: measure, onProgress: progress(io) });
     for (const n of notes) io.stderr.write(`${n}\n`);

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCheckCommand } from '../../src/advisor/command.js';
 import { formatJson, formatText } from '../../src/advisor/format.js';
 import { checkModel, type CaseResult, type CheckReport } from '../../src/advisor/report.js';
 import { loadModel } from '../../src/scenario/model.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bipartitions, generateCases } from '../../src/advisor/cases.js';
-import { runCheckCommand } from '../../src/advisor/command.js';
+import { runSubcommand } from '../cli/run-cli.js';
 import { analyseDeployment } from '../../src/advisor/deployment.js';
 import { checkFlags } from '../../src/advisor/flags.js';
 import { checkModel } from '../../src/advisor/report.js';
@@ -120,47 +120,49 @@ describe('cases', () => {
   });
 });
 
-describe('runCheckCommand', () => {
-  it('is deterministic: the same model and seeds give byte-identical output, text and JSON', () => {
-    const a = runCheckCommand(['models/two-node', '--seeds', '3,1']);
-    const b = runCheckCommand(['models/two-node', '--seeds', '3,1']);
+const runCheckCommand = (argv: string[]) => runSubcommand('check', argv);
+
+describe('sentinel-sim check', () => {
+  it('is deterministic: the same model and seeds give byte-identical output, text and JSON', async () => {
+    const a = await runCheckCommand(['models/two-node', '--seeds', '3,1']);
+    const b = await runCheckCommand(['models/two-node', '--seeds', '3,1']);
     expect(a.exitCode).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stderr).toBe('check: seeds 3 1\n');
     expect(a.stdout).toContain('seeds 3 1; each case runs once per seed');
-    const j1 = runCheckCommand(['models/two-node', '--seeds', '3,1', '--format', 'json']);
-    const j2 = runCheckCommand(['models/two-node', '--seeds', '3,1', '--format', 'json']);
+    const j1 = await runCheckCommand(['models/two-node', '--seeds', '3,1', '--format', 'json']);
+    const j2 = await runCheckCommand(['models/two-node', '--seeds', '3,1', '--format', 'json']);
     expect(j1.stdout).toBe(j2.stdout);
     const j = JSON.parse(j1.stdout);
     expect(j.plan.seeds).toEqual([3, 1]);
     expect(j.cases.find((c: { id: string }) => c.id === 'domain:machine-a').verdict).toBe('outage');
   });
 
-  it('a folder of .conf files without model.yaml: says what it inferred', () => {
-    const r = runCheckCommand([`${F}/inferred`, '--seeds', '1']);
+  it('a folder of .conf files without model.yaml: says what it inferred', async () => {
+    const r = await runCheckCommand([`${F}/inferred`, '--seeds', '1']);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain(`inferred a model from 3 .conf files in ${F}/inferred`);
     expect(r.stdout).toContain('! single-sentinel:');
   });
 
-  it('bad input exits 2 with file:line and the reason, no stack trace', () => {
-    const bad = runCheckCommand([`${F}/bad-model`]);
+  it('bad input exits 2 with file:line and the reason, no stack trace', async () => {
+    const bad = await runCheckCommand([`${F}/bad-model`]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toBe(`${F}/bad-model/model.yaml:6: unknown host "nowhere" (hosts: a)\n`);
     expect(bad.stdout).toBe('');
-    const none = runCheckCommand([`${F}/no-sentinel`]);
+    const none = await runCheckCommand([`${F}/no-sentinel`]);
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toContain(`${F}/no-sentinel/model.yaml: no Sentinel process in this model`);
-    expect(runCheckCommand(['models/does-not-exist']).exitCode).toBe(2);
-    expect(runCheckCommand(['models/zato', '--format', 'xml']).exitCode).toBe(2);
-    expect(runCheckCommand(['models/zato', '--seeds', '1,x']).exitCode).toBe(2);
-    expect(runCheckCommand(['models/zato', '--seeds', '1,1']).exitCode).toBe(2);
-    expect(runCheckCommand([]).exitCode).toBe(2);
+    expect((await runCheckCommand(['models/does-not-exist'])).exitCode).toBe(2);
+    expect((await runCheckCommand(['models/zato', '--format', 'xml'])).exitCode).toBe(2);
+    expect((await runCheckCommand(['models/zato', '--seeds', '1,x'])).exitCode).toBe(2);
+    expect((await runCheckCommand(['models/zato', '--seeds', '1,1'])).exitCode).toBe(2);
+    expect((await runCheckCommand([])).exitCode).toBe(2);
     for (const r of [bad, none]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('--help exits 0', () => {
-    const r = runCheckCommand(['--help']);
+  it('--help exits 0', async () => {
+    const r = await runCheckCommand(['--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('--seeds <list>');
   });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lintFiles, lintString, runLintCommand } from '../../src/lint/index.js';
+import { lintFiles, lintString } from '../../src/lint/index.js';
+import { runSubcommand } from '../cli/run-cli.js';
 
 const CORPUS = join(import.meta.dirname, 'corpus');
 const MODELS = join(import.meta.dirname, '../../models');
@@ -101,42 +102,42 @@ describe('mode inference', () => {
   });
 });
 
-describe('runLintCommand: output and exit codes', () => {
-  const run = (...argv: string[]) => runLintCommand(argv, { cwd: CORPUS });
-  it('0 when every file is accepted', () => {
-    const r = run('redis-minimal.conf', 'sentinel-minimal.conf');
+describe('sentinel-sim lint: output and exit codes', () => {
+  const run = (...argv: string[]) => runSubcommand('lint', argv, { cwd: CORPUS });
+  it('0 when every file is accepted', async () => {
+    const r = await run('redis-minimal.conf', 'sentinel-minimal.conf');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(
       'redis-minimal.conf: accepted by redis-server 7.0.15\nsentinel-minimal.conf: accepted by redis-server --sentinel 7.0.15\n',
     );
   });
-  it('0 with warnings, 1 with --strict', () => {
-    expect(run('sentinel-down-after-suffix.conf').exitCode).toBe(0);
-    expect(run('sentinel-down-after-suffix.conf', '--strict').exitCode).toBe(1);
+  it('0 with warnings, 1 with --strict', async () => {
+    expect((await run('sentinel-down-after-suffix.conf')).exitCode).toBe(0);
+    expect((await run('sentinel-down-after-suffix.conf', '--strict')).exitCode).toBe(1);
   });
-  it('1 and Redis\'s own report when a file is refused', () => {
-    const r = run('redis-unknown-directive.conf', 'redis-minimal.conf');
+  it('1 and Redis\'s own report when a file is refused', async () => {
+    const r = await run('redis-unknown-directive.conf', 'redis-minimal.conf');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('redis-unknown-directive.conf:3: refused (config error): Bad directive or wrong number of arguments');
     expect(r.stdout).toContain('    *** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***');
     expect(r.stdout).toContain("    >>> 'foo bar'");
   });
-  it('json format', () => {
-    const r = run('sentinel-quorum-zero.conf', '--format', 'json');
+  it('json format', async () => {
+    const r = await run('sentinel-quorum-zero.conf', '--format', 'json');
     const j = JSON.parse(r.stdout);
     expect(j.exitCode).toBe(1);
     expect(j.files[0].verdict).toMatchObject({ accepted: false, line: 2, reason: 'Quorum must be 1 or greater.' });
   });
-  it('2 for a missing file, an unknown flag, a bad mode, or no file', () => {
-    expect(run('no-such-file.conf')).toMatchObject({ exitCode: 2 });
-    expect(run('no-such-file.conf').stderr).toContain('No such file or directory');
-    expect(run('redis-minimal.conf', '--bogus').exitCode).toBe(2);
-    expect(run('redis-minimal.conf', '--mode', 'cluster').exitCode).toBe(2);
-    expect(run().exitCode).toBe(2);
+  it('2 for a missing file, an unknown flag, a bad mode, or no file', async () => {
+    expect(await run('no-such-file.conf')).toMatchObject({ exitCode: 2 });
+    expect((await run('no-such-file.conf')).stderr).toContain('No such file or directory');
+    expect((await run('redis-minimal.conf', '--bogus')).exitCode).toBe(2);
+    expect((await run('redis-minimal.conf', '--mode', 'cluster')).exitCode).toBe(2);
+    expect((await run()).exitCode).toBe(2);
   });
-  it('--mode forces the reading', () => {
-    expect(run('redis-sentinel-line.conf', '--mode', 'redis').exitCode).toBe(1);
-    expect(run('redis-sentinel-line.conf', '--mode', 'sentinel').exitCode).toBe(0);
+  it('--mode forces the reading', async () => {
+    expect((await run('redis-sentinel-line.conf', '--mode', 'redis')).exitCode).toBe(1);
+    expect((await run('redis-sentinel-line.conf', '--mode', 'sentinel')).exitCode).toBe(0);
   });
 });
 

@@ -1,0 +1,29 @@
+import { Option, type Command } from 'commander';
+import { paintFor, paintText } from './colour.js';
+import type { CliContext } from './context.js';
+
+/** `sentinel-sim lint <file...>`: would Redis 7.0.15 accept these config files? */
+
+interface LintFlags {
+  mode?: 'redis' | 'sentinel';
+  format: 'text' | 'json';
+  strict: boolean;
+}
+
+export function registerLint(program: Command, ctx: CliContext): void {
+  program
+    .command('lint')
+    .description('Would Redis 7.0.15 accept these config files, and do they mean what you think?')
+    .argument('<file...>', 'redis.conf or sentinel.conf files')
+    .addOption(new Option('--mode <mode>', 'read as redis-server (redis) or redis-server --sentinel (sentinel); default: from the file').choices(['redis', 'sentinel']))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--strict', 'warnings fail too (exit 1)', false)
+    .action(async (files: string[], o: LintFlags) => {
+      const { runLint } = await import('../lint/command.js');
+      const r = runLint(files, o, { cwd: ctx.hooks.cwd });
+      const colour = o.format === 'text' ? paintFor(ctx.io.stdout, ctx.hooks.env) : undefined;
+      ctx.io.stdout.write(colour ? paintText(r.stdout, colour) : r.stdout);
+      ctx.io.stderr.write(paintText(r.stderr, paintFor(ctx.io.stderr, ctx.hooks.env)));
+      ctx.setCode(r.exitCode);
+    });
+}

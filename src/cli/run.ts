@@ -1,0 +1,127 @@
+import { renameSync, rmSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { InputError } from '../config/errors.js';
+import type { RunResult } from '../scenario/runner.js';
+import type { FileTrace } from '../sim/trace.js';
+import { paintFor, paintText } from './colour.js';
+import { EXIT_EXPECTATION_FAILED, EXIT_OK, version, type CliContext, type Io } from './context.js';
+import { parsePositiveDurationUs, parseSeed } from './options.js';
+import { formatDurationUs } from '../scenario/duration.js';
+
+/** `sentinel-sim run <scenario>`: run a scenario, print its log (or JSON), check its expectations. */
+
+interface RunFlags {
+  seed?: number;
+  until?: number;
+  format: 'log' | 'jsonl' | 'json';
+  trace?: string;
+  printConfig?: boolean;
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('Run a scenario and check its expectations (exit 0: all hold, 1: one failed, 2: bad input).')
+    .argument('<scenario>', 'a scenario YAML file')
+    .option('--seed <n>', "seed to use instead of the scenario's own", parseSeed)
+    .option('--until <time>', "stop at this simulated time (e.g. 90s, 1m30s) instead of the scenario's duration", parsePositiveDurationUs)
+    .addOption(new Option('--format <format>', 'output: log lines, JSON lines of events, or a JSON summary').choices(['log', 'jsonl', 'json']).default('log'))
+    .option('--trace <file>', 'also write the full JSONL trace to this file')
+    .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
+    .action(async (file: string, flags: RunFlags) => {
+      ctx.setCode(await runCommand(file, flags, ctx));
+    });
+}
+
+async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<number> {
+  const { io, hooks } = ctx;
+  const { loadScenario } = await import('../scenario/scenario.js');
+  const { runScenario } = await import('../scenario/runner.js');
+  const { FileTrace } = await import('../sim/trace.js');
+  const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
+  const out = paintFor(io.stdout, hooks.env);
+  const err = paintFor(io.stderr, hooks.env);
+  const scenario = loadScenario(file);
+  const m = scenario.model;
+  for (const n of m.inferred) io.stderr.write(`${n}\n`);
+  for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);
+  const seed = flags.seed ?? scenario.seed;
+  const seedNote = `seed ${seed}${flags.seed === undefined ? ' (from the scenario)' : ''}`;
+  if (flags.format === 'log') io.stdout.write(`# sentinel-sim ${version()} run ${file} model=${m.name} ${seedNote.replace(/^seed /, 'seed=')}\n`);
+  else io.stderr.write(`${seedNote}\n`);
+
+  let trace: FileTrace | undefined;
+  const tmp = flags.trace ? `${flags.trace}.partial` : undefined;
+  if (tmp) {
+    try {
+      trace = new FileTrace(tmp);
+    } catch (e) {
+      throw new InputError(`${flags.trace}: cannot write the trace: ${(e as Error).message}`);
+    }
+  }
+  let res: RunResult;
+  try {
+    res = runScenario(scenario, {
+      seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories, sentinelConfigs: flags.printConfig,
+      onProgress: progressReporter(io),
+    });
+    trace?.close();
+    if (tmp) renameSync(tmp, flags.trace!);
+  } catch (e) {
+    try {
+      trace?.close();
+    } catch {
+      // already failing; the temporary file is removed below
+    }
+    if (tmp) rmSync(tmp, { force: true });
+    throw e;
+  }
+
+  if (flags.format === 'log') {
+    for (const r of res.records) {
+      const l = logLine(r);
+      if (l !== undefined) io.stdout.write(`${l}\n`);
+    }
+    io.stdout.write(`# ${verdictLine(res)}\n`);
+    for (const l of expectationLines(res.expectations)) io.stdout.write(`${paintText(l, out)}\n`);
+  } else if (flags.format === 'jsonl') {
+    for (const r of res.records) {
+      const l = jsonlLine(r);
+      if (l !== undefined) io.stdout.write(`${l}\n`);
+    }
+  } else {
+    const summary = flags.printConfig ? { ...res.summary, sentinelConfigs: res.sentinelConfigs } : res.summary;
+    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  }
+  if (flags.printConfig && flags.format !== 'json') {
+    // In jsonl mode stdout stays one JSON object per line, so the files go to stderr.
+    const dest = flags.format === 'log' ? io.stdout : io.stderr;
+    for (const c of res.sentinelConfigs) dest.write(`# ${c.process}: sentinel.conf as rewritten at the end of the run\n${c.text}`);
+  }
+  if (!res.ok) {
+    if (flags.format !== 'log') for (const l of expectationLines(res.expectations.filter((e) => !e.pass))) io.stderr.write(`${paintText(l, err)}\n`);
+    io.stderr.write(`${err.fail(verdictLine(res))} (${file}, seed ${seed})\n`);
+    return EXIT_EXPECTATION_FAILED;
+  }
+  return EXIT_OK;
+}
+
+/**
+ * A long run says how far it got: after 3 s of wall time, and then every 5 s, one line on stderr,
+ * when stderr is a terminal (captured output stays byte-identical for the same seed). Wall time is
+ * read here, in the CLI, never in the model.
+ */
+function progressReporter(io: Io): (simUs: number, endUs: number) => void {
+  if (!io.stderr.isTTY) return () => {};
+  const startMs = Date.now();
+  let nextMs = startMs + 3000;
+  return (simUs, endUs) => {
+    const now = Date.now();
+    if (now < nextMs || simUs >= endUs) return;
+    nextMs = now + 5000;
+    const pct = ((100 * simUs) / endUs).toFixed(0);
+    const rate = simUs / 1e6 / ((now - startMs) / 1000);
+    const leftS = (endUs - simUs) / 1e6 / rate;
+    io.stderr.write(`... simulated ${formatDurationUs(simUs)} of ${formatDurationUs(endUs)} (${pct}%), about ${leftS.toFixed(0)} s to go (Ctrl-C stops it)\n`);
+  };
+}
