@@ -10,5 +10,7 @@ export type { Expectation, ExpectationResult } from './check/types.js';
 export type { FailoverSummary } from './check/summary.js';
 export { cliBehavior, type CliJob } from './clients/cli.js';
 export { World } from './sim/world.js';
+export { createWorld, type NetWorld } from './net/world.js';
+export * as faults from './faults/index.js';
 export { FileTrace, HashTrace, MemoryTrace, type TraceRecord, type TraceSink } from './sim/trace.js';
 export { InputError } from './config/errors.js';

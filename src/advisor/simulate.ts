@@ -9,7 +9,8 @@ import { selectSlaveReport } from '../sentinel/failover/select.js';
 import type { SentinelState } from '../sentinel/state.js';
 import { sentinelView } from '../sentinel/view.js';
 import type { TraceRecord } from '../sim/trace.js';
-import type { World } from '../sim/world.js';
+import { hostDown, crash, partition, pauseFor } from '../faults/index.js';
+import type { NetWorld as World } from '../net/world.js';
 import type { Case } from './cases.js';
 import type { Deployment } from './deployment.js';
 
@@ -201,7 +202,7 @@ export function runCaseSeed(d: Deployment, c: Case, seed: number, timing: Timing
   });
 
   w.runUntil(faultUs);
-  applyFault(w, c, faultUs);
+  applyFault(w, c);
 
   // Write probe: a client on the old master's own host writing every sampleUs.
   const old = d.master?.name;
@@ -299,16 +300,15 @@ export function runCaseSeed(d: Deployment, c: Case, seed: number, timing: Timing
   };
 }
 
-function applyFault(w: World, c: Case, faultUs: number): void {
+function applyFault(w: World, c: Case): void {
   const f = c.fault;
   if (f.k === 'down') {
-    for (const h of f.hosts) w.hostDown(h);
-    for (const p of f.crashes) w.crash(p);
+    for (const h of f.hosts) hostDown(w, h);
+    for (const p of f.crashes) crash(w, p);
   } else if (f.k === 'pause') {
-    w.pause(f.process);
-    w.at(faultUs + f.forMs * 1000, `resume ${f.process}`, (x) => x.resume(f.process));
+    pauseFor(w, f.process, f.forMs * 1000);
   } else {
-    w.partition(f.a, f.b);
+    partition(w, f.a, f.b);
   }
 }
 

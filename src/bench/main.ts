@@ -3,8 +3,9 @@ import { cliBehavior, type CliJob } from '../clients/cli.js';
 import { command } from '../net/resp.js';
 import { buildWorld } from '../scenario/build.js';
 import { loadModel } from '../scenario/model.js';
-import type { Behavior } from '../sim/process.js';
-import { World } from '../sim/world.js';
+import type { Behavior } from '../net/process.js';
+import { setLink } from '../faults/index.js';
+import { createWorld } from '../net/world.js';
 
 /**
  * `npm run bench`: figures, never assertions. (1) The bare loop: two processes bouncing one
@@ -37,10 +38,10 @@ function pingPong(port: number, peer?: { ip: string; port: number }): Behavior<P
 const PING = command('PING');
 
 function bareLoop(simSeconds: number): { events: number; wallMs: number } {
-  const w = new World({ seed: 1 });
+  const w = createWorld({ seed: 1 });
   w.addHost('a', '10.0.0.1');
   w.addHost('b', '10.0.0.2');
-  w.setLink('a', 'b', { latencyUs: 100, jitterUs: 0, loss: 0 });
+  setLink(w, 'a', 'b', { latencyUs: 100, jitterUs: 0, loss: 0 });
   w.addProcess('server', 'b', pingPong(7000));
   w.addProcess('client', 'a', pingPong(0, { ip: '10.0.0.2', port: 7000 }));
   const t0 = performance.now();

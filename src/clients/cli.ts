@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import { argvOf, command, respToJs, type Resp } from '../net/resp.js';
-import type { Behavior, ConnId, Ctx, Endpoint, NetEvent } from '../sim/process.js';
+import type { Behavior, ConnId, Ctx, Endpoint, NetEvent } from '../net/process.js';
 
 /**
  * The scenario's redis-cli: a process that runs a fixed script of commands at given times, each

@@ -1,6 +1,6 @@
 import { current, isDraft, type Draft } from 'immer';
 import { command, type Resp } from '../net/resp.js';
-import type { Behavior, ConnId, Ctx, NetEvent } from '../sim/process.js';
+import type { Behavior, ConnId, Ctx, NetEvent } from '../net/process.js';
 
 /**
  * A TCP proxy with HAProxy's tcp-check health checks (HAProxy 1.5, `mode tcp`, `option

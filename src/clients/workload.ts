@@ -1,6 +1,6 @@
 import type { Draft } from 'immer';
 import { argvOf, command, respToJs, type Resp } from '../net/resp.js';
-import type { Behavior, ConnId, Ctx, NetEvent } from '../sim/process.js';
+import type { Behavior, ConnId, Ctx, NetEvent } from '../net/process.js';
 import { replyText, type CliEndpoint, type ReplyInfo } from './cli.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConnId, Endpoint } from '../sim/process.js';
+import type { ConnId, Endpoint } from '../net/process.js';
 import { type Node, nowSec, warning } from './node.js';
 import type { ClientRec } from './state.js';
 import { refreshGoodReplicas } from './replication/master.js';

@@ -1,6 +1,6 @@
 import type { RedisNodeConfig } from '../config/types.js';
 import { argvOf, error } from '../net/resp.js';
-import type { Behavior, Ctx, NetEvent } from '../sim/process.js';
+import type { Behavior, Ctx, NetEvent } from '../net/process.js';
 import { freeClient, newClient } from './clients.js';
 import { processCommand } from './commands/dispatch.js';
 import { findParam, runtimeConf } from './config.js';

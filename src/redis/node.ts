@@ -1,4 +1,4 @@
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import type { RedisNodeConfig } from '../config/types.js';
 import type { RedisState } from './state.js';
 import { unixSec } from './state.js';

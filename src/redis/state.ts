@@ -1,4 +1,4 @@
-import type { ConnId } from '../sim/process.js';
+import type { ConnId } from '../net/process.js';
 
 /**
  * The state of one Redis 7.0 node process. Plain data only (immer drafts it per event). Field names

@@ -1,6 +1,6 @@
 import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
 import { error } from '../net/resp.js';
-import type { Behavior } from '../sim/process.js';
+import type { Behavior } from '../net/process.js';
 import { redisBehavior } from '../redis/index.js';
 import { sentinelBehavior } from '../sentinel/index.js';
 import type { ModelProcess } from './model.js';

@@ -1,7 +1,8 @@
 import { DEFAULT_LINK, SAME_HOST_LINK, type LinkParams } from '../net/links.js';
-import type { Behavior } from '../sim/process.js';
+import type { Behavior } from '../net/process.js';
+import { setLink } from '../faults/index.js';
+import { createWorld, type NetWorld } from '../net/world.js';
 import type { TraceSink } from '../sim/trace.js';
-import { World } from '../sim/world.js';
 import { defaultFactories, type BehaviorFactories } from './behaviors.js';
 import type { Model } from './model.js';
 
@@ -22,9 +23,9 @@ export interface BuildOptions {
  * A World for a model: its hosts (plus the client host), link parameters, then its processes in
  * the model's order, each with the Behavior its kind calls for.
  */
-export function buildWorld(model: Model, opts: BuildOptions): World {
+export function buildWorld(model: Model, opts: BuildOptions): NetWorld {
   const f = opts.factories ?? defaultFactories;
-  const w = new World({ seed: opts.seed, trace: opts.trace, traceDetail: opts.traceDetail, snapshots: opts.snapshots });
+  const w = createWorld({ seed: opts.seed, trace: opts.trace, traceDetail: opts.traceDetail, snapshots: opts.snapshots });
   for (const h of model.hosts) w.addHost(h.name, h.ip, h.aliases);
   w.addHost(model.clientHost.name, model.clientHost.ip);
   for (const l of model.links) {
@@ -34,7 +35,7 @@ export function buildWorld(model: Model, opts: BuildOptions): World {
       jitterUs: l.jitterUs ?? (l.latencyUs !== undefined ? 0 : base.jitterUs),
       loss: l.loss ?? base.loss,
     };
-    w.setLink(l.from, l.to, params, !l.oneWay);
+    setLink(w, l.from, l.to, params, !l.oneWay);
   }
   for (const p of model.processes) {
     const b = p.kind === 'redis' ? f.redis(p.redis!, p) : f.sentinel(p.sentinel!, p);

@@ -1,4 +1,3 @@
-import { rngStream } from '../sim/rng.js';
 import { renderConfig, toFileConfig, type SentinelDisk, type SentinelState } from '../sentinel/index.js';
 import { checkAll, type ReplyRecord } from '../check/expectations.js';
 import { countEvents, summarizeFailovers, type FailoverSummary } from '../check/summary.js';
@@ -8,9 +7,10 @@ import { proxyBehavior } from '../clients/proxy.js';
 import { workloadClientBehavior, type WorkloadClientConfig } from '../clients/workload.js';
 import { acknowledgedWrites, checkLostWrites, type LostWritesReport } from '../check/lost-writes.js';
 import type { RedisState } from '../redis/state.js';
-import type { Behavior } from '../sim/process.js';
+import type { Behavior } from '../net/process.js';
 import type { TraceRecord, TraceSink } from '../sim/trace.js';
-import type { World } from '../sim/world.js';
+import * as faults from '../faults/index.js';
+import type { NetWorld } from '../net/world.js';
 import type { BehaviorFactories } from './behaviors.js';
 import { buildWorld } from './build.js';
 import { processAt, resolveInModel, type Model, type ModelProcess } from './model.js';
@@ -40,7 +40,7 @@ export interface RunOptions {
   /** Keep process states immutable, for an observer that holds on to them (the player). */
   readonly snapshots?: boolean;
   /** Handed the World once it is built, before anything runs (observers such as the player's recorder). */
-  readonly onWorld?: (w: World) => void;
+  readonly onWorld?: (w: NetWorld) => void;
   /** Called as simulated time advances (every simulated minute), so a long run can say how far it got. */
   readonly onProgress?: (simulatedUs: number, endUs: number) => void;
 }
@@ -267,7 +267,7 @@ function backendResolver(records: readonly TraceRecord[]): (conn: number) => str
  * The lost-writes check at the end: the final master is the one running node with role master;
  * with several (a split brain at the end), the one most running Sentinels name.
  */
-function lostWritesAtEnd(world: World, model: Model, records: readonly TraceRecord[], finalRoles: Readonly<Record<string, string>>): LostWritesReport {
+function lostWritesAtEnd(world: NetWorld, model: Model, records: readonly TraceRecord[], finalRoles: Readonly<Record<string, string>>): LostWritesReport {
   const masters = model.processes.filter((p) => p.kind === 'redis' && finalRoles[p.name] === 'master');
   let final = masters[0];
   let note: string | undefined;
@@ -320,70 +320,53 @@ export function describeAction(a: TimedAction): string {
   }
 }
 
-function apply(w: World, model: Model, a: TimedAction): void {
+function apply(w: NetWorld, model: Model, a: TimedAction): void {
   switch (a.kind) {
     case 'crash':
-      for (const p of a.procs) w.crash(p, a.kind);
+      for (const p of a.procs) faults.crash(w, p, a.kind);
       return;
     case 'debug-segfault':
-      // A segfaulting Redis first writes its crash report (stack trace, INFO, registers) with its
-      // sockets still open, answering nothing; measured on 7.0.15 that takes 0.77–1.0 s before the
-      // process is gone (test/conformance/REAL-MEASUREMENTS.md, D6). Seeded per process and time.
-      for (const p of a.procs) {
-        if (w.status(p) === 'down') continue;
-        const delayUs = 770_000 + rngStream(w.seed, `scenario/debug-segfault/${p}/${w.nowUs}`).int(230_001);
-        w.pause(p);
-        w.at(w.nowUs + delayUs, `debug-segfault ${p} exits`, (ww) => ww.crash(p, 'debug-segfault'));
-      }
+      for (const p of a.procs) faults.debugSegfault(w, p);
       return;
     case 'restart':
+      for (const p of a.procs) faults.restart(w, p);
+      return;
     case 'start':
-      for (const p of a.procs) {
-        const host = w.hostOfProcess(p);
-        if (!w.isHostUp(host)) {
-          w.note({ what: 'skipped', action: a.kind, p, why: `host ${host} is down` });
-          continue;
-        }
-        if (a.kind === 'restart' && w.status(p) !== 'down') w.crash(p, 'kill');
-        w.start(p);
-      }
+      for (const p of a.procs) faults.start(w, p);
       return;
     case 'pause':
-      for (const p of a.procs) w.pause(p);
+      for (const p of a.procs) faults.pause(w, p);
       return;
     case 'resume':
-      for (const p of a.procs) w.resume(p);
+      for (const p of a.procs) faults.resume(w, p);
       return;
     case 'shutdown':
     case 'command':
       return; // sent by the redis-cli process
     case 'host-down':
-      w.hostDown(a.host);
+      faults.hostDown(w, a.host);
       return;
     case 'host-up':
-      w.hostUp(a.host);
+      faults.hostUp(w, a.host);
       return;
     case 'isolate':
-      w.partition([a.host], model.hosts.map((h) => h.name).filter((h) => h !== a.host));
+      faults.isolate(w, a.host, model.hosts.map((h) => h.name));
       return;
     case 'partition':
-      w.partition(a.from, a.to, a.oneWay);
+      faults.partition(w, a.from, a.to, a.oneWay);
       return;
     case 'heal':
-      w.heal();
+      faults.heal(w);
       return;
     case 'clock-jump':
-      w.clockJump(a.host, a.byUs / 1000);
+      faults.clockJump(w, a.host, a.byUs / 1000);
       return;
     case 'clock-drift':
-      w.clockDrift(a.host, a.ppm);
+      faults.clockDrift(w, a.host, a.ppm);
       return;
-    case 'link': {
-      const cur = w.links.paramsFor(a.from, a.to);
-      const params = { latencyUs: a.latencyUs ?? cur.latencyUs, jitterUs: a.jitterUs ?? cur.jitterUs, loss: a.loss ?? cur.loss };
-      w.setLink(a.from, a.to, params, !a.oneWay);
+    case 'link':
+      faults.changeLink(w, a.from, a.to, { latencyUs: a.latencyUs, jitterUs: a.jitterUs, loss: a.loss }, !a.oneWay);
       return;
-    }
     case 'note':
       w.note({ what: 'note', text: a.text });
       return;
@@ -394,7 +377,7 @@ function apply(w: World, model: Model, a: TimedAction): void {
  * What a Sentinel would have in its sentinel.conf now: the config it last flushed, or, if it is
  * running, the one it would write at its next flush (they differ only between two flushes).
  */
-function sentinelConfigText(world: World, pid: string): string {
+function sentinelConfigText(world: NetWorld, pid: string): string {
   const state = world.status(pid) === 'down' ? undefined : world.stateOf<SentinelState>(pid);
   if (state) return renderConfig(toFileConfig(state));
   const disk = world.diskOf(pid) as SentinelDisk | undefined;

@@ -1,5 +1,5 @@
 import { array, bulk, error, int, NULL_BULK, OK, status, type Resp } from '../net/resp.js';
-import type { ConnId, Ctx } from '../sim/process.js';
+import type { ConnId, Ctx } from '../net/process.js';
 import { DEBUG_KEYS, REDIS_VERSION, SENTINEL_HELLO_CHANNEL } from './constants.js';
 import { isMasterDownByAddr } from './down.js';
 import { startFailover } from './election.js';

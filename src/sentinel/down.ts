@@ -1,5 +1,5 @@
 import type { Resp } from '../net/resp.js';
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import { voteLeader } from './election.js';
 import { sentinelEvent } from './events.js';
 import { closeLinkConnection, linkOf, refOf } from './instances.js';

@@ -1,4 +1,4 @@
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import { SENTINEL_MAX_DESYNC } from './constants.js';
 import { dictRank } from './dictorder.js';
 import { sentinelEvent } from './events.js';

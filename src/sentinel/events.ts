@@ -1,5 +1,5 @@
 import { array, bulk } from '../net/resp.js';
-import type { Ctx, LogLevel } from '../sim/process.js';
+import type { Ctx, LogLevel } from '../net/process.js';
 import { F, type Instance, type SentinelState } from './state.js';
 
 /**

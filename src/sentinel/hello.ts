@@ -1,5 +1,5 @@
 import type { Resp } from '../net/resp.js';
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import { sentinelEvent } from './events.js';
 import { atoi, addrEqualsHostname } from './info.js';
 import { closeLinkConnection, createAddr, createInstance, linkOf, releaseInstance, resetMasterAndChangeAddress, tryConnectionSharing } from './instances.js';

@@ -1,6 +1,6 @@
 import type { SentinelFileConfig } from '../config/types.js';
 import { argvOf, error } from '../net/resp.js';
-import type { Behavior, Ctx, NetEvent } from '../sim/process.js';
+import type { Behavior, Ctx, NetEvent } from '../net/process.js';
 import { executeCommand } from './commands.js';
 import { DEFAULT_TUNABLES, type SentinelTunables } from './constants.js';
 import { sentinelEvent } from './events.js';

@@ -1,4 +1,4 @@
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import { sentinelEvent } from './events.js';
 import { forceHelloUpdateForMaster } from './hello.js';
 import { createAddr, createInstance, isIpAddress, promotedOf, replicaName } from './instances.js';

@@ -1,4 +1,4 @@
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import { SENTINEL_DEFAULT_PARALLEL_SYNCS, SENTINEL_DEFAULT_SLAVE_PRIORITY } from './constants.js';
 import { dictInsert, dictRank } from './dictorder.js';
 import { sentinelEvent } from './events.js';

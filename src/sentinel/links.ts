@@ -1,5 +1,5 @@
 import { command, type Resp } from '../net/resp.js';
-import type { Ctx, NetEvent } from '../sim/process.js';
+import type { Ctx, NetEvent } from '../net/process.js';
 import { SENTINEL_HELLO_CHANNEL, SENTINEL_MAX_PENDING_COMMANDS } from './constants.js';
 import { sentinelEvent } from './events.js';
 import { createAddr, currentMasterAddr, linkOf, refOf } from './instances.js';

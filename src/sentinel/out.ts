@@ -1,5 +1,5 @@
 import type { Resp } from '../net/resp.js';
-import type { ConnId, Ctx } from '../sim/process.js';
+import type { ConnId, Ctx } from '../net/process.js';
 
 /**
  * Output of one handler invocation, held back until the handler ends. hiredis writes queued

@@ -1,5 +1,5 @@
 import type { Resp } from '../net/resp.js';
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import { receiveIsMasterDownReply } from './down.js';
 import { refreshInstanceInfo } from './info.js';
 import { linkOf, resolveRef } from './instances.js';

@@ -1,4 +1,4 @@
-import type { ConnId } from '../sim/process.js';
+import type { ConnId } from '../net/process.js';
 import type { SentinelTunables } from './constants.js';
 
 /** Instance flags (sentinel.c SRI_*). */

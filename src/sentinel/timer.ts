@@ -1,4 +1,4 @@
-import type { Ctx } from '../sim/process.js';
+import type { Ctx } from '../net/process.js';
 import { CONFIG_DEFAULT_HZ } from './constants.js';
 import { askMasterStateToOtherSentinels, checkObjectivelyDown, checkSubjectivelyDown } from './down.js';
 import { crand, startFailoverIfNeeded } from './election.js';

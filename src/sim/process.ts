@@ -1,10 +1,10 @@
 import type { Draft } from 'immer';
-import type { Resp } from '../net/resp.js';
 import type { Rng } from './rng.js';
 
 /**
  * The contract between the run loop and every simulated process (Redis node, Sentinel, client,
- * proxy). A process is a pure state machine: the loop hands it one input at a time (a network
+ * proxy). Messages are opaque to the loop: `M` is whatever the processes of a world exchange (RESP
+ * values for the Redis model, see net/process.ts); the loop only carries them. A process is a pure state machine: the loop hands it one input at a time (a network
  * event or a timer) together with a Ctx; the handler changes its own state (an immer recipe over a
  * draft) and asks for effects through the Ctx. The loop performs the effects after the handler
  * returns. A handler never reads real time, real randomness or anything outside its state and the Ctx.
@@ -27,22 +27,22 @@ export type CloseReason =
   | 'reset'
   /** the peer closed the connection (FIN) */
   | 'closed'
-  /** data stayed unacknowledged past the retransmission give-up time (net/tcp.ts) */
+  /** data stayed unacknowledged past the retransmission give-up time of the network */
   | 'timeout';
 
-export type NetEvent =
+export type NetEvent<M = unknown> =
   /** a peer connected to one of our listening ports */
   | { readonly k: 'accepted'; readonly conn: ConnId; readonly local: Endpoint; readonly remote: Endpoint }
   /** our connect() completed; `local` is our side's address (what a Sentinel announces in hellos) */
   | { readonly k: 'connected'; readonly conn: ConnId; readonly local: Endpoint }
   | { readonly k: 'connectFailed'; readonly conn: ConnId; readonly reason: 'refused' | 'timeout' }
-  | { readonly k: 'data'; readonly conn: ConnId; readonly msg: Resp }
+  | { readonly k: 'data'; readonly conn: ConnId; readonly msg: M }
   | { readonly k: 'closed'; readonly conn: ConnId; readonly reason: CloseReason };
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 
-export type Effect =
-  | { readonly k: 'send'; readonly conn: ConnId; readonly msg: Resp }
+export type Effect<M = unknown> =
+  | { readonly k: 'send'; readonly conn: ConnId; readonly msg: M }
   | { readonly k: 'connect'; readonly conn: ConnId; readonly to: Endpoint }
   | { readonly k: 'close'; readonly conn: ConnId }
   /** (Re)arm timer `key` to fire after `delayMs` of this host's monotonic time. */
@@ -58,7 +58,7 @@ export type Effect =
   /** The process exits by itself (SHUTDOWN, SENTINEL SIMULATE-FAILURE). */
   | { readonly k: 'exit'; readonly code: number };
 
-export interface Ctx {
+export interface Ctx<M = unknown> {
   readonly pid: string;
   readonly hostName: string;
   /** This host's wall clock in ms, as Redis's mstime(). */
@@ -73,7 +73,7 @@ export interface Ctx {
   stream(name: string): Rng;
   /** What the simulated resolver returns for a hostname or IP (undefined: unresolvable). */
   resolve(host: string): string | undefined;
-  send(conn: ConnId, msg: Resp): void;
+  send(conn: ConnId, msg: M): void;
   /** Start a non-blocking connect; the id is usable at once (data queued until established). */
   connect(to: Endpoint): ConnId;
   close(conn: ConnId): void;
@@ -91,12 +91,12 @@ export interface Ctx {
   exit(code: number): void;
 }
 
-export interface Behavior<S> {
+export interface Behavior<S, M = unknown> {
   readonly kind: string;
   /** A fresh start (boot or restart). `disk` is the last thing persisted, if anything. */
-  init(ctx: Ctx, disk: unknown): S;
+  init(ctx: Ctx<M>, disk: unknown): S;
   /** TCP ports this process accepts connections on, on every address of its host. */
   listenPorts(state: S): readonly number[];
-  onNet(draft: Draft<S>, ev: NetEvent, ctx: Ctx): void;
-  onTimer(draft: Draft<S>, key: string, ctx: Ctx): void;
+  onNet(draft: Draft<S>, ev: NetEvent<M>, ctx: Ctx<M>): void;
+  onTimer(draft: Draft<S>, key: string, ctx: Ctx<M>): void;
 }

@@ -7,7 +7,8 @@ import { runScenario, type RunOptions } from '../scenario/runner.js';
 import { processAt } from '../scenario/model.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { TraceRecord, TraceSink } from '../sim/trace.js';
-import type { ProcessStatus, World } from '../sim/world.js';
+import type { NetWorld as World } from '../net/world.js';
+import type { ProcessStatus } from '../sim/world.js';
 import { keyKindOf, type Frame, type LogEntry, type ProcInfo, type Recording } from './recording.js';
 
 /**
@@ -67,7 +68,7 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
     });
     const status = procs.map((p) => w.status(p.name)) as ProcessStatus[];
     const hostMs = procs.map((p) => w.hostNowMs(p.host));
-    let blocked = w.links.blockedPairs();
+    let blocked = w.net.links.blockedPairs();
     if (last && sameStrings(last.blocked, blocked)) blocked = last.blocked as string[];
     const f: Frame = {
       t,

@@ -7,6 +7,7 @@ import { loadModel } from '../../src/scenario/model.js';
 import { loadScenario } from '../../src/scenario/scenario.js';
 import { runScenario } from '../../src/scenario/runner.js';
 import type { TraceRecord } from '../../src/sim/trace.js';
+import { crash, pause } from '../../src/faults/index.js';
 
 /**
  * The HAProxy model (seed 002's tcp-check) against the real Redis model: health transitions at the
@@ -49,7 +50,7 @@ describe('proxy: tcp-check health', () => {
 
   it('fall 3: a crashed master is DOWN at the third refused check; rise 2: UP at the second passed check', () => {
     const { w, transitions } = world([{ pid: 'hap', behavior: proxyBehavior({ port: 7000, servers: [servers[0]!], interMs: 1000 }) }]);
-    w.at(10.2 * S, 'crash', (x) => x.crash('redis_6379'));
+    w.at(10.2 * S, 'crash', (x) => crash(x, 'redis_6379'));
     w.at(20.2 * S, 'start', (x) => x.start('redis_6379'));
     w.runUntil(30 * S);
     const tr = transitions('hap');
@@ -64,7 +65,7 @@ describe('proxy: tcp-check health', () => {
 
   it('rise 3 / fall 1 / inter 500ms as configured', () => {
     const { w, transitions } = world([{ pid: 'hap', behavior: proxyBehavior({ port: 7000, servers: [servers[0]!], interMs: 500, rise: 3, fall: 1 }) }]);
-    w.at(10.2 * S, 'crash', (x) => x.crash('redis_6379'));
+    w.at(10.2 * S, 'crash', (x) => crash(x, 'redis_6379'));
     w.at(20.2 * S, 'start', (x) => x.start('redis_6379'));
     w.runUntil(30 * S);
     const tr = transitions('hap');
@@ -75,7 +76,7 @@ describe('proxy: tcp-check health', () => {
 
   it('a paused server fails by timeout, and a timed-out check pushes the next one by a whole inter (checks every 2 s)', () => {
     const { w, records, transitions } = world([{ pid: 'hap', behavior: proxyBehavior({ port: 7000, servers: [servers[0]!], interMs: 1000 }) }]);
-    w.at(10.2 * S, 'pause', (x) => x.pause('redis_6379'));
+    w.at(10.2 * S, 'pause', (x) => pause(x, 'redis_6379'));
     w.runUntil(20 * S);
     const fails = records.filter((r) => r.k === 'state' && r.p === 'hap' && (r.proxy === 'check-failed' || r.status === 'DOWN')).map((r) => r.t / S);
     expect(fails).toEqual([12, 14, 16, 18, 20]);
@@ -92,7 +93,7 @@ describe('proxy: forwarding', () => {
       { id: 3, atMs: 4000, argv: ['INFO', 'server'], to: hap, timeoutMs: 1000 },
       { id: 4, atMs: 13500, argv: ['PING'], to: hap, timeoutMs: 1000 },
     ]);
-    w.at(10.2 * S, 'crash', (x) => x.crash('redis_6379'));
+    w.at(10.2 * S, 'crash', (x) => crash(x, 'redis_6379'));
     w.runUntil(20 * S);
     const rep = (job: number) => records.find((r) => r.k === 'state' && r.p === 'cli' && (r.reply as any)?.job === job)!.reply as any;
     expect(rep(1).text).toBe('OK');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { command, type Resp } from '../../src/net/resp.js';
 import { RETRANSMIT_GIVE_UP_US, SYN_GIVE_UP_US } from '../../src/net/tcp.js';
 import type { Behavior, NetEvent } from '../../src/sim/process.js';
-import { World } from '../../src/sim/world.js';
+import { crash, heal, partition, pause, resume, setLink } from '../../src/faults/index.js';
+import { createWorld, type NetWorld } from '../../src/net/world.js';
 
 /** A server that echoes, and a client that connects at start and sends what it is told to. */
 interface Log {
@@ -41,8 +42,8 @@ function show(ev: NetEvent): string {
   if (ev.k === 'closed' || ev.k === 'connectFailed') return `${ev.k} ${ev.reason}`;
   return ev.k;
 }
-function twoHosts(): World {
-  const w = new World({ seed: 1 });
+function twoHosts(): NetWorld {
+  const w = createWorld({ seed: 1 });
   w.addHost('a', '10.0.0.1');
   w.addHost('b', '10.0.0.2');
   return w;
@@ -71,7 +72,7 @@ describe('TCP-like connections', () => {
     w2.addProcess('srv', 'b', echo(log2));
     w2.addProcess('cli', 'a', client(log2, '10.0.0.2', []));
     w2.runUntil(100_000);
-    w2.crash('srv');
+    crash(w2, 'srv');
     w2.runUntil(200_000);
     expect(log2.entries).toEqual(['server accepted', 'client connected', 'client closed reset']);
   });
@@ -82,10 +83,10 @@ describe('TCP-like connections', () => {
     w.addProcess('srv', 'b', echo(log));
     w.addProcess('cli', 'a', client(log, '10.0.0.2', [{ atMs: 2000, msg: 'x1' }, { atMs: 3000, msg: 'x2' }]));
     w.runUntil(1_000_000);
-    w.partition(['a'], ['b']);
+    partition(w, ['a'], ['b']);
     w.runUntil(60_000_000);
     expect(log.entries.filter((e) => e.includes('data'))).toEqual([]);
-    w.heal();
+    heal(w);
     w.runUntil(61_000_000);
     expect(log.entries.filter((e) => e.includes('data'))).toEqual(['server data x1', 'server data x2', 'client data x1', 'client data x2']);
   });
@@ -96,11 +97,11 @@ describe('TCP-like connections', () => {
     w.addProcess('srv', 'b', echo(log));
     w.addProcess('cli', 'a', client(log, '10.0.0.2', [{ atMs: 2000, msg: 'y' }]));
     w.runUntil(1_000_000);
-    w.partition(['a'], ['b'], true);
+    partition(w, ['a'], ['b'], true);
     w.runUntil(5_000_000);
     expect(log.entries.filter((e) => e.includes('data'))).toEqual([]);
-    expect(w.links.isBlocked('b', 'a')).toBe(false);
-    expect(w.links.isBlocked('a', 'b')).toBe(true);
+    expect(w.net.links.isBlocked('b', 'a')).toBe(false);
+    expect(w.net.links.isBlocked('a', 'b')).toBe(true);
   });
 
   it('gives up after the retransmission timeout (tcp_retries2) with data stuck in a partition; connect() gives up after the SYN retries', () => {
@@ -109,7 +110,7 @@ describe('TCP-like connections', () => {
     w.addProcess('srv', 'b', echo(log));
     w.addProcess('cli', 'a', client(log, '10.0.0.2', [{ atMs: 2000, msg: 'z' }]));
     w.runUntil(1_000_000);
-    w.partition(['a'], ['b']);
+    partition(w, ['a'], ['b']);
     w.runUntil(2_000_000 + RETRANSMIT_GIVE_UP_US - 1_000_000);
     expect(log.entries.some((e) => e.startsWith('client closed'))).toBe(false);
     w.runUntil(2_000_000 + RETRANSMIT_GIVE_UP_US + 1_000_000);
@@ -118,7 +119,7 @@ describe('TCP-like connections', () => {
     const log2: Log = { entries: [] };
     const w2 = twoHosts();
     w2.addProcess('srv', 'b', echo(log2));
-    w2.partition(['a'], ['b']);
+    partition(w2, ['a'], ['b']);
     w2.addProcess('cli', 'a', client(log2, '10.0.0.2', []));
     w2.runUntil(SYN_GIVE_UP_US - 1);
     expect(log2.entries).toEqual([]);
@@ -130,11 +131,11 @@ describe('TCP-like connections', () => {
     const log: Log = { entries: [] };
     const w = twoHosts();
     w.addProcess('srv', 'b', echo(log));
-    w.pause('srv');
+    pause(w, 'srv');
     w.addProcess('cli', 'a', client(log, '10.0.0.2', [{ atMs: 100, msg: 'p1' }, { atMs: 200, msg: 'p2' }]));
     w.runUntil(5_000_000);
     expect(log.entries).toEqual(['client connected']);
-    w.resume('srv');
+    resume(w, 'srv');
     w.runUntil(6_000_000);
     expect(log.entries).toEqual(['client connected', 'server accepted', 'server data p1', 'server data p2', 'client data p1', 'client data p2']);
   });
@@ -142,7 +143,7 @@ describe('TCP-like connections', () => {
   it('loss shows up as retransmission delay, never as lost bytes', () => {
     const log: Log = { entries: [] };
     const w = twoHosts();
-    w.setLink('a', 'b', { latencyUs: 200, jitterUs: 0, loss: 0.5 });
+    setLink(w, 'a', 'b', { latencyUs: 200, jitterUs: 0, loss: 0.5 });
     w.addProcess('srv', 'b', echo(log));
     w.addProcess('cli', 'a', client(log, '10.0.0.2', Array.from({ length: 20 }, (_, i) => ({ atMs: 10 + i, msg: `l${i}` }))));
     w.runUntil(60_000_000);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HashTrace } from '../../src/sim/trace.js';
 import { redisConfig } from './helpers/config.js';
 import { addClient, redisWorld, S } from './helpers/world.js';
+import { crash, heal, partition } from '../../src/faults/index.js';
 
 const M = { ip: '10.0.0.1', port: 6379 };
 
@@ -16,9 +17,9 @@ function run(seed: number, snapshots = false): { hash: string; lines: number } {
     { seed, trace, full: true, snapshots },
   );
   addClient(world, 'c', 'h1', { m: M }, Array.from({ length: 100 }, (_, i) => ({ atMs: 6000 + i * 200, conn: 'm', argv: ['INCR', 'n'] })));
-  world.at(10 * S, 'partition', (w) => w.partition(['h1'], ['h2']));
-  world.at(18 * S, 'heal', (w) => w.heal());
-  world.at(22 * S, 'crash r3', (w) => w.crash('r3'));
+  world.at(10 * S, 'partition', (w) => partition(w, ['h1'], ['h2']));
+  world.at(18 * S, 'heal', (w) => heal(w));
+  world.at(22 * S, 'crash r3', (w) => crash(w, 'r3'));
   world.at(23 * S, 'start r3', (w) => w.start('r3'));
   world.runUntil(40 * S);
   return { hash: trace.digest(), lines: trace.lines };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redisView } from '../../src/redis/index.js';
 import { redisConfig } from './helpers/config.js';
 import { addClient, clientState, logs, MS, redisWorld, S, state, syncs } from './helpers/world.js';
+import { pause, resume } from '../../src/faults/index.js';
 
 const M = { ip: '10.0.0.1', port: 6379 };
 
@@ -20,8 +21,8 @@ describe('SIGSTOP / SIGCONT', () => {
       { atMs: 8600, conn: 'm', argv: ['INCR', 'a'] },
       { atMs: 8700, conn: 'm', argv: ['GET', 'a'] },
     ]);
-    world.at(8 * S, 'pause', (w) => w.pause('r1'));
-    world.at(10 * S, 'resume', (w) => w.resume('r1'));
+    world.at(8 * S, 'pause', (w) => pause(w, 'r1'));
+    world.at(10 * S, 'resume', (w) => resume(w, 'r1'));
     world.runUntil(9900 * MS);
     expect(clientState(world, 'c').log.every((e) => e.repliedMs === null)).toBe(true);
     expect(state(world, 'r1').db).toEqual({});
@@ -41,8 +42,8 @@ describe('SIGSTOP / SIGCONT', () => {
       { m: M },
       Array.from({ length: 20 }, (_, i) => ({ atMs: 8100 + i * 50, conn: 'm', argv: ['SET', 'last', String(i)] })),
     );
-    world.at(8 * S, 'pause', (w) => w.pause('r2'));
-    world.at(12 * S, 'resume', (w) => w.resume('r2'));
+    world.at(8 * S, 'pause', (w) => pause(w, 'r2'));
+    world.at(12 * S, 'resume', (w) => resume(w, 'r2'));
     world.runUntil(11 * S);
     const frozen = state(world, 'r2');
     expect(frozen.db.last).toBeUndefined();
@@ -55,8 +56,8 @@ describe('SIGSTOP / SIGCONT', () => {
   it('a replica stopped longer than repl-timeout is dropped by its master and resumes with a partial resync', () => {
     const { world, trace } = pair({ replTimeoutSec: 10 });
     addClient(world, 'c', 'h1', { m: M }, [{ atMs: 9000, conn: 'm', argv: ['SET', 'k', 'v'] }]);
-    world.at(8 * S, 'pause', (w) => w.pause('r2'));
-    world.at(25 * S, 'resume', (w) => w.resume('r2'));
+    world.at(8 * S, 'pause', (w) => pause(w, 'r2'));
+    world.at(25 * S, 'resume', (w) => resume(w, 'r2'));
     world.runUntil(24 * S);
     expect(logs(trace!, 'r1').some((t) => t.startsWith('Disconnecting timedout replica (streaming sync): 10.0.0.2:6379'))).toBe(true);
     world.runUntil(27 * S);

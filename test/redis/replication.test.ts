@@ -3,6 +3,7 @@ import { redisView } from '../../src/redis/index.js';
 import { redisConfig } from './helpers/config.js';
 import { addClient, clientState, infoFields, logs, MS, redisWorld, S, state, syncs } from './helpers/world.js';
 import { exchanges } from './helpers/client.js';
+import { crash, heal, partition } from '../../src/faults/index.js';
 
 const M = { ip: '10.0.0.1', port: 6379 };
 const R2 = { ip: '10.0.0.2', port: 6379 };
@@ -80,8 +81,8 @@ describe('PSYNC after a replica partition', () => {
   it('a short partition (longer than repl-timeout) ends in a partial resync that replays the backlog', () => {
     const { world, trace } = twoNodes({ replTimeoutSec: 5 }, { replTimeoutSec: 5 });
     addClient(world, 'c', 'h1', { m: M }, [...writes('m', 8000, 5, 100), ...writes('m', 12000, 20, 100)]);
-    world.at(10 * S, 'partition', (w) => w.partition(['h1'], ['h2']));
-    world.at(20 * S, 'heal', (w) => w.heal());
+    world.at(10 * S, 'partition', (w) => partition(w, ['h1'], ['h2']));
+    world.at(20 * S, 'heal', (w) => heal(w));
     world.runUntil(19 * S);
     expect(redisView(state(world, 'r2')).linkStatus).toBe('down');
     expect(logs(trace!, 'r2')).toContain('MASTER timeout: no data nor PING received...');
@@ -100,8 +101,8 @@ describe('PSYNC after a replica partition', () => {
     const { world, trace } = twoNodes({ replTimeoutSec: 5, replBacklogSizeBytes: 16 * 1024 }, { replTimeoutSec: 5, replicaReadOnly: false });
     addClient(world, 'c', 'h1', { m: M }, writes('m', 12000, 120, 20, big));
     addClient(world, 'c2', 'h2', { r: R2 }, [{ atMs: 13000, conn: 'r', argv: ['SET', 'local-only', '1'] }]);
-    world.at(10 * S, 'partition', (w) => w.partition(['h1'], ['h2']));
-    world.at(20 * S, 'heal', (w) => w.heal());
+    world.at(10 * S, 'partition', (w) => partition(w, ['h1'], ['h2']));
+    world.at(20 * S, 'heal', (w) => heal(w));
     world.runUntil(19 * S);
     expect(state(world, 'r2').db['local-only']).toBe('1');
     const bl = state(world, 'r1').backlog!;
@@ -119,8 +120,8 @@ describe('min-replicas-to-write', () => {
     const { world } = twoNodes({ minReplicasToWrite: 1, minReplicasMaxLagSec: 10 });
     const steps = writes('m', 15000, 160, 250);
     addClient(world, 'c', 'h1', { m: M }, steps);
-    world.at(20 * S, 'partition', (w) => w.partition(['h1'], ['h2']));
-    world.at(40 * S, 'heal', (w) => w.heal());
+    world.at(20 * S, 'partition', (w) => partition(w, ['h1'], ['h2']));
+    world.at(40 * S, 'heal', (w) => heal(w));
     world.runUntil(56 * S);
     const log = clientState(world, 'c').log;
     const refused = log.filter((e) => (e.reply as { error?: string }).error !== undefined);
@@ -191,7 +192,7 @@ describe('restarts and persistence', () => {
     world.runUntil(9 * S);
     const before = state(world, 'r1');
     expect(Object.keys(state(world, 'r2').db)).toHaveLength(5);
-    world.crash('r1');
+    crash(world, 'r1');
     world.runUntil(10 * S);
     world.start('r1');
     const after = state(world, 'r1');
@@ -234,7 +235,7 @@ describe('restarts and persistence', () => {
       { atMs: 1001, conn: 'r', argv: ['CONFIG', 'REWRITE'] },
     ]);
     world.runUntil(2 * S);
-    world.crash('r3');
+    crash(world, 'r3');
     world.start('r3');
     expect(redisView(state(world, 'r3')).role).toBe('slave');
     expect(redisView(state(world, 'r3')).masterHost).toBe(M.ip);
@@ -271,7 +272,7 @@ describe('more replication rules', () => {
     const { world, trace } = twoNodes({ replBacklogTtlSec: 10 });
     world.runUntil(7 * S);
     const replid = state(world, 'r1').replid;
-    world.crash('r2');
+    crash(world, 'r2');
     world.runUntil(17 * S);
     expect(state(world, 'r1').backlog).not.toBeNull();
     world.runUntil(19 * S);
@@ -284,7 +285,7 @@ describe('more replication rules', () => {
     const { world } = redisWorld([{ pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig({ savePoints: [{ seconds: 5, changes: 1 }] }) }]);
     addClient(world, 'c', 'h1', { m: M }, [...writes('m', 1000, 3, 10), { atMs: 9000, conn: 'm', argv: ['SET', 'late', '1'] }]);
     world.runUntil(9500 * MS);
-    world.crash('r1');
+    crash(world, 'r1');
     world.start('r1');
     expect(Object.keys(state(world, 'r1').db).sort()).toEqual(['k1000', 'k1010', 'k1020']);
   });
@@ -294,7 +295,7 @@ describe('more replication rules', () => {
     addClient(world, 'c', 'h1', { m: M }, writes('m', 1000, 3, 10));
     world.runUntil(3 * S);
     const replid = state(world, 'r1').replid;
-    world.crash('r1');
+    crash(world, 'r1');
     world.start('r1');
     expect(Object.keys(state(world, 'r1').db)).toHaveLength(3);
     expect(state(world, 'r1').replid).not.toBe(replid);

@@ -3,6 +3,7 @@ import { redisView } from '../../src/redis/index.js';
 import { exchanges } from './helpers/client.js';
 import { redisConfig } from './helpers/config.js';
 import { addClient, clientState, logs, redisWorld, S, state } from './helpers/world.js';
+import { pause } from '../../src/faults/index.js';
 
 const M = { ip: '10.0.0.1', port: 6379 };
 
@@ -53,7 +54,7 @@ describe('SHUTDOWN on a master with replicas (server.c prepareForShutdown, 7.0 s
       { atMs: 20_000, conn: 'a', argv: ['SHUTDOWN'] },
     ]);
     t.world.runUntil(19 * S);
-    t.world.pause('r3');
+    pause(t.world, 'r3');
     t.world.runUntil(29.9 * S);
     expect(t.world.status('r1')).toBe('running');
     t.world.runUntil(30.2 * S);

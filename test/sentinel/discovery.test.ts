@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cliBehavior, type ReplyInfo } from '../../src/clients/cli.js';
 import type { SentinelState } from '../../src/sentinel/state.js';
 import { deploy, threeByThree } from './harness.js';
+import { crash, wipeDisk } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -10,8 +11,8 @@ describe('Sentinel discovery and the known-sentinel count', () => {
     const r = deploy(threeByThree(), 2);
     r.world.runUntil(20 * S);
     const oldId = r.world.stateOf<SentinelState>('s3').myid;
-    r.world.crash('s3');
-    r.world.wipeDisk('s3');
+    crash(r.world, 's3');
+    wipeDisk(r.world, 's3');
     r.world.start('s3');
     r.world.runUntil(30 * S);
     const newId = r.world.stateOf<SentinelState>('s3').myid;
@@ -39,7 +40,7 @@ describe('Sentinel discovery and the known-sentinel count', () => {
       ]),
     );
     r.world.runUntil(20 * S);
-    r.world.crash('s3');
+    crash(r.world, 's3');
     r.world.runUntil(95 * S);
     const reply = (label: string) => String(r.trace.records.find((x) => x.k === 'state' && (x.reply as ReplyInfo | undefined)?.label === label)?.reply && (r.trace.records.find((x) => x.k === 'state' && (x.reply as ReplyInfo | undefined)?.label === label)!.reply as ReplyInfo).reply);
     expect(reply('before')).toContain('slaves=2,sentinels=3');

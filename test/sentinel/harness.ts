@@ -3,7 +3,7 @@ import { redisBehavior } from '../../src/redis/index.js';
 import { sentinelBehavior, type SentinelState } from '../../src/sentinel/index.js';
 import type { SentinelTunables } from '../../src/sentinel/constants.js';
 import { HashTrace, MemoryTrace, TeeTrace, type TraceRecord } from '../../src/sim/trace.js';
-import { World } from '../../src/sim/world.js';
+import { createWorld, type NetWorld } from '../../src/net/world.js';
 
 /**
  * Small deployments for Sentinel tests, built from real config text: hosts, Redis nodes, Sentinels.
@@ -34,7 +34,7 @@ export interface Deployment {
 }
 
 export interface Run {
-  world: World;
+  world: NetWorld;
   trace: MemoryTrace;
   hash: HashTrace;
   events(filter?: { p?: string; event?: string }): { t: number; p: string; event: string; text: string }[];
@@ -45,7 +45,7 @@ export interface Run {
 export function deploy(d: Deployment, seed: number | string, opts: { snapshots?: boolean } = {}): Run {
   const trace = new MemoryTrace();
   const hash = new HashTrace();
-  const world = new World({ seed, trace: new TeeTrace([trace, hash]), snapshots: opts.snapshots });
+  const world = createWorld({ seed, trace: new TeeTrace([trace, hash]), snapshots: opts.snapshots });
   for (const h of d.hosts) world.addHost(h.name, h.ip);
   const ip = (host: string) => d.hosts.find((h) => h.name === host)!.ip;
   const nodeAddr = (n: string) => {

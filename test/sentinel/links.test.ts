@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SentinelState } from '../../src/sentinel/state.js';
 import { deploy, threeByThree } from './harness.js';
+import { crash, pause } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -15,7 +16,7 @@ describe('Sentinel links (spec §6)', () => {
     const r = deploy(threeByThree({ downAfterMs: 5000 }), 1);
     r.world.runUntil(20 * S);
     const before = linkTo(r, 's1', '10.0.0.2:6379');
-    r.world.pause('r2');
+    pause(r.world, 'r2');
     // sentinelCheckSubjectivelyDown(): the links were made at ~10.2 s, when the replica was
     // discovered, so they can be closed from ~25.2 s (15 s old). By then cc's PING has been
     // unanswered for over down-after/2 (2.5 s) and pc silent for over 3 × 2 s (the last hello it
@@ -38,7 +39,7 @@ describe('Sentinel links (spec §6)', () => {
   it('stops queueing INFO/PING/PUBLISH at 100 pending replies on a link that does not answer', () => {
     const r = deploy(threeByThree({ downAfterMs: 120_000 }), 1);
     r.world.runUntil(20 * S);
-    r.world.pause('r2');
+    pause(r.world, 'r2');
     let maxOnCc = 0;
     let maxPending = 0;
     for (let t = 20; t <= 70; t += 0.25) {
@@ -70,7 +71,7 @@ describe('reconnection pacing (sentinelReconnectInstance: at most one attempt pe
         while (!['s1', 's2'].every((p) => r.events({ p, event: '+sentinel' }).some((e) => e.text.includes(' 10.0.0.3 26379 ')))) r.world.runUntil((t += 10_000));
         const killAt = t + (early ? 100_000 : 10 * S);
         r.world.runUntil(killAt);
-        r.world.crash('s3');
+        crash(r.world, 's3');
         r.world.runUntil(killAt + 6 * S);
         const d = r.events({ event: '+sdown' }).filter((e) => e.text.startsWith('sentinel ')).map((e) => e.t - killAt / 1000);
         expect(d).toHaveLength(2);

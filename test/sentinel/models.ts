@@ -3,7 +3,7 @@ import { buildWorld } from '../../src/scenario/build.js';
 import { loadModel } from '../../src/scenario/model.js';
 import { sentinelBehavior } from '../../src/sentinel/index.js';
 import { HashTrace, MemoryTrace, TeeTrace } from '../../src/sim/trace.js';
-import type { World } from '../../src/sim/world.js';
+import type { NetWorld as World } from '../../src/net/world.js';
 
 /** A World for one of the shipped models, with the real Redis and Sentinel models. */
 export function modelWorld(name: string, seed: number): { world: World; trace: MemoryTrace; hash: HashTrace; lines: (p?: string) => { t: number; p: string; line: string }[] } {

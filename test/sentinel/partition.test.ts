@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cliBehavior, type CliJob, type ReplyInfo } from '../../src/clients/cli.js';
 import { redisView, type RedisState } from '../../src/redis/index.js';
 import { deploy, threeByThree } from './harness.js';
+import { heal, partition } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -22,7 +23,7 @@ describe('partition {master, one sentinel} | {two replicas, two sentinels}', () 
     r.world.addProcess('cli', 'hc', cliBehavior(jobs));
 
     r.world.runUntil(20 * S);
-    r.world.partition(['h1', 'hc'], ['h2', 'h3']);
+    partition(r.world, ['h1', 'hc'], ['h2', 'h3']);
     r.world.runUntil(60 * S);
     // The majority side elected a leader among s2/s3 and promoted r2 or r3; s1 alone could not.
     const switches = r.events({ event: '+switch-master' });
@@ -31,7 +32,7 @@ describe('partition {master, one sentinel} | {two replicas, two sentinels}', () 
     const newMaster = switches[0]!.text.endsWith('10.0.0.2 6379') ? 'r2' : 'r3';
     expect(redisView(r.world.stateOf<RedisState>('r1')).role).toBe('master'); // still, on its island
 
-    r.world.heal();
+    heal(r.world);
     r.world.runUntil(120 * S);
     // s1 learns the new config from hellos; someone converts the old master.
     expect(r.events({ p: 's1', event: '+switch-master' }).map((e) => e.text)).toEqual([switches[0]!.text]);

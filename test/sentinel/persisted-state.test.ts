@@ -4,6 +4,7 @@ import { renderConfig, type SentinelDisk } from '../../src/sentinel/index.js';
 import type { SentinelState } from '../../src/sentinel/state.js';
 import { deploy, threeByThree } from './harness.js';
 import { modelWorld } from './models.js';
+import { crash } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -22,7 +23,7 @@ describe("Sentinel's own state in sentinel.conf (spec §14.1, §14.2)", () => {
       '2a88d7cbe2c3ae42505b7ced061b84e53cd353ce',
       'e3e9b126a9a6b17bbf1ccadda0d05315abe1dc28',
     ]);
-    world.crash('node1');
+    crash(world, 'node1');
     world.runUntil(70 * S);
     expect(lines().filter((l) => l.line.startsWith('+switch-master s6l 10.20.161.181 6379 '))).toHaveLength(3);
   });
@@ -30,7 +31,7 @@ describe("Sentinel's own state in sentinel.conf (spec §14.1, §14.2)", () => {
   it('a restarted sentinel keeps its id, epochs and vote from the config it rewrote, and does not vote twice', () => {
     const r = deploy(threeByThree(), 9);
     r.world.runUntil(20 * S);
-    r.world.crash('r1');
+    crash(r.world, 'r1');
     r.world.runUntil(40 * S);
     const before = r.world.stateOf<SentinelState>('s2');
     const disk = r.world.diskOf('s2') as SentinelDisk;
@@ -46,7 +47,7 @@ describe("Sentinel's own state in sentinel.conf (spec §14.1, §14.2)", () => {
     expect(reread.myid).toBe(before.myid);
     expect(reread.masters[0]!.knownSentinels).toHaveLength(2);
 
-    r.world.crash('s2');
+    crash(r.world, 's2');
     r.world.start('s2');
     r.world.runUntil(41 * S);
     const after = r.world.stateOf<SentinelState>('s2');

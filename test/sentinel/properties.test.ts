@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deploy, type Deployment } from './harness.js';
+import { clockJump, crash, heal, partition, pause, resume } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -46,19 +47,19 @@ function runScenario(d: Deployment, faults: { atMs: number; f: Fault }[], seed: 
     w.at(atMs * 1000, f.k, () => {
       switch (f.k) {
         case 'crash':
-          return w.crash(f.target);
+          return crash(w, f.target);
         case 'start':
           return w.start(f.target);
         case 'pause':
-          return w.pause(f.target);
+          return pause(w, f.target);
         case 'resume':
-          return w.resume(f.target);
+          return resume(w, f.target);
         case 'partition':
-          return w.partition(f.side, d.hosts.map((h) => h.name).filter((h) => !f.side.includes(h)));
+          return partition(w, f.side, d.hosts.map((h) => h.name).filter((h) => !f.side.includes(h)));
         case 'heal':
-          return w.heal();
+          return heal(w);
         case 'jump':
-          return w.clockJump(f.host, f.ms);
+          return clockJump(w, f.host, f.ms);
       }
     });
   }
@@ -110,7 +111,7 @@ describe('Sentinel safety properties under random faults (fast-check)', () => {
         fc.pre(d.quorum <= d.sentinels.length);
         const r = deploy(d, seed);
         r.world.runUntil(15 * S);
-        r.world.crash('r1');
+        crash(r.world, 'r1');
         r.world.runUntil(60 * S);
         expect(r.events({ event: '+switch-master' }).length).toBeGreaterThanOrEqual(1);
       }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deploy, type Deployment } from './harness.js';
+import { crash } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -24,8 +25,8 @@ describe('quorum choices (spec §5.3, §10.1)', () => {
   it('3 sentinels, quorum 3, one sentinel down: +sdown but never +odown, no failover', () => {
     const r = deploy(nByN(3, 3), 1);
     r.world.runUntil(20 * S);
-    r.world.crash('s3');
-    r.world.crash('r1');
+    crash(r.world, 's3');
+    crash(r.world, 'r1');
     r.world.runUntil(120 * S);
     for (const p of ['s1', 's2']) {
       expect(r.lines(p)).toContain('+sdown master mymaster 10.0.0.1 6379');
@@ -38,8 +39,8 @@ describe('quorum choices (spec §5.3, §10.1)', () => {
   it('5 sentinels, quorum 2, 3 down: +odown but -failover-abort-not-elected, retried every 2 × failover-timeout', () => {
     const r = deploy(nByN(5, 2), 1);
     r.world.runUntil(20 * S);
-    for (const p of ['s3', 's4', 's5']) r.world.crash(p);
-    r.world.crash('r1');
+    for (const p of ['s3', 's4', 's5']) crash(r.world, p);
+    crash(r.world, 'r1');
     r.world.runUntil(200 * S);
     expect(r.events({ event: '+odown' }).length).toBeGreaterThanOrEqual(2);
     expect(r.events({ event: '+elected-leader' })).toEqual([]);
@@ -61,9 +62,9 @@ describe('quorum choices (spec §5.3, §10.1)', () => {
   it('4 sentinels, quorum 2, 2 down: the two left can never reach the majority of 3 (redis/redis#10621)', () => {
     const r = deploy(nByN(4, 2), 3);
     r.world.runUntil(20 * S);
-    r.world.crash('s3');
-    r.world.crash('s4');
-    r.world.crash('r1');
+    crash(r.world, 's3');
+    crash(r.world, 's4');
+    crash(r.world, 'r1');
     r.world.runUntil(300 * S);
     expect(r.events({ event: '+odown' }).length).toBeGreaterThanOrEqual(1);
     expect(r.events({ event: '+try-failover' }).length).toBeGreaterThanOrEqual(2);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cliBehavior, type ReplyInfo } from '../../src/clients/cli.js';
 import { deploy, threeByThree } from './harness.js';
+import { crash } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -8,7 +9,7 @@ describe('instance reboots and replica announcement', () => {
   it('a master restarted within down-after is seen as +reboot (new run id), not SDOWN (test 12-master-reboot)', () => {
     const r = deploy(threeByThree({ downAfterMs: 5000 }), 3);
     r.world.runUntil(20 * S);
-    r.world.crash('r1');
+    crash(r.world, 'r1');
     r.world.start('r1');
     r.world.runUntil(45 * S);
     for (const p of ['s1', 's2', 's3']) {
@@ -29,7 +30,7 @@ describe('instance reboots and replica announcement', () => {
     const rec = r.trace.records.find((x) => x.k === 'state' && (x.reply as ReplyInfo | undefined)?.label === 'replicas')!;
     const names = ((rec.reply as ReplyInfo).reply as string[][]).map((x) => x[1]);
     expect(names).toEqual(['10.0.0.3:6379']);
-    r.world.crash('r1');
+    crash(r.world, 'r1');
     r.world.runUntil(40 * S);
     expect(r.events({ event: '+selected-slave' }).map((e) => e.text)).toEqual(['slave 10.0.0.2:6379 10.0.0.2 6379 @ mymaster 10.0.0.1 6379']);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { redisView, type RedisState } from '../../src/redis/index.js';
 import { modelWorld } from './models.js';
+import { crash } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -9,7 +10,7 @@ describe('zato (seeds 000/001): 3 nodes, 3 sentinels, quorum 2, down-after 10 s,
     it(`node1 stops: the sentinels fail over in 10-12 s and node1 returns as a replica (seed ${seed})`, () => {
       const { world, lines } = modelWorld('zato', seed);
       world.runUntil(30 * S);
-      world.crash('node1');
+      crash(world, 'node1');
       world.runUntil(60 * S);
 
       const all = lines().filter((l) => l.t >= 30);
@@ -69,7 +70,7 @@ describe('haproxy (seed 002): one sentinel, quorum 1, down-after 3 s, failover-t
   it('master crash: failover in about a second after detection; the old master returns as a replica', () => {
     const { world, lines } = modelWorld('haproxy', 1);
     world.runUntil(20 * S);
-    world.crash('redis_6379');
+    crash(world, 'redis_6379');
     world.runUntil(40 * S);
     const ev = lines('sentinel_26379').filter((l) => l.t >= 20);
     const names = ev.map((l) => l.line.split(' ')[0]);

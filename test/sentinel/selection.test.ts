@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cliBehavior, type CliJob } from '../../src/clients/cli.js';
 import { redisView, type RedisState } from '../../src/redis/index.js';
 import { deploy, type Deployment, type NodeSpec } from './harness.js';
+import { crash, partition } from '../../src/faults/index.js';
 
 const S = 1e6;
 
@@ -30,7 +31,7 @@ describe('replica selection (spec §7.10)', () => {
   it('never chooses priority 0, and prefers the lowest non-zero priority', () => {
     const r = deploy(fourNodes({ r2: ['replica-priority 0'], r3: ['replica-priority 50'], r4: ['replica-priority 10'] }), 1);
     r.world.runUntil(20 * S);
-    r.world.crash('r1');
+    crash(r.world, 'r1');
     r.world.runUntil(40 * S);
     expect(selected(r)).toEqual([replica(4)]);
     expect(r.events({ event: '+switch-master' }).map((e) => e.text)).toContain('mymaster 10.0.0.1 6379 10.0.0.4 6379');
@@ -39,7 +40,7 @@ describe('replica selection (spec §7.10)', () => {
   it('with no replica eligible: -failover-abort-no-good-slave, and the master stays as configured', () => {
     const r = deploy(fourNodes({ r2: ['replica-priority 0'], r3: ['replica-priority 0'], r4: ['replica-priority 0'] }), 1);
     r.world.runUntil(20 * S);
-    r.world.crash('r1');
+    crash(r.world, 'r1');
     r.world.runUntil(40 * S);
     expect(r.events({ event: '+elected-leader' })).toHaveLength(1);
     const leader = r.events({ event: '+elected-leader' })[0]!.p;
@@ -60,9 +61,9 @@ describe('replica selection (spec §7.10)', () => {
     r.world.addProcess('cli', 'hc', cliBehavior(writes));
     r.world.runUntil(19 * S);
     // r2 stops receiving the stream (only the master→r2 direction is cut), then the master dies.
-    r.world.partition(['h1'], ['h2'], true);
+    partition(r.world, ['h1'], ['h2'], true);
     r.world.runUntil(21 * S);
-    r.world.crash('r1');
+    crash(r.world, 'r1');
     r.world.runUntil(21.5 * S);
     // What each replica had processed when its master died (the failover later resyncs r2).
     const off = (n: string) => redisView(r.world.stateOf<RedisState>(n)).masterReplOffset;
@@ -78,7 +79,7 @@ describe('replica selection (spec §7.10)', () => {
       const r = deploy(fourNodes(), seed);
       r.world.runUntil(20 * S);
       const ids = [2, 3, 4].map((i) => ({ i, runid: redisView(r.world.stateOf<RedisState>(`r${i}`)).runId }));
-      r.world.crash('r1');
+      crash(r.world, 'r1');
       r.world.runUntil(40 * S);
       const smallest = [...ids].sort((a, b) => (a.runid < b.runid ? -1 : 1))[0]!.i;
       expect(selected(r)).toEqual([replica(smallest)]);
@@ -89,9 +90,9 @@ describe('replica selection (spec §7.10)', () => {
     const r = deploy(fourNodes({ r3: ['replica-priority 1'] }), 2);
     r.world.runUntil(10 * S);
     // r3 (the preferred replica by priority) loses its master for good; the sentinels still reach it.
-    r.world.partition(['h1'], ['h3']);
+    partition(r.world, ['h1'], ['h3']);
     r.world.runUntil(40 * S);
-    r.world.crash('r1');
+    crash(r.world, 'r1');
     r.world.runUntil(60 * S);
     expect(selected(r)).toHaveLength(1);
     expect(selected(r)[0]).not.toBe(replica(3));

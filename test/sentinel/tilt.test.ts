@@ -3,6 +3,7 @@ import { sentinelView } from '../../src/sentinel/index.js';
 import type { SentinelState } from '../../src/sentinel/state.js';
 import { deploy, threeByThree } from './harness.js';
 import { modelWorld } from './models.js';
+import { clockJump, crash, pause, resume } from '../../src/faults/index.js';
 
 const S = 1e6;
 const SENTINELS = ['redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3'];
@@ -11,12 +12,12 @@ describe('TILT (spec §9)', () => {
   it('redis-ha-demo (seed 003): all sentinels paused 30 s → +tilt on each, -tilt 30 s later, nothing acted on in between', () => {
     const { world, lines } = modelWorld('redis-ha-demo', 1);
     world.runUntil(60 * S);
-    for (const p of SENTINELS) world.pause(p);
+    for (const p of SENTINELS) pause(world, p);
     // While they sleep the master dies: it must not be failed over by a sentinel in TILT.
     world.runUntil(70 * S);
-    world.crash('redis-master');
+    crash(world, 'redis-master');
     world.runUntil(90 * S);
-    for (const p of SENTINELS) world.resume(p);
+    for (const p of SENTINELS) resume(world, p);
     world.runUntil(150 * S);
     for (const p of SENTINELS) {
       const mine = lines(p).filter((l) => l.t >= 90);
@@ -41,7 +42,7 @@ describe('TILT (spec §9)', () => {
   it('a 5 s forward clock jump on one host tilts only that host\'s sentinel', () => {
     const r = deploy(threeByThree(), 4);
     r.world.runUntil(30 * S);
-    r.world.clockJump('h2', 5000);
+    clockJump(r.world, 'h2', 5000);
     r.world.runUntil(40 * S);
     expect(r.lines('s2')).toContain('+tilt #tilt mode entered');
     expect(r.lines('s1')).not.toContain('+tilt #tilt mode entered');
@@ -56,13 +57,13 @@ describe('TILT (spec §9)', () => {
   it('a clock stepping back by any amount tilts; a 1.5 s forward step does not', () => {
     const back = deploy(threeByThree(), 4);
     back.world.runUntil(20 * S);
-    back.world.clockJump('h1', -300);
+    clockJump(back.world, 'h1', -300);
     back.world.runUntil(21 * S);
     expect(back.lines('s1')).toContain('+tilt #tilt mode entered');
 
     const fwd = deploy(threeByThree(), 4);
     fwd.world.runUntil(20 * S);
-    fwd.world.clockJump('h1', 1500);
+    clockJump(fwd.world, 'h1', 1500);
     fwd.world.runUntil(25 * S);
     expect(fwd.lines('s1')).not.toContain('+tilt #tilt mode entered');
   });

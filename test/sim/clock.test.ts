@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { globalDelayFor, jumpClock, monotonicUs, newClock, setDrift, wallUs } from '../../src/sim/clock.js';
 import type { Behavior } from '../../src/sim/process.js';
-import { World } from '../../src/sim/world.js';
+import { clockJump, pause, resume } from '../../src/faults/index.js';
+import { createWorld, type NetWorld } from '../../src/net/world.js';
 
 describe('host clocks', () => {
   it('a jump moves the wall clock and leaves the monotonic clock alone', () => {
@@ -39,13 +40,13 @@ describe('host clocks', () => {
         ctx.timer('t', 1000);
       },
     };
-    const w = new World({ seed: 1, wallEpochUs: 0 });
+    const w = createWorld({ seed: 1, wallEpochUs: 0 });
     w.addHost('a', '10.0.0.1');
     w.addHost('b', '10.0.0.2');
     w.addProcess('pa', 'a', b);
     w.addProcess('pb', 'b', b);
     w.runUntil(2_500_000);
-    w.clockJump('a', 60_000);
+    clockJump(w, 'a', 60_000);
     w.runUntil(4_500_000);
     const a = seen.filter((_, i) => i % 2 === 0);
     // Ticks keep their 1 s cadence on both hosts; only host a's wall clock stepped by 60 s.
@@ -74,7 +75,7 @@ describe('timers', () => {
         } else fired.push(ctx.monoMs());
       },
     };
-    const w = new World({ seed: 1, wallEpochUs: 0 });
+    const w = createWorld({ seed: 1, wallEpochUs: 0 });
     w.addHost('a', '10.0.0.1');
     w.addProcess('p', 'a', b);
     w.runUntil(2_000_000);
@@ -98,13 +99,13 @@ describe('timers frozen while paused', () => {
         fired.push({ key, atMs: ctx.monoMs() });
       },
     };
-    const w = new World({ seed: 1, wallEpochUs: 0 });
+    const w = createWorld({ seed: 1, wallEpochUs: 0 });
     w.addHost('a', '10.0.0.1');
     w.addProcess('p', 'a', b);
     w.runUntil(300_000);
-    w.pause('p');
+    pause(w, 'p');
     w.runUntil(5_300_000);
-    w.resume('p');
+    resume(w, 'p');
     w.runUntil(10_000_000);
     // The plain timer was due during the pause: it fires on resume. The frozen one had 700 ms left.
     expect(fired).toEqual([

@@ -4,7 +4,8 @@ import { cliBehavior, type CliJob } from '../../src/clients/cli.js';
 import { buildWorld } from '../../src/scenario/build.js';
 import { loadModel } from '../../src/scenario/model.js';
 import { HashTrace, type TraceRecord, type TraceSink } from '../../src/sim/trace.js';
-import type { World } from '../../src/sim/world.js';
+import type { NetWorld } from '../../src/net/world.js';
+import { clockJump, crash, heal, hostDown, hostUp, partition, pause, resume, setLink } from '../../src/faults/index.js';
 
 /**
  * Pinned trace hashes of a few fixed runs, computed before the hot paths were optimised. A
@@ -17,7 +18,7 @@ import type { World } from '../../src/sim/world.js';
 
 const MIN = 60_000_000;
 
-function zato(seed: number, setup: (w: World) => void, minutes: number): { hash: string; lines: number; events: number; seen: Set<string> } {
+function zato(seed: number, setup: (w: NetWorld) => void, minutes: number): { hash: string; lines: number; events: number; seen: Set<string> } {
   const model = loadModel('models/zato');
   const node1 = model.processes.find((p) => p.name === 'node1')!;
   const ip = model.hosts.find((h) => h.name === node1.host)!.ip;
@@ -43,7 +44,7 @@ function zato(seed: number, setup: (w: World) => void, minutes: number): { hash:
 describe('trace invariance of the hot paths (pinned hashes)', () => {
   it('zato, 10 minutes: node1 (the master) crashes at 2 min and restarts at 4 min', () => {
     const r = zato(1, (w) => {
-      w.at(2 * MIN, 'crash', (x) => x.crash('node1'));
+      w.at(2 * MIN, 'crash', (x) => crash(x, 'node1'));
       w.at(4 * MIN, 'restart', (x) => x.start('node1'));
     }, 10);
     expect(r.seen).toContain('+switch-master');
@@ -53,9 +54,9 @@ describe('trace invariance of the hot paths (pinned hashes)', () => {
 
   it('zato, 10 minutes: redis1 cut off from redis2/redis3 at 2 min, healed at 5 min, then a lossy link', () => {
     const r = zato(2, (w) => {
-      w.at(2 * MIN, 'partition', (x) => x.partition(['redis1'], ['redis2', 'redis3']));
-      w.at(5 * MIN, 'heal', (x) => x.heal());
-      w.at(7 * MIN, 'lossy', (x) => x.setLink('redis2', 'redis3', { latencyUs: 400, jitterUs: 300, loss: 0.05 }));
+      w.at(2 * MIN, 'partition', (x) => partition(x, ['redis1'], ['redis2', 'redis3']));
+      w.at(5 * MIN, 'heal', (x) => heal(x));
+      w.at(7 * MIN, 'lossy', (x) => setLink(x, 'redis2', 'redis3', { latencyUs: 400, jitterUs: 300, loss: 0.05 }));
     }, 10);
     expect(r.seen).toContain('+sdown');
     expect({ hash: r.hash, lines: r.lines, events: r.events }).toEqual({ hash: 'd1ae582722b731c5103eb6727cb3fb3c52ac5958ee648605e8a82f194d9b0029', lines: 66681, events: 74061 });
@@ -63,11 +64,11 @@ describe('trace invariance of the hot paths (pinned hashes)', () => {
 
   it('zato, 6 minutes: sentinel1 paused for 20 s, a clock jump on redis2 (TILT), host redis3 down and up', () => {
     const r = zato(3, (w) => {
-      w.at(1 * MIN, 'pause', (x) => x.pause('sentinel1'));
-      w.at(1 * MIN + 20_000_000, 'resume', (x) => x.resume('sentinel1'));
-      w.at(2 * MIN, 'jump', (x) => x.clockJump('redis2', 4000));
-      w.at(3 * MIN, 'down', (x) => x.hostDown('redis3'));
-      w.at(4 * MIN, 'up', (x) => x.hostUp('redis3'));
+      w.at(1 * MIN, 'pause', (x) => pause(x, 'sentinel1'));
+      w.at(1 * MIN + 20_000_000, 'resume', (x) => resume(x, 'sentinel1'));
+      w.at(2 * MIN, 'jump', (x) => clockJump(x, 'redis2', 4000));
+      w.at(3 * MIN, 'down', (x) => hostDown(x, 'redis3'));
+      w.at(4 * MIN, 'up', (x) => hostUp(x, 'redis3'));
     }, 6);
     expect(r.seen).toContain('+tilt');
     expect({ hash: r.hash, lines: r.lines, events: r.events }).toEqual({ hash: 'e8388afbd78ac6401b64bee53a255cf33c528bd29f6f921780853c346c2e55a9', lines: 41166, events: 43126 });

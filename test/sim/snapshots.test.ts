@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { deploy, threeByThree } from '../sentinel/harness.js';
+import { crash } from '../../src/faults/index.js';
 
-describe('World snapshot mode', () => {
+describe('NetWorld snapshot mode', () => {
   it('gives the byte-identical trace whether handlers run under immer produce or directly', () => {
     const run = (snapshots: boolean) => {
       const r = deploy(threeByThree(), 7, { snapshots });
       r.world.runUntil(20_000_000);
-      r.world.crash('r1');
+      crash(r.world, 'r1');
       r.world.runUntil(40_000_000);
       return r;
     };

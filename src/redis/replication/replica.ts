@@ -1,5 +1,5 @@
 import { argvOf, command, respCommandBytes, type Resp } from '../../net/resp.js';
-import type { NetEvent } from '../../sim/process.js';
+import type { NetEvent } from '../../net/process.js';
 import { clientInfoString, freeClient, newClient } from '../clients.js';
 import { executeFromMaster } from '../commands/dispatch.js';
 import { type Node, nowSec, notice, warning } from '../node.js';

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../sim/process.js';
+import type { Ctx } from '../../net/process.js';
 import { getLeader } from '../election.js';
 import { sentinelEvent } from '../events.js';
 import { SIMFAILURE_CRASH_AFTER_ELECTION } from '../info.js';

@@ -2,9 +2,9 @@ import { redisBehavior, type RedisState } from '../../../src/redis/index.js';
 import { infoText } from '../../../src/redis/info.js';
 import type { RedisNodeConfig } from '../../../src/config/types.js';
 import { MemoryTrace, type TraceRecord, type TraceSink } from '../../../src/sim/trace.js';
-import { World } from '../../../src/sim/world.js';
 import type { Endpoint } from '../../../src/sim/process.js';
 import { testClient, type Step, type TestClientState } from './client.js';
+import { createWorld, type NetWorld } from '../../../src/net/world.js';
 
 export const S = 1_000_000;
 export const MS = 1000;
@@ -17,9 +17,9 @@ export interface NodeSpec {
 }
 
 /** A world with one host per node (h1 = 10.0.0.1 ...), each running one Redis process. */
-export function redisWorld(nodes: readonly NodeSpec[], opts: { seed?: number | string; trace?: TraceSink; full?: boolean; snapshots?: boolean } = {}): { world: World; trace: MemoryTrace | undefined } {
+export function redisWorld(nodes: readonly NodeSpec[], opts: { seed?: number | string; trace?: TraceSink; full?: boolean; snapshots?: boolean } = {}): { world: NetWorld; trace: MemoryTrace | undefined } {
   const trace = opts.trace ? undefined : new MemoryTrace();
-  const world = new World({ seed: opts.seed ?? 1, trace: opts.trace ?? trace, traceDetail: opts.full ? 'full' : 'events', snapshots: opts.snapshots ?? process.env.SIM_SNAPSHOTS === '1' });
+  const world = createWorld({ seed: opts.seed ?? 1, trace: opts.trace ?? trace, traceDetail: opts.full ? 'full' : 'events', snapshots: opts.snapshots ?? process.env.SIM_SNAPSHOTS === '1' });
   for (const n of nodes) {
     if (!world.hostNames().includes(n.host)) world.addHost(n.host, n.ip);
     world.addProcess(n.pid, n.host, redisBehavior(n.cfg));
@@ -27,15 +27,15 @@ export function redisWorld(nodes: readonly NodeSpec[], opts: { seed?: number | s
   return { world, trace };
 }
 
-export function addClient(world: World, pid: string, host: string, targets: Record<string, Endpoint>, steps: readonly Step[]): void {
+export function addClient(world: NetWorld, pid: string, host: string, targets: Record<string, Endpoint>, steps: readonly Step[]): void {
   world.addProcess(pid, host, testClient(targets, steps));
 }
 
-export function state(world: World, pid: string): RedisState {
+export function state(world: NetWorld, pid: string): RedisState {
   return world.stateOf<RedisState>(pid);
 }
 
-export function clientState(world: World, pid: string): TestClientState {
+export function clientState(world: NetWorld, pid: string): TestClientState {
   return world.stateOf<TestClientState>(pid);
 }
 
@@ -53,7 +53,7 @@ export function syncs(trace: MemoryTrace, pid: string): TraceRecord[] {
 }
 
 /** INFO replication parsed into fields, read from a live node's state (as the model renders it). */
-export function infoFields(world: World, pid: string): Record<string, string> {
+export function infoFields(world: NetWorld, pid: string): Record<string, string> {
   const out: Record<string, string> = {};
   const st = state(world, pid);
   // infoText only reads the state and the clock; a read-only fake ctx is enough here.

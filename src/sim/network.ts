@@ -1,0 +1,48 @@
+import { SimulationError } from './errors.js';
+import type { Host } from './hosts.js';
+import type { CloseReason, ConnId, Endpoint } from './process.js';
+import type { ProcRec } from './processTable.js';
+
+/**
+ * The seam between the loop and whatever carries messages between processes (net/ provides a
+ * TCP-like one). The loop hands the network the effects a handler asked for (connect, send,
+ * close) and the lifecycle changes that concern sockets; the network delivers back through
+ * World.deliver() and schedules its own events on the loop's queue as NetQueued objects, which
+ * the loop hands back to fire() unopened.
+ */
+export interface NetQueued {
+  readonly k: 'net';
+}
+
+export interface Network<M = unknown> {
+  addHost(host: Host, aliases: readonly string[]): void;
+  /** What the simulated resolver answers for a hostname or address (undefined: unresolvable). */
+  resolve(name: string): string | undefined;
+  /** A process booted and listens on these ports; throws if another process holds one. */
+  listen(p: ProcRec, ports: readonly number[]): void;
+  /** A process died: free its ports, and tell its peers `closeWith` (null: say nothing, the host vanished). */
+  processGone(p: ProcRec, closeWith: CloseReason | null): void;
+  /** A host came back: what waited for it can move again. */
+  hostUp(host: Host): void;
+  connect(p: ProcRec, id: ConnId, to: Endpoint): void;
+  send(p: ProcRec, id: ConnId, msg: M): void;
+  close(p: ProcRec, id: ConnId): void;
+  fire(ev: NetQueued): void;
+}
+
+/** A world without a network: processes may listen, but nobody can connect. */
+export class NoNetwork implements Network {
+  addHost(): void {}
+  resolve(): string | undefined {
+    return undefined;
+  }
+  listen(): void {}
+  processGone(): void {}
+  hostUp(): void {}
+  connect(p: ProcRec): void {
+    throw new SimulationError(`${p.pid} cannot connect: this world has no network`);
+  }
+  send(): void {}
+  close(): void {}
+  fire(): void {}
+}
