@@ -21,7 +21,9 @@ describe('Sentinel discovery and the known-sentinel count', () => {
       const lines = r.lines(p).filter((l) => l.includes(oldId) || l.includes(newId));
       expect(lines).toContain(`+sentinel-invalid-addr sentinel ${oldId} 10.0.0.3 26379 @ mymaster 10.0.0.1 6379`);
       expect(lines).toContain(`+sentinel sentinel ${newId} 10.0.0.3 26379 @ mymaster 10.0.0.1 6379`);
-      expect(r.world.stateOf<SentinelState>(p).masters[0]!.sentinels.map((x) => x.runid).sort()).toHaveLength(2);
+      // Exactly the other live sentinel and s3's new id: the old id was dropped, not kept beside it.
+      const other = r.world.stateOf<SentinelState>(p === 's1' ? 's2' : 's1').myid;
+      expect(r.world.stateOf<SentinelState>(p).masters[0]!.sentinels.map((x) => x.runid).sort()).toEqual([other, newId].sort());
     }
   });
 

@@ -71,7 +71,15 @@ describe('a Sentinel in each failover state (zato, the master crashes at 20 s)',
     const text = sentinelText(one, t);
     expect(text).toContain('update-config');
     expect(text).toMatchSnapshot();
-    expect(names).toHaveLength(6);
+    // Every other failover state is drawn under its own name too.
+    names.forEach((name, k) => {
+      const st = produce(f.states[i] as SentinelView, (d) => {
+        d.masters[0]!.failoverState = FAILOVER_STATE_NAMES[k + 1]!;
+      });
+      const shown = sentinelText({ ...rec, frames: [{ ...f, states: f.states.map((s, j) => (j === i ? st : s)) }], frameTimes: [f.t] }, t);
+      expect(shown, name).toContain(name);
+      for (const other of names) if (other !== name && !name.includes(other)) expect(shown, `${name} shows ${other}`).not.toContain(other);
+    });
   });
 
   it('no failover: dashes, and no timer while every PING is answered', () => {
