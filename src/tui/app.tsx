@@ -3,8 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { INITIAL_UI, screenLines, type UiState } from './layout.js';
 import type { Line } from './lines.js';
 import { markersOf } from './panels.js';
-import { initialPlayback, lastAtOrBefore, parseTimeInput, reducePlayback, type PlaybackAction, type PlaybackState, type PlaybackTimeline } from './playback.js';
-import type { LogEntry, Recording } from './recording.js';
+import { initialPlayback, lastAtOrBefore, parseTimeInput, reducePlayback, type PlaybackAction, type PlaybackState, type PlaybackTimeline } from '../recording/playback.js';
+import type { LogEntry, Recording } from '../recording/recording.js';
 
 /**
  * The ink player. All playback logic is the pure reducer (playback.ts); all drawing is the pure

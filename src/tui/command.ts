@@ -8,11 +8,11 @@ import { App, logFor } from './app.js';
 import { INITIAL_UI, screenLines } from './layout.js';
 import { plain } from './lines.js';
 import { markersOf } from './panels.js';
-import { initialPlayback, reducePlayback } from './playback.js';
-import { recordScenario } from './record.js';
-import type { LogEntry, Recording } from './recording.js';
+import { initialPlayback, reducePlayback } from '../recording/playback.js';
+import { recordScenario } from '../recording/record.js';
+import type { LogEntry, Recording } from '../recording/recording.js';
 import { timelineFor } from './app.js';
-import { isTraceFile, loadTraceText } from './traceFile.js';
+import { isTraceFile, loadTraceText } from '../recording/traceFile.js';
 
 /**
  * The player behind `sentinel-sim play` (its options are parsed by the CLI, src/cli/play.ts).

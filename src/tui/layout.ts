@@ -3,8 +3,8 @@ import {
   headerLine, HELP_TEXT, helpLine, logLines, markersOf, networkLine, redisLines, sentinelHeight, sentinelLines, timelineLines, voteLine,
   type Marker,
 } from './panels.js';
-import type { PlaybackState } from './playback.js';
-import type { LogEntry, Recording } from './recording.js';
+import type { PlaybackState } from '../recording/playback.js';
+import type { LogEntry, Recording } from '../recording/recording.js';
 import { screenModel } from './view.js';
 
 /**

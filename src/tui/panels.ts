@@ -1,8 +1,8 @@
 import { formatSeconds } from '../sim/time.js';
 import type { TimerView } from '../sentinel/view.js';
 import { bar, bytes, groupDigits, padEnd, padStart, secs, seg, truncate, type Line, type Seg } from './lines.js';
-import { speedOf, type PlaybackState } from './playback.js';
-import type { KeyKind, LogEntry } from './recording.js';
+import { speedOf, type PlaybackState } from '../recording/playback.js';
+import type { KeyKind, LogEntry } from '../recording/recording.js';
 import type { NetworkRow, RedisRow, ScreenModel, SentinelRow, VotePanel } from './view.js';
 
 /** The panels of the screen as styled lines. Pure: the same model and width give the same lines. */

@@ -1,6 +1,6 @@
 import type { RedisView } from '../redis/index.js';
 import type { SentinelMasterView, SentinelView, TimerView } from '../sentinel/view.js';
-import { frameAt, type Frame, type LogEntry, type Recording } from './recording.js';
+import { frameAt, type Frame, type LogEntry, type Recording } from '../recording/recording.js';
 
 /**
  * What the screen shows at the cursor, as data: every number comes from the model's own state

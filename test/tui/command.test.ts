@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { frameAt } from '../../src/tui/recording.js';
-import { TRACE_NOTE } from '../../src/tui/traceFile.js';
+import { frameAt } from '../../src/recording/recording.js';
+import { TRACE_NOTE } from '../../src/recording/traceFile.js';
 import { recording } from './recordings.js';
 
 async function cli(args: string[]) {

@@ -7,14 +7,14 @@ import { FAILOVER_STATE_NAMES, FS } from '../../src/sentinel/state.js';
 import type { SentinelView } from '../../src/sentinel/view.js';
 import { loadScenario } from '../../src/scenario/scenario.js';
 import { screenText } from '../../src/tui/command.js';
-import { recordScenario } from '../../src/tui/record.js';
+import { recordScenario } from '../../src/recording/record.js';
 import { LinesView, logFor, timelineFor } from '../../src/tui/app.js';
 import { INITIAL_UI, screenLines } from '../../src/tui/layout.js';
 import { plain } from '../../src/tui/lines.js';
 import { markersOf, sentinelLines, voteLine } from '../../src/tui/panels.js';
-import { initialPlayback, reducePlayback } from '../../src/tui/playback.js';
-import { frameAt, type Frame, type Recording } from '../../src/tui/recording.js';
-import { loadTraceText, TRACE_NOTE } from '../../src/tui/traceFile.js';
+import { initialPlayback, reducePlayback } from '../../src/recording/playback.js';
+import { frameAt, type Frame, type Recording } from '../../src/recording/recording.js';
+import { loadTraceText, TRACE_NOTE } from '../../src/recording/traceFile.js';
 import { screenModel, shortNames } from '../../src/tui/view.js';
 import { recording, stripAnsi } from './recordings.js';
 

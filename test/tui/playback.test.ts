@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SPEED_INDEX, initialPlayback, lastAtOrBefore, parseTimeInput, reducePlayback, SPEEDS, speedOf,
   type PlaybackAction, type PlaybackState, type PlaybackTimeline,
-} from '../../src/tui/playback.js';
+} from '../../src/recording/playback.js';
 
 // Events at 0 (twice), 1 s, 5 s (three at the same instant), 9 s; key events at indices 2 and 5.
 const tl: PlaybackTimeline = {

@@ -1,6 +1,6 @@
 import { loadScenario } from '../../src/scenario/scenario.js';
-import { recordScenario } from '../../src/tui/record.js';
-import type { Recording } from '../../src/tui/recording.js';
+import { recordScenario } from '../../src/recording/record.js';
+import type { Recording } from '../../src/recording/recording.js';
 
 /** Recordings of the small fixture scenarios, simulated once per test file. */
 const cache = new Map<string, Recording>();

@@ -1,4 +1,4 @@
-import { logLine } from '../cli/format.js';
+import { logLine } from '../report/logLines.js';
 import { redisView, type RedisState } from '../redis/index.js';
 import { sentinelView } from '../sentinel/view.js';
 import type { SentinelState } from '../sentinel/state.js';
