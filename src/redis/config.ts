@@ -122,20 +122,6 @@ export function findParam(name: string): Param | undefined {
   return PARAMS.find((p) => p.name === l || p.alias === l);
 }
 
-/** A glob as stringmatchlen() does it, enough for CONFIG GET patterns (*, ?, [..]). */
-export function globMatch(pattern: string, s: string): boolean {
-  const re = new RegExp(
-    '^' +
-      pattern
-        .toLowerCase()
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.') +
-      '$',
-  );
-  return re.test(s.toLowerCase());
-}
-
 /** The node's runtime parameters from its config file (defaults already applied by the reader). */
 export function runtimeConf(cfg: RedisNodeConfig): RuntimeConf {
   const dbg = cfg.directives.find((d) => d.name === 'enable-debug-command');

@@ -3,7 +3,8 @@ import type { ConnId, Ctx } from '../net/process.js';
 import { DEBUG_KEYS, REDIS_VERSION, SENTINEL_HELLO_CHANNEL } from './constants.js';
 import { isMasterDownByAddr } from './down.js';
 import { startFailover } from './election.js';
-import { globMatch, sentinelEvent } from './events.js';
+import { stringmatch } from '../net/stringmatch.js';
+import { sentinelEvent } from './events.js';
 import { selectSlave } from './failover/select.js';
 import { processHelloMessage } from './hello.js';
 import { SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION } from './info.js';
@@ -184,7 +185,7 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
     case 'reset': {
       let count = 0;
       for (const m of [...s.masters]) {
-        if (!globMatch(argv[2]!, m.name, false)) continue;
+        if (!stringmatch(argv[2]!, m.name, false)) continue;
         resetMaster(s, ctx, out, m, now, true, true);
         count++;
       }
@@ -344,7 +345,7 @@ function configCommand(s: SentinelState, out: Out, args: string[]): Resp {
     'sentinel-pass': () => s.sentinelPass ?? '',
   };
   if (verb === 'get' && args.length === 2) {
-    const keys = Object.keys(get).filter((k) => globMatch(param, k, true));
+    const keys = Object.keys(get).filter((k) => stringmatch(param, k, true));
     return array(keys.flatMap((k) => [bulk(k), bulk(get[k]!())]));
   }
   if (verb === 'set' && args.length === 3) {

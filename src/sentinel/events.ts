@@ -1,4 +1,5 @@
 import { array, bulk } from '../net/resp.js';
+import { stringmatch } from '../net/stringmatch.js';
 import type { Ctx, LogLevel } from '../net/process.js';
 import { F, type Instance, type SentinelState } from './state.js';
 
@@ -39,65 +40,7 @@ export function publishToClients(s: SentinelState, ctx: Ctx, channel: string, pa
       ctx.send(conn, array([bulk('message'), bulk(channel), bulk(payload)]));
     }
     for (const p of role.client.patterns) {
-      if (globMatch(p, channel, false)) ctx.send(conn, array([bulk('pmessage'), bulk(p), bulk(channel), bulk(payload)]));
+      if (stringmatch(p, channel, false)) ctx.send(conn, array([bulk('pmessage'), bulk(p), bulk(channel), bulk(payload)]));
     }
   }
-}
-
-/** util.c stringmatchlen(): `*`, `?`, `[...]` (with `^` and ranges) and `\` escapes. */
-export function globMatch(pattern: string, str: string, nocase: boolean): boolean {
-  const p = nocase ? pattern.toLowerCase() : pattern;
-  const t = nocase ? str.toLowerCase() : str;
-  const match = (pi: number, si: number): boolean => {
-    while (pi < p.length) {
-      const c = p[pi]!;
-      if (c === '*') {
-        while (p[pi + 1] === '*') pi++;
-        if (pi + 1 === p.length) return true;
-        for (let k = si; k <= t.length; k++) if (match(pi + 1, k)) return true;
-        return false;
-      }
-      if (si >= t.length) return false;
-      if (c === '?') {
-        pi++;
-        si++;
-        continue;
-      }
-      if (c === '[') {
-        let j = pi + 1;
-        const not = p[j] === '^';
-        if (not) j++;
-        let matched = false;
-        while (j < p.length && p[j] !== ']') {
-          if (p[j] === '\\' && j + 1 < p.length) {
-            j++;
-            if (p[j] === t[si]) matched = true;
-          } else if (p[j + 1] === '-' && j + 2 < p.length && p[j + 2] !== ']') {
-            let lo = p[j]!;
-            let hi = p[j + 2]!;
-            if (lo > hi) [lo, hi] = [hi, lo];
-            if (t[si]! >= lo && t[si]! <= hi) matched = true;
-            j += 2;
-          } else if (p[j] === t[si]) matched = true;
-          j++;
-        }
-        if (not) matched = !matched;
-        if (!matched) return false;
-        pi = j + 1;
-        si++;
-        continue;
-      }
-      if (c === '\\' && pi + 1 < p.length) {
-        if (p[pi + 1] !== t[si]) return false;
-        pi += 2;
-        si++;
-        continue;
-      }
-      if (c !== t[si]) return false;
-      pi++;
-      si++;
-    }
-    return si === t.length;
-  };
-  return match(0, 0);
 }

@@ -1,5 +1,6 @@
 import { array, bulk, error, int, OK, status, type Resp } from '../../net/resp.js';
-import { findParam, globMatch, PARAMS } from '../config.js';
+import { stringmatch } from '../../net/stringmatch.js';
+import { findParam, PARAMS } from '../config.js';
 import { trimBacklog } from '../backlog.js';
 import { notice, nowSec, warning, type Node } from '../node.js';
 import { persistDisk, rdbSave } from '../persistence.js';
@@ -105,7 +106,7 @@ export function configGetCmd(x: Call): void {
   for (const pat of x.argv.slice(2)) {
     for (const p of PARAMS) {
       for (const name of p.alias ? [p.name, p.alias] : [p.name]) {
-        if (!seen.has(name) && globMatch(pat, name)) {
+        if (!seen.has(name) && stringmatch(pat, name, true)) {
           seen.add(name);
           out.push(bulk(name), bulk(p.get(x.n.d.conf)));
         }
