@@ -1,3 +1,5 @@
+import type { UserPattern } from './pattern.js';
+
 /** Expectations as the runner checks them (times in global µs, names resolved). */
 export type Expectation = EventExpectation | MasterExpectation | KeyExpectation | ReplyExpectation | LostWritesExpectation | WritesExpectation;
 
@@ -13,7 +15,7 @@ export interface EventExpectation extends Base {
   readonly event: string;
   /** undefined: any process. */
   readonly processes?: readonly string[];
-  readonly text?: RegExp;
+  readonly text?: UserPattern;
   readonly fromUs: number;
   /** Inclusive; Infinity: to the end of the run. */
   readonly toUs: number;
@@ -45,7 +47,7 @@ export interface ReplyExpectation extends Base {
   readonly label: string;
   readonly hasEquals: boolean;
   readonly equals?: unknown;
-  readonly matches?: RegExp;
+  readonly matches?: UserPattern;
   readonly error?: boolean;
 }
 

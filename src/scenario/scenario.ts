@@ -1,6 +1,7 @@
 import { dirname, join, isAbsolute } from 'node:path';
 import { inputError, InputError } from '../config/errors.js';
 import { closestEvent, SENTINEL_EVENTS } from '../check/catalogue.js';
+import { compileUserPattern, PatternError, type UserPattern } from '../check/pattern.js';
 import type { Expectation } from '../check/types.js';
 import { formatDurationUs, parseDurationUs } from './duration.js';
 import { loadModel, processAt, resolveInModel, type Model, type ModelLink } from './model.js';
@@ -262,7 +263,7 @@ class Ctx {
           throw this.y.fail(at('event'), `unknown Sentinel event "${d.event}"${c ? ` (did you mean "${c}"?)` : ''}`);
         }
         const processes = d.process === undefined ? undefined : this.procs(at('process'), d.process);
-        let text: RegExp | undefined;
+        let text: UserPattern | undefined;
         if (d.text !== undefined) text = this.regex(at('text'), d.text);
         const fromUs = d.after === undefined ? 0 : this.inRun(at('after'), this.time(at('after'), d.after), 'after');
         let toUs = d.before === undefined ? Infinity : this.time(at('before'), d.before);
@@ -372,11 +373,13 @@ class Ctx {
     }
   }
 
-  private regex(path: PropertyKey[], src: string): RegExp {
+  /** A user's pattern, in RE2 syntax (linear time: no pattern can hang a run). */
+  private regex(path: PropertyKey[], src: string): UserPattern {
     try {
-      return new RegExp(src);
+      return compileUserPattern(src);
     } catch (e) {
-      throw this.y.fail(path, `bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+      if (e instanceof PatternError) throw this.y.fail(path, `bad regular expression (RE2 syntax): ${e.message}`);
+      throw e;
     }
   }
 }

@@ -200,7 +200,7 @@ export const EXPECT_SCHEMAS = {
       ...exName,
       event: z.string().min(1).describe('Sentinel event type, e.g. +switch-master, +sdown, +tilt; or a log line pattern with `log: true`.'),
       process: ProcRef.optional().describe('Only events from these processes (default: any).'),
-      text: z.string().optional().describe('A regular expression the rest of the line must match.'),
+      text: z.string().optional().describe('A regular expression (RE2 syntax: no lookarounds or backreferences; at most 1000 characters) the rest of the line must match somewhere.'),
       after: Duration.optional().describe('Window start (inclusive).'),
       before: Duration.optional().describe('Window end (inclusive).'),
       within: Duration.optional().describe('Window length from `after` (or from 0).'),
@@ -232,7 +232,7 @@ export const EXPECT_SCHEMAS = {
       ...exName,
       reply: Name.describe('The label of a `command` or `sentinel` action.'),
       equals: z.unknown().optional().describe('The reply as plain data: OK, "value", 3, [ip, port], null, {error: "..."}.'),
-      matches: z.string().optional().describe('A regular expression over the reply as text.'),
+      matches: z.string().optional().describe('A regular expression (RE2 syntax: no lookarounds or backreferences; at most 1000 characters) over the reply as text.'),
       error: z.boolean().optional().describe('The reply must (true) or must not (false) be an error.'),
     })
     .describe('The reply to a labelled command.'),
