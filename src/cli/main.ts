@@ -84,7 +84,11 @@ if (isEntryPoint()) {
       process.exit(e.code === 'EPIPE' ? 0 : EXIT_INTERNAL);
     });
   }
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
+  const argv = process.argv.slice(2);
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  // A run is supervised from this thread so SIGINT/SIGTERM can stop it cleanly (supervise.ts).
+  const done = argv[0] === 'run' ? import('./supervise.js').then((m) => m.superviseRun(argv, io)) : main(argv, io);
+  done.then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,8 +1,8 @@
-import { renameSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { InputError } from '../config/errors.js';
 import type { RunResult } from '../scenario/runner.js';
-import type { FileTrace } from '../sim/trace.js';
+import type { FileTrace, TraceSink } from '../sim/trace.js';
+import { checkOutputPath, finishOutput, openTrace } from './output.js';
 import { paintFor, paintText } from './colour.js';
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, version, type CliContext, type Io } from './context.js';
 import { parsePositiveDurationUs, parseSeed } from './options.js';
@@ -37,7 +37,6 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { io, hooks } = ctx;
   const { loadScenario } = await import('../scenario/scenario.js');
   const { runScenario } = await import('../scenario/runner.js');
-  const { FileTrace } = await import('../sim/trace.js');
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   const out = paintFor(io.stdout, hooks.env);
   const err = paintFor(io.stderr, hooks.env);
@@ -53,20 +52,26 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   let trace: FileTrace | undefined;
   const tmp = flags.trace ? `${flags.trace}.partial` : undefined;
   if (tmp) {
-    try {
-      trace = new FileTrace(tmp);
-    } catch (e) {
-      throw new InputError(`${flags.trace}: cannot write the trace: ${(e as Error).message}`);
-    }
+    checkOutputPath(flags.trace!, 'trace');
+    trace = openTrace(flags.trace!, tmp);
+    hooks.onPartialFile?.(tmp);
   }
+  const clock = hooks.simClock;
+  if (clock) clock[1] = flags.until ?? scenario.durationUs;
+  const report = progressReporter(io);
   let res: RunResult;
   try {
     res = runScenario(scenario, {
-      seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories, sentinelConfigs: flags.printConfig,
-      onProgress: progressReporter(io),
+      seed, untilUs: flags.until, trace: clock ? clockedSink(trace, clock) : trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories,
+      sentinelConfigs: flags.printConfig,
+      onProgress: (simUs, endUs) => {
+        if (clock) [clock[0], clock[1]] = [simUs, endUs];
+        report(simUs, endUs);
+      },
     });
     trace?.close();
-    if (tmp) renameSync(tmp, flags.trace!);
+    if (tmp) finishOutput(tmp, flags.trace!, 'trace');
+    hooks.onPartialFile?.(undefined);
   } catch (e) {
     try {
       trace?.close();
@@ -74,6 +79,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       // already failing; the temporary file is removed below
     }
     if (tmp) rmSync(tmp, { force: true });
+    hooks.onPartialFile?.(undefined);
     throw e;
   }
 
@@ -104,6 +110,19 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     return EXIT_EXPECTATION_FAILED;
   }
   return EXIT_OK;
+}
+
+/** The trace sink, plus the simulated time of every record written to it kept in `clock[0]`. */
+function clockedSink(inner: TraceSink | undefined, clock: Float64Array): TraceSink {
+  return {
+    write(r) {
+      clock[0] = r.t;
+      inner?.write(r);
+    },
+    close() {
+      inner?.close?.();
+    },
+  };
 }
 
 /**
