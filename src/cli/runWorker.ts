@@ -7,7 +7,7 @@ import type { WorkerMessage } from './supervise.js';
  * thread in order (stdout batched, stderr at once) and the simulated time kept in shared memory.
  */
 
-const data = workerData as { argv: string[]; stdinText?: string; clock: SharedArrayBuffer; stderrIsTTY: boolean };
+const data = workerData as { argv: string[]; stdinText?: string; clock: SharedArrayBuffer; tty: [boolean, boolean]; columns?: number };
 const port = parentPort!;
 let chunks: [1 | 2, string][] = [];
 let bytes = 0;
@@ -19,7 +19,8 @@ const flush = () => {
   bytes = 0;
 };
 const writer = (fd: 1 | 2) => ({
-  isTTY: fd === 2 ? data.stderrIsTTY : false,
+  isTTY: data.tty[fd - 1],
+  columns: data.columns,
   write(s: string) {
     chunks.push([fd, s]);
     bytes += s.length;

@@ -37,7 +37,7 @@ export async function superviseRun(argv: readonly string[], io: Io): Promise<num
   const clock = new Float64Array(new SharedArrayBuffer(16));
   clock[1] = -1;
   const worker = new Worker(new URL('./runWorker.js', import.meta.url), {
-    workerData: { argv: [...argv], stdinText, clock: clock.buffer, stderrIsTTY: !!(io.stderr as { isTTY?: boolean }).isTTY },
+    workerData: { argv: [...argv], stdinText, clock: clock.buffer, tty: [!!io.stdout.isTTY, !!io.stderr.isTTY], columns: io.stdout.columns },
     stdout: false,
     stderr: false,
   });
