@@ -3,7 +3,7 @@ import { resolveInModel } from '../scenario/model.js';
 import { majorityOf, monitorAddr, type Deployment } from './deployment.js';
 
 /**
- * The classic Sentinel mistakes, read from the configuration files as they are now (spec §5.3:
+ * The classic Sentinel mistakes, read from the configuration files as they are now (sentinelGetLeader():
  * a leader needs max(majority of every Sentinel it knows, quorum) votes). One line each, with why.
  */
 export interface Flag {
@@ -103,7 +103,7 @@ export function checkFlags(d: Deployment): Flag[] {
   for (const [id, ss] of myids) if (ss.length > 1) add('duplicate-myid', `${ss.join(' and ')} have the same "sentinel myid ${id}": the others see one Sentinel, not ${ss.length}, and votes are confused`);
   // A known-sentinel entry at an address where no Sentinel runs counts as a voter until SENTINEL
   // RESET; one at a deployed Sentinel's address with another id is dropped at that Sentinel's first
-  // hello (+sentinel-invalid-addr, spec §11.2) and counts only until then.
+  // hello (+sentinel-invalid-addr, sentinelProcessHelloMessage()) and counts only until then.
   const addrOf = (x: (typeof d.sentinels)[number]) => {
     const h = d.model.hosts.find((hh) => hh.name === x.host);
     return { ip: h?.ip ?? '', port: x.sentinel!.announcePort || x.port };

@@ -1,4 +1,4 @@
-/** Sentinel 7.0 event types (spec §3.2), for checking expectation names before a run. */
+/** Sentinel 7.0 event types (every sentinelEvent() type in sentinel.c), for checking expectation names before a run. */
 export const SENTINEL_EVENTS: readonly string[] = [
   '+monitor', '-monitor', '+reset-master', '+slave', '+sentinel', '+sentinel-address-switch', '+sentinel-invalid-addr',
   '+sentinel-address-update', '+new-epoch', '+config-update-from', '+switch-master', '+reboot', '+role-change',

@@ -5,7 +5,7 @@ import { replyText, type CliEndpoint, type ReplyInfo } from './cli.js';
 
 /**
  * An application client with a write/read workload, that finds the master either through the
- * Sentinels, following the Sentinel client spec (spec §15.9), or at a fixed address (a proxy
+ * Sentinels, following redis.io's guidelines for Sentinel clients, or at a fixed address (a proxy
  * such as HAProxy in front of the nodes, seed 002).
  *
  * Through the Sentinels:
@@ -15,13 +15,13 @@ import { replyText, type CliEndpoint, type ReplyInfo } from './cli.js';
  *  2. connect to that address (AUTH first if a password is known) and check `ROLE`; not a
  *     master: close, wait `retryMs` and start again at 1;
  *  3. keep that connection. Start again at 1 when it is lost (a timeout, the server closing it —
- *     including the `CLIENT KILL TYPE normal` a Sentinel sends with a reconfiguration, spec §6.7 —
+ *     including the `CLIENT KILL TYPE normal` a Sentinel sends with a reconfiguration (sentinelSendSlaveOf()) —
  *     or a crash) and on a `-READONLY`, `-MASTERDOWN` or `-LOADING` reply (the node is not, or not
  *     yet, a usable master).
  *  With `resolve: 'every-op'` the client asks the Sentinels before every round of the workload,
  *  as seed 003's demo app does (it calls discover_master() every second and logs "No master found
  *  for 'mymaster'" while every Sentinel is paused, even though the master is fine); it keeps its
- *  connection while the answer does not change and reconnects when it does (spec §15.9 step 4:
+ *  connection while the answer does not change and reconnects when it does (the guidelines:
  *  "on address change close all connections"). `on-reconnect` asks only when it has no verified
  *  connection.
  *
@@ -191,7 +191,7 @@ export function workloadClientBehavior(cfg: WorkloadClientConfig, kind = 'client
     const a = s.ask!;
     ctx.close(a.conn);
     disarm(s, 'ask');
-    // Spec §15.9 step 1: the first Sentinel that answers goes to the front of the list.
+    // The Sentinel client guidelines, step 1: the first Sentinel that answers goes to the front of the list.
     if (a.pos > 0) {
       const idx = s.order.splice(a.pos, 1)[0]!;
       s.order.unshift(idx);
@@ -255,7 +255,7 @@ export function workloadClientBehavior(cfg: WorkloadClientConfig, kind = 'client
     if (err) opRecord(ctx, op, 'fail', { error: m.s, to: d.name, conn: d.conn });
     else opRecord(ctx, op, 'ok', { to: d.name, conn: d.conn, ...(op.f === 'GET' ? { read: respToJs(m) } : {}) });
     if (err && /^(READONLY|MASTERDOWN|LOADING)\b/.test(m.s)) {
-      // Not (or not yet) a usable master: find the master again (spec §15.9 step 4).
+      // Not (or not yet) a usable master: find the master again, as the Sentinel client guidelines ask.
       dropData(s, ctx, m.s.split(' ')[0]!, true);
       s.resolvedThisRound = false;
       if (s.queue.length > 0) startResolve(s, ctx);
@@ -407,7 +407,7 @@ export function workloadClientBehavior(cfg: WorkloadClientConfig, kind = 'client
           lostInFlight(s, ctx, d.name, why, why);
           dropData(s, ctx, why, false);
           s.resolvedThisRound = false;
-          // Spec §15.9 step 4: every reconnection starts with a fresh resolution.
+          // The Sentinel client guidelines: every reconnection starts with a fresh resolution.
           if (s.queue.length > 0) startResolve(s, ctx);
           return;
         }
@@ -428,7 +428,7 @@ export function workloadClientBehavior(cfg: WorkloadClientConfig, kind = 'client
             ctx.state({ client: 'wrong-role', to: d.name, role });
             dropData(s, ctx, `ROLE says ${role}`, true);
             s.resolvedThisRound = false;
-            // Spec §15.9 step 3: not a master, wait a few hundred ms and ask again.
+            // The Sentinel client guidelines, step 3: not a master, wait a few hundred ms and ask again.
             s.retrying = true;
             arm(s, ctx, 'retry', retryMs);
             return;

@@ -1,6 +1,6 @@
 /**
  * What the config readers produce and the models consume. Field names carry units. Defaults are
- * Redis 7.0.15's built-in ones (spec §14.1, §14.4), applied by the readers, so a model never has to
+ * Redis 7.0.15's built-in ones (config.c's standardConfig table, createSentinelRedisInstance()), applied by the readers, so a model never has to
  * guess what an absent directive means.
  */
 

@@ -2,7 +2,7 @@
  * Real Redis / Sentinel log lines → events, and a normalizer that maps addresses and run ids to the
  * model's names so a real run and a simulated run compare as sequences.
  *
- * Log line format (src/server.c serverLogRaw(), spec §3.1):
+ * Log line format (src/server.c serverLogRaw(), sentinelEvent()):
  *   `<pid>:<role> <DD Mon YYYY HH:MM:SS.mmm> <c> <message>`
  * role: X sentinel, M master, S replica, C child; c: `.` debug, `-` verbose, `*` notice, `#` warning.
  * For a Sentinel event the message is `<type> <text>`; `<type>` starts with `+` or `-`.

@@ -48,7 +48,7 @@ function utf8Len(s: string): number {
   return n;
 }
 
-/** Bytes of `*<argc>\r\n` then `$<len>\r\n<arg>\r\n` per argument (spec §15.1). */
+/** Bytes of `*<argc>\r\n` then `$<len>\r\n<arg>\r\n` per argument: what replicationFeedSlaves() adds to the backlog and master_repl_offset for a command. */
 export function respCommandBytes(argv: readonly string[]): number {
   let n = 1 + String(argv.length).length + 2;
   for (const a of argv) {

@@ -8,7 +8,8 @@
  *
  * SYN_GIVE_UP_US: a connect() into a blackhole is retried tcp_syn_retries = 6 times (1+2+4+8+16+32
  * s, then 64 s to give up), about 127 s, before connect fails with ETIMEDOUT. Sentinel sets no
- * connect timeout of its own (spec §6.1), so this is what a Sentinel sees.
+ * connect timeout of its own (sentinelReconnectInstance() calls redisAsyncConnectBind() without
+ * one), so this is what a Sentinel sees.
  */
 export const RETRANSMIT_GIVE_UP_US = 924_600_000;
 export const SYN_GIVE_UP_US = 127_000_000;

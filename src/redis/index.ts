@@ -16,7 +16,7 @@ export type { RedisState } from './state.js';
 export { redisView, type RedisView } from './view.js';
 
 /**
- * A Redis 7.0 node (spec §14.4–§15). One recurring timer, `cron`, every 1000 ms of the host's
+ * A Redis 7.0 node (server.c, replication.c). One recurring timer, `cron`, every 1000 ms of the host's
  * monotonic clock does serverCron's once-per-second work: replicationCron() (reconnects, ACKs, master
  * PINGs, timeouts, pending diskless forks, backlog TTL, good-replica count) and the save points. The
  * first tick comes 1 ms after start, as serverCron's first timer. `rdb` marks the end of an RDB child.

@@ -91,7 +91,7 @@ export const ClientSchema = z
     'on-marked-down': z.enum(['shutdown-sessions']).optional().describe('proxy: close the sessions of a server marked DOWN (HAProxy `on-marked-down shutdown-sessions`); default: they stay.'),
     'idle-timeout': Duration.optional().describe('proxy: close a session idle this long (HAProxy `timeout client` / `timeout server`); default: never.'),
   })
-  .describe('A simulated client: a Sentinel-aware client (spec §15.9), a client at a fixed address (e.g. behind a proxy), or a TCP proxy with HAProxy-like tcp-check health checks.');
+  .describe('A simulated client: a Sentinel-aware client (as the Sentinel client guidelines on redis.io describe), a client at a fixed address (e.g. behind a proxy), or a TCP proxy with HAProxy-like tcp-check health checks.');
 
 export const ModelSchema = z
   .strictObject({

@@ -13,7 +13,7 @@ import type { Out } from './out.js';
 import { F, FAILOVER_STATE_NAMES, type ClientConn, type Instance, type SentinelState } from './state.js';
 
 /**
- * The commands a Sentinel answers (spec §13): sentinelCommand(), sentinelInfoCommand(),
+ * The commands a Sentinel answers: sentinelCommand(), sentinelInfoCommand(),
  * sentinelPublishCommand(), sentinelRoleCommand(), plus AUTH/CLIENT/PING/SUBSCRIBE.
  */
 export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnId, client: ClientConn, argv: string[], now: number): void {
@@ -243,7 +243,7 @@ function parseLong(v: string): number | null {
   return /^-?\d+$/.test(v) ? Number(v) : null;
 }
 
-/** SENTINEL CKQUORUM (spec §13.3). */
+/** SENTINEL CKQUORUM: sentinelIsQuorumReachable(). */
 export function ckquorum(m: Instance): Resp {
   const voters = m.sentinels.length + 1;
   let usable = 1;
@@ -269,7 +269,7 @@ export function flagsString(s: SentinelState, ri: Instance): string {
     .join(',');
 }
 
-/** addReplySentinelRedisInstance() (spec §13.1): a flat array of name/value bulk strings. */
+/** addReplySentinelRedisInstance(): a flat array of name/value bulk strings. */
 export function describeInstance(s: SentinelState, ri: Instance, now: number): Resp {
   const link = linkOf(s, ri);
   const f: [string, string | number][] = [
@@ -385,7 +385,7 @@ function configCommand(s: SentinelState, out: Out, args: string[]): Resp {
   return error("ERR wrong number of arguments for 'sentinel|config' command");
 }
 
-/** SENTINEL SET (spec §13.7). Options before an error stay applied. */
+/** SENTINEL SET: sentinelSetCommand(). Options before an error stay applied. */
 function setCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[]): Resp {
   const m = masterOrErr(s, args[0]!);
   if (!('flags' in m)) return m;
@@ -458,7 +458,7 @@ function setCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[]): Resp 
   return finish(OK);
 }
 
-/** SENTINEL MONITOR <name> <ip> <port> <quorum> (spec §13.7). */
+/** SENTINEL MONITOR <name> <ip> <port> <quorum> (sentinelCommand()'s monitor branch). */
 function monitorCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[], now: number): Resp {
   const [name, host, portStr, quorumStr] = args as [string, string, string, string];
   const quorum = parseLong(quorumStr);
@@ -475,7 +475,7 @@ function monitorCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[], no
   return OK;
 }
 
-/** sentinelInfoCommand() (spec §13.8). */
+/** sentinelInfoCommand(). */
 function infoText(s: SentinelState, args: string[], now: number): string {
   const wanted = args.length === 0 ? ['default'] : args.map((a) => a.toLowerCase());
   const all = wanted.some((w) => w === 'default' || w === 'all' || w === 'everything');

@@ -1,5 +1,5 @@
 /**
- * sentinel.c's constants (spec §1.1). The "debug-tunable" ones are per-Sentinel state because
+ * sentinel.c's constants (the SENTINEL_* defines at its top). The "debug-tunable" ones are per-Sentinel state because
  * `SENTINEL DEBUG <name> <ms>` changes them at runtime, as Redis's own test suite does.
  */
 export interface SentinelTunables {

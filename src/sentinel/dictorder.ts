@@ -1,6 +1,7 @@
 /**
  * Redis dicts hash keys with SipHash under a random per-process key, so iteration order is a
- * pseudo-random permutation that is stable for the life of the process (spec §17). It decides,
+ * pseudo-random permutation that is stable for the life of the process (dict.c's dictGenHashFunction() with the key set by
+ * dictSetHashFunctionSeed() at startup). It decides,
  * e.g., vote tie-breaks and which replica gets SLAVEOF first. We emulate it with a seeded
  * per-process hash of the key and keep every dict-like array sorted by it.
  */

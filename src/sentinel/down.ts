@@ -7,7 +7,7 @@ import { mapCommand, sendOnCc } from './links.js';
 import type { Out } from './out.js';
 import { F, FS, type Instance, type SentinelState } from './state.js';
 
-/** sentinelCheckSubjectivelyDown() (spec §8), including the stale-link closes of §6.2. */
+/** sentinelCheckSubjectivelyDown(), including its stale-link closes (instanceLinkCloseConnection()). */
 export function checkSubjectivelyDown(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null, now: number): void {
   const link = linkOf(s, ri);
   let elapsed = 0;
@@ -45,7 +45,7 @@ export function checkSubjectivelyDown(s: SentinelState, ctx: Ctx, out: Out, ri: 
   }
 }
 
-/** sentinelCheckObjectivelyDown() (spec §10.1). */
+/** sentinelCheckObjectivelyDown(). */
 export function checkObjectivelyDown(s: SentinelState, ctx: Ctx, master: Instance, now: number): void {
   let quorum = 0;
   let odown = false;
@@ -66,7 +66,7 @@ export function checkObjectivelyDown(s: SentinelState, ctx: Ctx, master: Instanc
   }
 }
 
-/** sentinelAskMasterStateToOtherSentinels() (spec §10.2). */
+/** sentinelAskMasterStateToOtherSentinels(). */
 export function askMasterStateToOtherSentinels(s: SentinelState, out: Out, master: Instance, forced: boolean, now: number): void {
   for (const ri of master.sentinels) {
     const elapsed = now - ri.lastMasterDownReplyTime;
@@ -91,7 +91,7 @@ export function askMasterStateToOtherSentinels(s: SentinelState, out: Out, maste
   }
 }
 
-/** sentinelReceiveIsMasterDownReply() (spec §10.3). */
+/** sentinelReceiveIsMasterDownReply(). */
 export function receiveIsMasterDownReply(s: SentinelState, ctx: Ctx, ri: Instance, reply: Resp, now: number): void {
   if (reply.t !== 'array' || reply.items === null || reply.items.length !== 3) return;
   const [down, leader, epoch] = reply.items as [Resp, Resp, Resp];
@@ -106,7 +106,7 @@ export function receiveIsMasterDownReply(s: SentinelState, ctx: Ctx, ri: Instanc
   }
 }
 
-/** The responder side of SENTINEL IS-MASTER-DOWN-BY-ADDR (spec §10.4): [isdown, leader, epoch]. */
+/** The responder side of SENTINEL IS-MASTER-DOWN-BY-ADDR (sentinelCommand()'s is-master-down-by-addr branch): [isdown, leader, epoch]. */
 export function isMasterDownByAddr(s: SentinelState, ctx: Ctx, out: Out, ip: string, port: number, reqEpoch: number, runid: string, now: number): { isdown: number; leader: string | null; leaderEpoch: number } {
   const ri = s.masters.find((m) => (s.announceHostnames ? m.addr.hostname : m.addr.ip) === ip && m.addr.port === port);
   const isdown = !s.tilt && ri && ri.flags & F.S_DOWN && ri.flags & F.MASTER ? 1 : 0;

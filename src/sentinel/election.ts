@@ -5,14 +5,14 @@ import { sentinelEvent } from './events.js';
 import type { Out } from './out.js';
 import { F, FS, type Instance, type SentinelState } from './state.js';
 
-/** Epochs, votes and leader election (spec §5). */
+/** Epochs, votes and leader election: sentinelVoteLeader(), sentinelGetLeader(), sentinelStartFailoverIfNeeded(). */
 
 /** C's rand() of this process: one stream, shared by the tick frequency and SENTINEL_MAX_DESYNC, as in sentinel.c. */
 export function crand(ctx: Ctx): number {
   return ctx.stream('rand').int(0x7fffffff);
 }
 
-/** sentinelVoteLeader() (spec §5.2). Returns this Sentinel's current vote for the master. */
+/** sentinelVoteLeader(). Returns this Sentinel's current vote for the master. */
 export function voteLeader(s: SentinelState, ctx: Ctx, out: Out, master: Instance, reqEpoch: number, reqRunid: string, now: number): { leader: string | null; leaderEpoch: number } {
   if (reqEpoch > s.currentEpoch) {
     s.currentEpoch = reqEpoch;
@@ -30,7 +30,7 @@ export function voteLeader(s: SentinelState, ctx: Ctx, out: Out, master: Instanc
   return { leader: master.leader, leaderEpoch: master.leaderEpoch };
 }
 
-/** sentinelGetLeader() (spec §5.3): the winner of `epoch`, or null. */
+/** sentinelGetLeader(): the winner of `epoch`, or null. */
 export function getLeader(s: SentinelState, ctx: Ctx, out: Out, master: Instance, epoch: number, now: number): string | null {
   const voters = master.sentinels.length + 1;
   // The counters dict: runid → votes, iterated in this process's dict order (ties: first seen).
@@ -63,7 +63,7 @@ export function getLeader(s: SentinelState, ctx: Ctx, out: Out, master: Instance
   return winner;
 }
 
-/** sentinelStartFailover() (spec §5.4). */
+/** sentinelStartFailover(). */
 export function startFailover(s: SentinelState, ctx: Ctx, master: Instance, now: number): void {
   master.failoverState = FS.WAIT_START;
   master.flags |= F.FAILOVER_IN_PROGRESS;
@@ -74,7 +74,7 @@ export function startFailover(s: SentinelState, ctx: Ctx, master: Instance, now:
   master.failoverStateChangeTime = now;
 }
 
-/** sentinelStartFailoverIfNeeded() (spec §5.4). */
+/** sentinelStartFailoverIfNeeded(). */
 export function startFailoverIfNeeded(s: SentinelState, ctx: Ctx, master: Instance, now: number): boolean {
   if (!(master.flags & F.O_DOWN)) return false;
   if (master.flags & F.FAILOVER_IN_PROGRESS) return false;

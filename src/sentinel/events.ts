@@ -6,7 +6,7 @@ import { F, type Instance, type SentinelState } from './state.js';
 /**
  * sentinelEvent(): one event becomes a log line `<type> <message>` (if its level is at least the
  * log level), a Pub/Sub message on channel `<type>` (unless DEBUG), and a trace record. A format
- * starting with `%@` is prefixed by the instance identifier (spec §3.1).
+ * starting with `%@` is prefixed by the instance identifier (sentinelEvent()).
  */
 export function instanceIdentifier(s: SentinelState, ri: Instance, master: Instance | null): string {
   const type = ri.flags & F.MASTER ? 'master' : ri.flags & F.SLAVE ? 'slave' : 'sentinel';

@@ -6,7 +6,7 @@ import { closeLinkConnection, createAddr, createInstance, linkOf, releaseInstanc
 import type { Out } from './out.js';
 import type { Instance, SentinelState } from './state.js';
 
-/** Hello messages: discovery of other Sentinels and configuration propagation (spec §11). */
+/** Hello messages: discovery of other Sentinels and configuration propagation: sentinelSendHello(), sentinelProcessHelloMessage(). */
 
 /** sentinelForceHelloUpdateForMaster(): make every record of this master due for a hello next tick. */
 export function forceHelloUpdateForMaster(s: SentinelState, master: Instance): void {
@@ -69,7 +69,7 @@ function updateSentinelAddressInAllMasters(s: SentinelState, ctx: Ctx, out: Out,
   if (reconfigured) sentinelEvent(s, ctx, 'notice', '+sentinel-address-update', ri, master, `%@ ${reconfigured} additional matching instances`);
 }
 
-/** sentinelProcessHelloMessage() (spec §11.2). */
+/** sentinelProcessHelloMessage(). */
 export function processHelloMessage(s: SentinelState, ctx: Ctx, out: Out, hello: string, now: number): void {
   const token = hello.split(',');
   if (token.length !== 8) return;

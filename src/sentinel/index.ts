@@ -99,7 +99,7 @@ function initSentinel(cfg: SentinelFileConfig, ctx: Ctx, opts: SentinelOptions):
     configFile: cfg.file,
     ticks: 0,
   };
-  // Pass 2 of the config loader: every monitor line, then the per-master settings (spec §14.1).
+  // Pass 2 of the config loader: every monitor line, then the per-master settings, as loadSentinelConfigFromQueue() feeds sentinelHandleConfiguration().
   for (const mc of cfg.masters) {
     const addr = createAddr(s, ctx, mc.host, mc.port, s.resolveHostnames);
     if (typeof addr === 'string') continue; // the config reader already refused such a file

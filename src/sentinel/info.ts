@@ -6,7 +6,7 @@ import { sendSlaveOf } from './links.js';
 import type { Out } from './out.js';
 import { F, FS, type Addr, type Instance, type SentinelState } from './state.js';
 
-/** sentinelRefreshInstanceInfo() (spec §12): parse an INFO reply, then act on it outside TILT. */
+/** sentinelRefreshInstanceInfo(): parse an INFO reply, then act on it outside TILT. */
 export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null, info: string, now: number): void {
   let role: 'master' | 'slave' | null = null;
   ri.info = info;
@@ -107,7 +107,7 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
   if (ri.flags & F.SLAVE && role === 'master') {
     const m = master!;
     if (ri.flags & F.PROMOTED && m.flags & F.FAILOVER_IN_PROGRESS && m.failoverState === FS.WAIT_PROMOTION) {
-      // The promotion is observed: from now on this failover can't be aborted (spec §7.5).
+      // The promotion is observed: from now on this failover can't be aborted (sentinelAbortFailover() is only reached before).
       m.configEpoch = m.failoverEpoch;
       m.failoverState = FS.RECONF_SLAVES;
       m.failoverStateChangeTime = now;
@@ -137,7 +137,7 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
     }
   }
 
-  // Progress of a replica being reconfigured during our failover (spec §7.6).
+  // Progress of a replica being reconfigured during our failover (SRI_RECONF_SENT -> INPROG -> DONE, which sentinelFailoverReconfNextSlave() waits for).
   if (ri.flags & F.SLAVE && role === 'slave' && ri.flags & (F.RECONF_SENT | F.RECONF_INPROG)) {
     const promoted = promotedOf(master!);
     if (ri.flags & F.RECONF_SENT && promoted && ri.slaveMasterHost !== null && addrEqualsHostname(s, ctx, promoted.addr, ri.slaveMasterHost) && ri.slaveMasterPort === promoted.addr.port) {

@@ -40,7 +40,7 @@ export function replicaName(s: SentinelState, addr: Addr): string {
   return host.includes(':') ? `[${host}]:${addr.port}` : `${host}:${addr.port}`;
 }
 
-/** createInstanceLink(): disconnected, with availability timestamps at `now` (spec §2.3). */
+/** createInstanceLink(): disconnected, with availability timestamps at `now`. */
 export function createLink(s: SentinelState, now: number): Link {
   const link: Link = {
     id: s.nextLinkId++,
@@ -221,7 +221,7 @@ export function promotedOf(master: Instance): Instance | null {
   return master.slaves.find((x) => x.name === master.promotedSlave) ?? null;
 }
 
-/** sentinelResetMaster() (spec §7.8 step 2, §13.4). */
+/** sentinelResetMaster(). */
 export function resetMaster(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, now: number, resetSentinels: boolean, generateEvent: boolean): void {
   for (const r of ri.slaves) releaseInstance(s, out, r);
   ri.slaves = [];
@@ -249,7 +249,7 @@ export function resetMaster(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, 
   if (generateEvent) sentinelEvent(s, ctx, 'warning', '+reset-master', ri, null, '%@');
 }
 
-/** sentinelResetMasterAndChangeAddress() (spec §7.8 steps 1–5). */
+/** sentinelResetMasterAndChangeAddress(). */
 export function resetMasterAndChangeAddress(s: SentinelState, ctx: Ctx, out: Out, master: Instance, newAddr: Addr, now: number): void {
   const keep: Addr[] = [];
   for (const sl of master.slaves) {

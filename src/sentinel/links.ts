@@ -6,7 +6,7 @@ import { createAddr, currentMasterAddr, linkOf, refOf } from './instances.js';
 import type { Out } from './out.js';
 import { F, type Instance, type Link, type PendingReply, type SentinelState } from './state.js';
 
-/** Links to monitored instances: (re)connection, command queueing, periodic traffic (spec §6). */
+/** Links to monitored instances: (re)connection, command queueing, periodic traffic: sentinelReconnectInstance(), sentinelSendPeriodicCommands(). */
 
 /** sentinelInstanceMapCommand(): masters' and replicas' commands go through the master's rename-command map. */
 export function mapCommand(ri: Instance, master: Instance | null, cmd: string): string {
@@ -70,7 +70,7 @@ export function sendPing(s: SentinelState, out: Out, ri: Instance, master: Insta
   return true;
 }
 
-/** sentinelReconnectInstance() (spec §6.1). */
+/** sentinelReconnectInstance(). */
 export function reconnectInstance(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null, now: number): void {
   const link = linkOf(s, ri);
   if (!link.disconnected) return;
@@ -110,7 +110,7 @@ export function reconnectInstance(s: SentinelState, ctx: Ctx, out: Out, ri: Inst
     setClientName(s, out, ri, master, 'pc');
     out.send(conn, command(mapCommand(ri, master, 'SUBSCRIBE'), SENTINEL_HELLO_CHANNEL));
   }
-  // Cleared as soon as the connection objects exist, before the handshake completes (spec §6.1).
+  // Cleared as soon as the connection objects exist, before the handshake completes, as sentinelReconnectInstance() does.
   if (link.cc !== null && (ri.flags & F.SENTINEL || link.pc !== null)) link.disconnected = false;
 }
 
@@ -128,7 +128,7 @@ export function linkConnectionError(s: SentinelState, link: Link, which: 'cc' | 
   link.disconnected = true;
 }
 
-/** sentinelSendHello() (spec §11.1). */
+/** sentinelSendHello(). */
 export function sendHello(s: SentinelState, out: Out, ri: Instance, master: Instance | null): boolean {
   const link = linkOf(s, ri);
   if (link.disconnected || link.cc === null) return false;
@@ -145,7 +145,7 @@ export function sendHello(s: SentinelState, out: Out, ri: Instance, master: Inst
   return true;
 }
 
-/** sentinelSendPeriodicCommands() (spec §6.3). */
+/** sentinelSendPeriodicCommands(). */
 export function sendPeriodicCommands(s: SentinelState, out: Out, ri: Instance, master: Instance | null, now: number): void {
   const link = linkOf(s, ri);
   if (link.disconnected) return;
@@ -167,7 +167,7 @@ export function sendPeriodicCommands(s: SentinelState, out: Out, ri: Instance, m
   }
 }
 
-/** sentinelSendSlaveOf() (spec §6.7): MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL ×2, EXEC; replies discarded. */
+/** sentinelSendSlaveOf(): MULTI, SLAVEOF, CONFIG REWRITE, CLIENT KILL ×2, EXEC; replies discarded. */
 export function sendSlaveOf(s: SentinelState, out: Out, ri: Instance, master: Instance, to: { ip: string; hostname: string; port: number } | null): boolean {
   const link = linkOf(s, ri);
   if (link.cc === null) return false;
@@ -208,7 +208,7 @@ export function onLinkEvent(
         link.pcRegularPending--;
         return { kind: 'reply', pending: { k: 'ignore' }, msg: ev.msg };
       }
-      // hiredis drops a connection on an error that answers no queued command (spec §6.1).
+      // hiredis drops a connection on an error that answers no queued command (hiredis's redisProcessCallbacks()).
       if (ev.msg.t === 'error') return { kind: 'pubsubError' };
       return { kind: 'pubsub', msg: ev.msg };
     default:

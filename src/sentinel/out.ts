@@ -4,7 +4,7 @@ import type { ConnId, Ctx } from '../net/process.js';
 /**
  * Output of one handler invocation, held back until the handler ends. hiredis writes queued
  * commands only when the event loop next polls for writability, so a command queued and then
- * freed with its connection in the same tick is never sent (spec §7.7, redisAsyncFree()).
+ * freed with its connection in the same tick is never sent (redisAsyncFree() drops the unwritten output buffer).
  * Also remembers that the config must be flushed, so a handler flushes once at its end.
  */
 export class Out {

@@ -3,7 +3,7 @@ import { currentMasterAddr, promotedOf } from './instances.js';
 import type { SentinelState } from './state.js';
 
 /**
- * sentinelFlushConfig() / rewriteConfigSentinelOption() (spec §14.2): what a Sentinel writes back
+ * sentinelFlushConfig() / rewriteConfigSentinelOption(): what a Sentinel writes back
  * into its sentinel.conf, as the typed config it is read back from on restart, and as text.
  */
 export function toFileConfig(s: SentinelState): SentinelFileConfig {

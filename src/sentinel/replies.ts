@@ -34,7 +34,7 @@ export function dispatchReply(s: SentinelState, ctx: Ctx, out: Out, link: Link, 
   }
 }
 
-/** sentinelPingReplyCallback() (spec §6.4). */
+/** sentinelPingReplyCallback(). */
 function pingReply(s: SentinelState, out: Out, ri: Instance, master: Instance | null, link: Link, reply: Resp, now: number): void {
   if (reply.t === 'status' || reply.t === 'error') {
     const str = reply.s;

@@ -53,7 +53,7 @@ export interface InstanceRef {
   name: string;
 }
 
-/** instanceLink (spec §2.3). Sentinel links may be shared by records of several masters. */
+/** instanceLink (createInstanceLink()). Sentinel links may be shared by records of several masters. */
 export interface Link {
   id: number;
   refcount: number;
@@ -77,7 +77,7 @@ export interface Link {
   ccLocalIp: string | null;
 }
 
-/** sentinelRedisInstance (spec §2.2): one record per master, replica or other Sentinel, per master. */
+/** sentinelRedisInstance (createSentinelRedisInstance()): one record per master, replica or other Sentinel, per master. */
 export interface Instance {
   flags: number;
   name: string;

@@ -9,9 +9,9 @@ import type { Out } from './out.js';
 import { F, FS, type Instance, type SentinelState } from './state.js';
 
 /**
- * sentinelTimer() (spec §4.1): called on every serverCron tick. Returns the delay to the next
+ * sentinelTimer(): called on every serverCron tick. Returns the delay to the next
  * tick: server.hz is redrawn as 10 + rand() % 10 at the end of every tick, and serverCron returns
- * 1000 / hz ms, measured on the monotonic clock (spec §1.2).
+ * 1000 / hz ms, measured on the monotonic clock (ae.c's timers).
  */
 export function sentinelTimer(s: SentinelState, ctx: Ctx, out: Out): number {
   s.ticks++;
@@ -21,7 +21,7 @@ export function sentinelTimer(s: SentinelState, ctx: Ctx, out: Out): number {
   return Math.floor(1000 / hz);
 }
 
-/** sentinelCheckTiltCondition() (spec §9.1): a tick gap over tilt-trigger, or time going backwards. */
+/** sentinelCheckTiltCondition(): a tick gap over tilt-trigger, or time going backwards. */
 function checkTiltCondition(s: SentinelState, ctx: Ctx): void {
   const now = ctx.nowMs();
   const delta = now - s.previousTime;
@@ -33,7 +33,7 @@ function checkTiltCondition(s: SentinelState, ctx: Ctx): void {
   s.previousTime = now;
 }
 
-/** sentinelHandleDictOfRedisInstances() (spec §4.2). */
+/** sentinelHandleDictOfRedisInstances(). */
 function handleDictOfRedisInstances(s: SentinelState, ctx: Ctx, out: Out, instances: readonly Instance[], master: Instance | null): void {
   let switchToPromoted: Instance | null = null;
   for (const ri of [...instances]) {
@@ -47,7 +47,7 @@ function handleDictOfRedisInstances(s: SentinelState, ctx: Ctx, out: Out, instan
   if (switchToPromoted) switchToPromotedSlave(s, ctx, out, switchToPromoted, ctx.nowMs());
 }
 
-/** sentinelHandleRedisInstance() (spec §4.3): monitoring always, acting only outside TILT. */
+/** sentinelHandleRedisInstance(): monitoring always, acting only outside TILT. */
 function handleRedisInstance(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null): void {
   const now = ctx.nowMs();
   reconnectInstance(s, ctx, out, ri, master, now);

@@ -9,7 +9,7 @@ import { F, FS, type Instance, type SentinelState } from '../state.js';
 import { selectSlave } from './select.js';
 
 /**
- * sentinelFailoverStateMachine() (spec §7): exactly one state handler per tick, and only while
+ * sentinelFailoverStateMachine(): exactly one state handler per tick, and only while
  * FAILOVER_IN_PROGRESS is set. WAIT_PROMOTION → RECONF_SLAVES is driven by the promoted
  * replica's INFO (info.ts); UPDATE_CONFIG is acted on at the end of the tick (timer.ts).
  */
@@ -29,7 +29,7 @@ export function failoverStateMachine(s: SentinelState, ctx: Ctx, out: Out, m: In
   }
 }
 
-/** sentinelFailoverWaitStart() (§7.2). */
+/** sentinelFailoverWaitStart(). */
 function waitStart(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: number): void {
   const leader = getLeader(s, ctx, out, m, m.failoverEpoch, now);
   const isLeader = leader !== null && leader.toLowerCase() === s.myid.toLowerCase();
@@ -51,7 +51,7 @@ function waitStart(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: numbe
   sentinelEvent(s, ctx, 'warning', '+failover-state-select-slave', m, null, '%@');
 }
 
-/** sentinelFailoverSelectSlave() (§7.3): no timeout here, it aborts or moves on at once. */
+/** sentinelFailoverSelectSlave(): no timeout here, it aborts or moves on at once. */
 function selectSlaveState(s: SentinelState, ctx: Ctx, m: Instance, now: number): void {
   const slave = selectSlave(s, m, now);
   if (!slave) {
@@ -67,7 +67,7 @@ function selectSlaveState(s: SentinelState, ctx: Ctx, m: Instance, now: number):
   sentinelEvent(s, ctx, 'notice', '+failover-state-send-slaveof-noone', slave, m, '%@');
 }
 
-/** sentinelFailoverSendSlaveOfNoOne() (§7.4): the transition does not wait for the reply. */
+/** sentinelFailoverSendSlaveOfNoOne(): the transition does not wait for the reply. */
 function sendSlaveOfNoOne(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: number): void {
   const p = promotedOf(m)!;
   if (linkOf(s, p).disconnected) {
@@ -83,7 +83,7 @@ function sendSlaveOfNoOne(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now
   m.failoverStateChangeTime = now;
 }
 
-/** sentinelFailoverWaitPromotion() (§7.5): only the timeout lives here. */
+/** sentinelFailoverWaitPromotion(): only the timeout lives here. */
 function waitPromotion(s: SentinelState, ctx: Ctx, m: Instance, now: number): void {
   if (now - m.failoverStateChangeTime > m.failoverTimeout) {
     sentinelEvent(s, ctx, 'warning', '-failover-abort-slave-timeout', m, null, '%@');
@@ -91,13 +91,13 @@ function waitPromotion(s: SentinelState, ctx: Ctx, m: Instance, now: number): vo
   }
 }
 
-/** sentinelFailoverReconfNextSlave() (§7.6). */
+/** sentinelFailoverReconfNextSlave(). */
 function reconfNextSlave(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: number): void {
   let inProgress = 0;
   for (const sl of m.slaves) if (sl.flags & (F.RECONF_SENT | F.RECONF_INPROG)) inProgress++;
   const promoted = promotedOf(m)!;
   // The slot check comes before fetching each replica, so with no free slot nothing below runs at
-  // all, not even the per-replica timeout (the parallel-syncs 1 quirk of spec §7.6).
+  // all, not even the per-replica timeout (the parallel-syncs 1 quirk of sentinelFailoverReconfNextSlave()).
   for (let i = 0; inProgress < m.parallelSyncs && i < m.slaves.length; i++) {
     const sl = m.slaves[i]!;
     if (sl.flags & (F.PROMOTED | F.RECONF_DONE)) continue;
@@ -120,7 +120,7 @@ function reconfNextSlave(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now:
   detectEnd(s, ctx, out, m, now);
 }
 
-/** sentinelFailoverDetectEnd() (§7.7). */
+/** sentinelFailoverDetectEnd(). */
 function detectEnd(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: number): void {
   const promoted = promotedOf(m);
   if (!promoted || promoted.flags & F.S_DOWN) return;
@@ -144,7 +144,7 @@ function detectEnd(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: numbe
   }
   if (timeout) {
     // Best effort: these are queued, but the switch at the end of this tick frees the links
-    // before anything is written, so in practice they never reach the replicas (§7.7).
+    // before anything is written, so in practice they never reach the replicas.
     for (const sl of m.slaves) {
       if (sl.flags & (F.PROMOTED | F.RECONF_DONE | F.RECONF_SENT)) continue;
       if (linkOf(s, sl).disconnected) continue;
@@ -156,7 +156,7 @@ function detectEnd(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: numbe
   }
 }
 
-/** sentinelAbortFailover() (§7.9): only before the promotion was observed. */
+/** sentinelAbortFailover(): only before the promotion was observed. */
 export function abortFailover(m: Instance, now: number): void {
   m.flags &= ~(F.FAILOVER_IN_PROGRESS | F.FORCE_FAILOVER);
   m.failoverState = FS.NONE;
@@ -166,7 +166,7 @@ export function abortFailover(m: Instance, now: number): void {
   m.promotedSlave = null;
 }
 
-/** sentinelFailoverSwitchToPromotedSlave() (§7.8): runs at the end of the tick that reached UPDATE_CONFIG. */
+/** sentinelFailoverSwitchToPromotedSlave(): runs at the end of the tick that reached UPDATE_CONFIG. */
 export function switchToPromotedSlave(s: SentinelState, ctx: Ctx, out: Out, m: Instance, now: number): void {
   const ref = promotedOf(m) ?? m;
   const host = (a: Instance) => (s.announceHostnames ? a.addr.hostname : a.addr.ip);

@@ -2,7 +2,7 @@ import { linkOf } from '../instances.js';
 import { F, type Instance, type SentinelState } from '../state.js';
 
 /**
- * sentinelSelectSlave() + compareSlavesForPromotion() (spec §7.10).
+ * sentinelSelectSlave() + compareSlavesForPromotion().
  * Returns the candidate list with, for every replica left out, the filter that excluded it:
  * the question users ask when they see -failover-abort-no-good-slave (USER-QUESTIONS #7825).
  */
