@@ -1,8 +1,8 @@
 import type { Resp } from '../net/resp.js';
 import type { Ctx } from '../net/process.js';
 import { sentinelEvent } from './events.js';
-import { atoi, addrEqualsHostname } from './info.js';
-import { closeLinkConnection, createAddr, createInstance, linkOf, releaseInstance, resetMasterAndChangeAddress, tryConnectionSharing } from './instances.js';
+import { atoi } from './atoi.js';
+import { addrEqualsHostname, closeLinkConnection, createAddr, createInstance, linkOf, releaseInstance, resetMasterAndChangeAddress, tryConnectionSharing } from './instances.js';
 import type { Out } from './out.js';
 import type { Instance, SentinelState } from './state.js';
 

@@ -1,7 +1,8 @@
 import type { Ctx } from '../net/process.js';
 import { sentinelEvent } from './events.js';
 import { forceHelloUpdateForMaster } from './hello.js';
-import { createAddr, createInstance, isIpAddress, promotedOf, replicaName } from './instances.js';
+import { atoi } from './atoi.js';
+import { addrEqualsHostname, createAddr, createInstance, promotedOf, replicaName } from './instances.js';
 import { sendSlaveOf } from './links.js';
 import type { Out } from './out.js';
 import { F, FS, type Addr, type Instance, type SentinelState } from './state.js';
@@ -156,57 +157,12 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
 export const SIMFAILURE_CRASH_AFTER_ELECTION = 1 << 0;
 export const SIMFAILURE_CRASH_AFTER_PROMOTION = 1 << 1;
 
-/**
- * C's atoi(): leading whitespace, optional sign, digits; anything else stops it; no digits gives 0.
- * Scanned by hand rather than with a regex: it runs on every hello and INFO line. Up to 15 digits
- * the sum is exact, as parseInt is; longer runs go through parseInt as before. Then `| 0`, as C's int.
- */
-export function atoi(str: string): number {
-  const len = str.length;
-  let i = 0;
-  for (; i < len; i++) {
-    const c = str.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) break; // ' ', \t \n \v \f \r
-  }
-  const start = i;
-  let neg = false;
-  if (i < len) {
-    const c = str.charCodeAt(i);
-    if (c === 45 || c === 43) {
-      neg = c === 45;
-      i++;
-    }
-  }
-  const digits = i;
-  let n = 0;
-  for (; i < len; i++) {
-    const c = str.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    n = n * 10 + (c - 48);
-  }
-  if (i === digits) return 0;
-  if (i - digits > 15) return parseInt(str.slice(start, i), 10) | 0;
-  return (neg ? -n : n) | 0;
-}
-
 /** sentinelRedisInstanceLookupSlave() */
 function lookupSlave(s: SentinelState, ctx: Ctx, master: Instance, ip: string, port: number): Instance | undefined {
   const a = createAddr(s, ctx, ip, port, false);
   if (typeof a === 'string') return undefined;
   const name = replicaName(s, a);
   return master.slaves.find((x) => x.name === name);
-}
-
-/**
- * sentinelAddrEqualsHostname(): resolve the hostname and compare it with the address's IP; when it
- * does not resolve, compare the names themselves (the hostname with resolve-hostnames, else the IP).
- */
-export function addrEqualsHostname(s: SentinelState, ctx: Ctx, a: Addr, hostname: string | null): boolean {
-  if (hostname === null) return false;
-  let ip: string | undefined = hostname;
-  if (!isIpAddress(hostname)) ip = s.resolveHostnames ? ctx.resolve(hostname) : undefined;
-  if (ip === undefined) return (s.resolveHostnames ? a.hostname : a.ip).toLowerCase() === hostname.toLowerCase();
-  return ip.toLowerCase() === a.ip.toLowerCase();
 }
 
 /** sentinelMasterLooksSane() */

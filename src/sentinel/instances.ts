@@ -269,3 +269,15 @@ export function resetMasterAndChangeAddress(s: SentinelState, ctx: Ctx, out: Out
   }
   out.flushConfigNow();
 }
+
+/**
+ * sentinelAddrEqualsHostname(): resolve the hostname and compare it with the address's IP; when it
+ * does not resolve, compare the names themselves (the hostname with resolve-hostnames, else the IP).
+ */
+export function addrEqualsHostname(s: SentinelState, ctx: Ctx, a: Addr, hostname: string | null): boolean {
+  if (hostname === null) return false;
+  let ip: string | undefined = hostname;
+  if (!isIpAddress(hostname)) ip = s.resolveHostnames ? ctx.resolve(hostname) : undefined;
+  if (ip === undefined) return (s.resolveHostnames ? a.hostname : a.ip).toLowerCase() === hostname.toLowerCase();
+  return ip.toLowerCase() === a.ip.toLowerCase();
+}
