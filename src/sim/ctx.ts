@@ -1,6 +1,6 @@
 import { monotonicUs, wallUs } from './clock.js';
 import type { ConnId, Ctx, Effect, Endpoint, LogLevel } from './process.js';
-import type { ProcRec } from './processTable.js';
+import type { Host } from './hosts.js';
 import { rngStream, type Rng } from './rng.js';
 
 /** What a Ctx reads from the loop. */
@@ -9,6 +9,13 @@ export interface CtxLoop {
   readonly nowUs: number;
   resolve(name: string): string | undefined;
   allocConnId(): ConnId;
+}
+
+/** The incarnation a Ctx belongs to (a ProcRec, seen only through what the Ctx reads). */
+export interface CtxProcess {
+  readonly pid: string;
+  readonly inc: number;
+  readonly host: Host;
 }
 
 const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
@@ -22,7 +29,7 @@ export class ProcCtx implements Ctx {
   private effects: Effect[] | null = null;
   private readonly streams = new Map<string, Rng>();
 
-  constructor(private readonly loop: CtxLoop, private readonly p: ProcRec) {
+  constructor(private readonly loop: CtxLoop, private readonly p: CtxProcess) {
     this.pid = p.pid;
     this.hostName = p.host.name;
     this.rng = rngStream(loop.seed, `${p.pid}#${p.inc}`);
