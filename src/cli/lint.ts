@@ -8,16 +8,18 @@ interface LintFlags {
   mode?: 'redis' | 'sentinel';
   format: 'text' | 'json';
   strict: boolean;
+  onThisHost: boolean;
 }
 
 export function registerLint(program: Command, ctx: CliContext): void {
   program
     .command('lint')
     .description('Would Redis 7.0.15 accept these config files, and do they mean what you think?')
-    .argument('<file...>', 'redis.conf or sentinel.conf files')
+    .argument('<path...>', "redis.conf / sentinel.conf files, folders of them, or models (a model.yaml or a folder holding one: every process's config, judged for its host in the model)")
     .addOption(new Option('--mode <mode>', 'read as redis-server (redis) or redis-server --sentinel (sentinel); default: from the file').choices(['redis', 'sentinel']))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--strict', 'warnings fail too (exit 1)', false)
+    .option('--on-this-host', "also check what only this machine can answer: dir/logfile paths, script permissions, a writable Sentinel config, bind against this machine's interfaces (by default a file is judged for the host it is written for)", false)
     .action(async (files: string[], o: LintFlags) => {
       const { runLint } = await import('../lint/command.js');
       const r = runLint(files, o, { cwd: ctx.hooks.cwd });

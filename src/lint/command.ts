@@ -20,14 +20,16 @@ export interface LintCommandOptions {
   readonly mode?: 'redis' | 'sentinel';
   readonly format: 'text' | 'json';
   readonly strict: boolean;
+  /** Add the checks only this machine can answer (paths, interfaces); default: judge for the file's own host. */
+  readonly onThisHost?: boolean;
 }
 
 /** `files` and options as the CLI parsed them (src/cli/lint.ts): output and exit code out. */
 export function runLint(files: readonly string[], o: LintCommandOptions, ctx: LintCommandContext = {}): CommandOutput {
   let stdout = '';
   let stderr = '';
-  const r = lintFiles([...files], { mode: o.mode, strict: o.strict, cwd: ctx.cwd });
+  const r = lintFiles([...files], { mode: o.mode, strict: o.strict, cwd: ctx.cwd, onThisHost: o.onThisHost === true });
   stdout += o.format === 'json' ? formatJson(r) : formatText(r);
-  for (const f of r.failures) stderr += `sentinel-sim lint: ${f.message}\n`;
+  for (const f of r.failures) stderr += `sentinel-sim lint: ${f.file}: ${f.message}\n`;
   return { stdout, stderr, exitCode: r.exitCode };
 }

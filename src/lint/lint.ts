@@ -11,12 +11,14 @@ import {
   decodeConfigBytes,
   loadConfigText,
   nodeConfigHost,
+  strerror,
   type ConfigHost,
   type LoadedConfig,
 } from '../config/loader.js';
 import { redisReport } from '../config/report.js';
 import { applySentinelQueue } from '../config/sentinelConf.js';
-import { startupFailure } from './startup.js';
+import { localBindError, modelBindError, startupFailure } from './startup.js';
+import { expandTargets, type LintTarget } from './targets.js';
 import { lineWarnings, refusalFix, type LintWarning } from './warnings.js';
 
 export type LintMode = 'redis' | 'sentinel';
@@ -28,8 +30,14 @@ export interface LintOptions {
   readonly strict?: boolean;
   /** Redis's working directory at start (relative include/dir/logfile); default process.cwd(). */
   readonly cwd?: string;
-  /** Check start-up failures (bind, listening, config file writable); default true. */
+  /** Check start-up failures (listening, module configs, and with onThisHost bind and config file writable); default true. */
   readonly startupChecks?: boolean;
+  /**
+   * Also check what only this machine can answer: `dir` and `logfile` paths, script permissions,
+   * the Sentinel config file being writable, and `bind` against this machine's interfaces. Off by
+   * default: a file is judged for the host it is written for (a model's host, when linting a model).
+   */
+  readonly onThisHost?: boolean;
   /** File-system access (tests may substitute one). */
   readonly host?: ConfigHost;
 }
@@ -71,8 +79,8 @@ export function inferMode(path: string, text: string): LintMode {
   return /^[ \t]*sentinel[ \t]+monitor[ \t]/im.test(text) ? 'sentinel' : 'redis';
 }
 
-function lintText(path: string, text: string, mode: LintMode, opts: LintOptions, host: ConfigHost): FileLint & { loaded?: LoadedConfig } {
-  const cwd = opts.cwd ?? process.cwd();
+function lintText(path: string, text: string, mode: LintMode, opts: LintOptions, host: ConfigHost, target: LintTarget = { file: path }): FileLint & { loaded?: LoadedConfig } {
+  const cwd = target.cwd ?? opts.cwd ?? process.cwd();
   const warnings = lineWarnings(text, path, mode);
   const sentinelMode = mode === 'sentinel';
   let loaded: LoadedConfig | undefined;
@@ -107,12 +115,18 @@ function lintText(path: string, text: string, mode: LintMode, opts: LintOptions,
     };
   }
   if (opts.startupChecks !== false) {
-    const s = startupFailure(loaded, { sentinelMode, configPath: path, cwd, host });
+    const mh = target.modelHost;
+    const bindError = opts.onThisHost ? (a: string) => localBindError(a) : mh ? (a: string) => modelBindError(a, mh.host, mh.hosts) : undefined;
+    const configPath = nodepath.resolve(opts.cwd ?? process.cwd(), path);
+    const s = startupFailure(loaded, { sentinelMode, configPath, cwd, host, checkConfigWritable: opts.onThisHost === true, bindError });
     if (s) {
+      const where = opts.onThisHost || !mh ? 'this host' : `host ${mh.host.name} (${mh.host.ip}), where the model runs ${mh.process}`;
       const fix = s.detail?.includes('Name or service not known')
-        ? 'the bind address is a host name this machine cannot resolve (not in /etc/hosts): use an IP address of this host, or add the name to /etc/hosts'
+        ? opts.onThisHost || !mh
+          ? 'the bind address is a host name this machine cannot resolve (not in /etc/hosts): use an IP address of this host, or add the name to /etc/hosts'
+          : "the bind address is a name no host of the model has: use the host's address, or add the name to its aliases"
         : s.detail?.includes('Cannot assign requested address')
-          ? 'the bind address is not an address of this host'
+          ? `the bind address is not an address of ${where}`
           : undefined;
       return {
         file: path,
@@ -181,26 +195,31 @@ function crossFileWarnings(results: (FileLint & { loaded?: LoadedConfig })[]): v
   }
 }
 
-/** Lint every file; never throws. */
+/**
+ * Lint every file, folder and model; never throws. A folder holding a model.yaml, or a .yaml file,
+ * is a model: every process's config, in its kind's mode, judged for the model's host of it.
+ */
 export function lintFiles(paths: readonly string[], opts: LintOptions = {}): LintResults {
-  const host = opts.host ?? nodeConfigHost(true);
+  const host = opts.host ?? nodeConfigHost(opts.onThisHost === true);
   const cwd = opts.cwd ?? process.cwd();
   const files: (FileLint & { loaded?: LoadedConfig })[] = [];
-  const failures: { file: string; message: string }[] = [];
-  for (const p of paths) {
+  const expanded = expandTargets(paths, cwd);
+  const failures: { file: string; message: string }[] = [...expanded.failures];
+  for (const t of expanded.targets) {
+    const p = t.file;
     try {
       let bytes: Buffer;
       try {
         bytes = nodefs.readFileSync(nodepath.resolve(cwd, p));
       } catch (e) {
-        failures.push({ file: p, message: `can't read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}` });
+        failures.push({ file: p, message: `can't read it: ${strerror((e as NodeJS.ErrnoException).code)}` });
         continue;
       }
       const text = decodeConfigBytes(bytes);
-      const mode = opts.mode ?? inferMode(p, text);
-      files.push(lintText(p, text, mode, opts, host));
+      const mode = opts.mode ?? t.mode ?? inferMode(p, text);
+      files.push(lintText(p, text, mode, opts, host, t));
     } catch (e) {
-      failures.push({ file: p, message: `lint failed on ${p}: ${(e as Error)?.message ?? String(e)}` });
+      failures.push({ file: p, message: `lint failed: ${(e as Error)?.message ?? String(e)}` });
     }
   }
   try {
@@ -216,7 +235,7 @@ export function lintFiles(paths: readonly string[], opts: LintOptions = {}): Lin
 
 /** Lint a text (no file on disk): the same verdict and warnings. Never throws. */
 export function lintText_(text: string, path: string, opts: LintOptions = {}): FileLint {
-  const host = opts.host ?? nodeConfigHost(true);
+  const host = opts.host ?? nodeConfigHost(opts.onThisHost === true);
   const mode = opts.mode ?? inferMode(path, text);
   try {
     const { loaded: _l, ...f } = lintText(path, text, mode, opts, host);

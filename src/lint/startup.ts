@@ -45,8 +45,11 @@ export function hostsFileLookup(name: string, hostsPath = '/etc/hosts'): string[
   return out;
 }
 
-/** Would `anetTcpServer(port, addr)` bind? null if yes, else the errno text after "bind: " etc. */
-function bindError(addr: string, local: Set<string>): string | null {
+/**
+ * Would `anetTcpServer(port, addr)` bind on this machine? null if yes, else the errno text after
+ * "bind: " etc. Only for `lint --on-this-host`: a file is usually written for another host.
+ */
+export function localBindError(addr: string, local: Set<string> = localAddresses()): string | null {
   if (addr === '*' || addr === '::*') return null;
   const ip = numericHost(addr);
   if (ip !== null) {
@@ -66,9 +69,18 @@ function num(l: LoadedConfig, name: string, dflt: number): number {
 /** The first start-up failure Redis would log, or null when it would start serving. */
 export function startupFailure(
   l: LoadedConfig,
-  o: { sentinelMode: boolean; configPath: string; cwd: string; host: ConfigHost },
+  o: {
+    sentinelMode: boolean;
+    configPath: string;
+    cwd: string;
+    host: ConfigHost;
+    /** Check that this machine could write the Sentinel's config file (a local check). */
+    checkConfigWritable: boolean;
+    /** Would the address bind on the file's host? undefined: that host is unknown, skip. */
+    bindError?: (addr: string) => string | null;
+  },
 ): StartupFailure | null {
-  if (o.sentinelMode) {
+  if (o.sentinelMode && o.checkConfigWritable) {
     // sentinelCheckConfigFile(): access(configfile, W_OK).
     const e = o.host.writableError(nodepath.resolve(o.cwd, o.configPath));
     if (e) return { reason: `Sentinel config file ${nodepath.resolve(o.cwd, o.configPath)} is not writable: ${e}. Exiting...` };
@@ -76,7 +88,6 @@ export function startupFailure(
   const port = num(l, 'port', o.sentinelMode ? 26379 : 6379);
   const tlsPort = num(l, 'tls-port', 0);
   const binds = l.bind ?? ['*', '-::*'];
-  const local = localAddresses();
   for (const [p, kind] of [
     [port, 'TCP'],
     [tlsPort, 'TLS'],
@@ -85,7 +96,7 @@ export function startupFailure(
     for (const b of binds) {
       const optional = b.startsWith('-');
       const addr = optional ? b.slice(1) : b;
-      const err = bindError(addr, local);
+      const err = o.bindError ? o.bindError(addr) : null;
       if (err === null) continue;
       // listenToPort(): an optional ('-') address is skipped only for EADDRNOTAVAIL.
       if (optional && err.startsWith('bind:')) continue;
@@ -108,4 +119,30 @@ export function startupFailure(
     }
   }
   return null;
+}
+
+/** A host of a deployment model, as lint sees it: its one address and the names that resolve to it. */
+export interface ModelBindHost {
+  readonly name: string;
+  readonly ip: string;
+  readonly aliases: readonly string[];
+}
+
+/**
+ * Would `bind addr` succeed on `host` of a model? The host owns its address, the loopback
+ * addresses and the wildcards; a name resolves as the model's resolver does (host names,
+ * aliases, localhost).
+ */
+export function modelBindError(addr: string, host: ModelBindHost, hosts: readonly ModelBindHost[]): string | null {
+  if (addr === '*' || addr === '::*') return null;
+  let ip = numericHost(addr);
+  if (ip === null) {
+    const n = addr.toLowerCase();
+    if (/^(localhost|localhost\.localdomain|ip6-localhost|ip6-loopback)$/.test(n)) return null;
+    const owner = hosts.find((h) => h.name.toLowerCase() === n || h.aliases.some((a) => a.toLowerCase() === n));
+    if (!owner) return 'Name or service not known';
+    ip = owner.ip;
+  }
+  if (ip === host.ip || ip === '0.0.0.0' || ip === '::' || ip === '::1' || ip.startsWith('127.')) return null;
+  return 'bind: Cannot assign requested address';
 }

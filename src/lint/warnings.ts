@@ -53,14 +53,17 @@ function isKnownDirectiveStart(words: string[]): boolean {
 function gluedDirective(commentLine: string): string | null {
   const body = commentLine.replace(/^#+/, '');
   // Candidate starts: right after sentence punctuation ("...a daemon service.port 26379").
-  const re = /[.!?:)]\s*(#?)/g;
+  const re = /[.!?:)](\s*)(#?)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(body))) {
     // "...password.#sentinel auth-pass ..." was a commented-out directive: nothing is lost.
-    if (m[1]) continue;
+    if (m[2]) continue;
     // The directive ends where the next glued comment starts.
     const tail = body.slice(m.index + m[0].length).split('#')[0]!.trim();
     if (!tail) continue;
+    // After a space, prose may name a directive ('has this directive: "slaveof localhost 6379".'):
+    // only a complete directive (balanced quotes, no closing punctuation) counts there.
+    if (m[1] && (splitArgs(tail) === null || /[.,;:!?)"'`]$/.test(tail))) continue;
     const words = tail.split(/\s+/);
     if (words.length >= 2 && isKnownDirectiveStart(words)) {
       const w0 = asciiLower(words[0]!);

@@ -1,0 +1,131 @@
+/**
+ * What `lint` was asked to read, as a list of config files: a .conf file as given; a folder of
+ * .conf files (every one, sorted by name); a model (a model.yaml, or a folder holding one): each
+ * process's config, read in the mode its kind says, with the model's host of that process, so
+ * `bind` is judged against the machine the file is written for.
+ *
+ * The model file is read here only for its hosts and processes (lint must report a refused config
+ * in Redis's words, which loading the whole model would turn into an input error first).
+ */
+import * as nodefs from 'node:fs';
+import * as nodepath from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { LintMode } from './lint.js';
+import type { ModelBindHost } from './startup.js';
+
+export interface LintTarget {
+  /** As shown in the output (relative paths stay relative to the working directory). */
+  readonly file: string;
+  readonly mode?: LintMode;
+  /** Redis's working directory when started on this file. */
+  readonly cwd?: string;
+  /** The model host the file is written for, with every host of the model (names resolve among them). */
+  readonly modelHost?: { readonly host: ModelBindHost; readonly hosts: readonly ModelBindHost[]; readonly process: string };
+}
+
+export interface ExpandedTargets {
+  readonly targets: LintTarget[];
+  readonly failures: { readonly file: string; readonly message: string }[];
+}
+
+const isYaml = (p: string) => /\.ya?ml$/i.test(p);
+
+/** Expand each argument (file, folder, model) into config files to lint, in argument order. */
+export function expandTargets(args: readonly string[], cwd: string): ExpandedTargets {
+  const targets: LintTarget[] = [];
+  const failures: { file: string; message: string }[] = [];
+  for (const a of args) {
+    const abs = nodepath.resolve(cwd, a);
+    let st: nodefs.Stats | undefined;
+    try {
+      st = nodefs.statSync(abs);
+    } catch {
+      st = undefined; // lintFiles reports the missing file in Redis's words
+    }
+    try {
+      if (st?.isDirectory()) {
+        const model = nodepath.join(abs, 'model.yaml');
+        if (nodefs.existsSync(model)) targets.push(...modelTargets(nodepath.join(a, 'model.yaml'), cwd));
+        else targets.push(...folderTargets(a, abs, failures));
+      } else if (st && isYaml(a)) {
+        targets.push(...modelTargets(a, cwd));
+      } else {
+        targets.push({ file: a });
+      }
+    } catch (e) {
+      if (!(e instanceof TargetError)) throw e;
+      failures.push({ file: a, message: e.message });
+    }
+  }
+  return { targets, failures };
+}
+
+class TargetError extends Error {}
+
+function folderTargets(shown: string, abs: string, failures: { file: string; message: string }[]): LintTarget[] {
+  const confs = nodefs
+    .readdirSync(abs)
+    .filter((f) => f.endsWith('.conf'))
+    .sort();
+  if (confs.length === 0) failures.push({ file: shown, message: 'a folder with no model.yaml and no .conf files: nothing to lint' });
+  return confs.map((f) => ({ file: nodepath.join(shown, f) }));
+}
+
+interface ModelYaml {
+  hosts: ModelBindHost[];
+  processes: { name: string; kind: LintMode; host: string; config: string }[];
+}
+
+/** A model's hosts and processes; a file that is not a model is a clear error, never read as a config. */
+function readModelYaml(file: string, cwd: string): ModelYaml {
+  let text: string;
+  try {
+    text = nodefs.readFileSync(nodepath.resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new TargetError(`can't read it: ${(e as Error).message}`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new TargetError(`line ${lc.linePos(e.pos[0]).line}: not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const d = doc.toJS() as unknown;
+  const obj = d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : undefined;
+  const hosts = obj?.hosts;
+  const processes = obj?.processes;
+  if (!Array.isArray(hosts) || !Array.isArray(processes)) {
+    throw new TargetError(`not a model file (a model has hosts: and processes:); lint takes .conf files, a folder of them, or a model`);
+  }
+  const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  const hs: ModelBindHost[] = hosts.map((h: Record<string, unknown>) => ({
+    name: str(h?.name) ?? '',
+    ip: str(h?.ip) ?? '',
+    aliases: Array.isArray(h?.aliases) ? (h.aliases as unknown[]).filter((x): x is string => typeof x === 'string') : [],
+  }));
+  const ps = processes.map((p: Record<string, unknown>, i: number) => {
+    const kind = str(p?.kind);
+    const config = str(p?.config);
+    if ((kind !== 'redis' && kind !== 'sentinel') || !config) {
+      throw new TargetError(`processes[${i}] needs kind (redis or sentinel) and config`);
+    }
+    return { name: str(p.name) ?? `processes[${i}]`, kind: kind as LintMode, host: str(p.host) ?? '', config };
+  });
+  return { hosts: hs, processes: ps };
+}
+
+function modelTargets(file: string, cwd: string): LintTarget[] {
+  const m = readModelYaml(file, cwd);
+  const dir = nodepath.dirname(file);
+  return m.processes.map((p) => {
+    const host = m.hosts.find((h) => h.name === p.host);
+    const conf = nodepath.join(dir, p.config);
+    return {
+      file: conf,
+      mode: p.kind,
+      // The simulator (and redis-server started in the model's folder) resolves includes from there.
+      cwd: nodepath.resolve(cwd, nodepath.dirname(conf)),
+      ...(host ? { modelHost: { host, hosts: m.hosts, process: p.name } } : {}),
+    };
+  });
+}
