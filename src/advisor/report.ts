@@ -110,7 +110,17 @@ export function makePlan(d: Deployment, seeds: readonly number[]): Plan {
   return { seeds, faultAtMs, windowMs, quietMs, retryWindowMs, pauseMs, pauseWindowMs, sampleMs: 100, explain };
 }
 
-export function checkModel(model: Model, opts: CheckOptions = {}): CheckReport {
+/** Everything decided before a case runs: the deployment, the plan, the cases and their timing. */
+export interface CheckPlan {
+  readonly model: Model;
+  readonly deployment: Deployment;
+  readonly plan: Plan;
+  readonly cases: readonly Case[];
+  readonly notes: readonly string[];
+  readonly timing: Timing;
+}
+
+export function planCheck(model: Model, opts: Pick<CheckOptions, 'seeds' | 'maxPartitions'> = {}): CheckPlan {
   const d = analyseDeployment(model);
   const seeds = opts.seeds ?? DEFAULT_SEEDS;
   const plan = makePlan(d, seeds);
@@ -119,7 +129,24 @@ export function checkModel(model: Model, opts: CheckOptions = {}): CheckReport {
     faultAtUs: plan.faultAtMs * 1000, windowUs: plan.windowMs * 1000, quietUs: plan.quietMs * 1000, retryWindowUs: plan.retryWindowMs * 1000,
     pauseWindowUs: plan.pauseWindowMs * 1000, sampleUs: plan.sampleMs * 1000,
   };
-  const results = cases.map((c) => foldCase(d, c, seeds.map((seed) => runCaseSeed(d, c, seed, timing, opts.factories))));
+  return { model, deployment: d, plan, cases, notes, timing };
+}
+
+/** One worker's or one thread's job: case `caseIndex` of the plan, for one seed. */
+export function runPlannedCase(p: CheckPlan, caseIndex: number, seed: number, factories?: BehaviorFactories): SeedOutcome {
+  return runCaseSeed(p.deployment, p.cases[caseIndex]!, seed, p.timing, factories);
+}
+
+export function checkModel(model: Model, opts: CheckOptions = {}): CheckReport {
+  const p = planCheck(model, opts);
+  const outcomes = p.cases.map((_, i) => p.plan.seeds.map((seed) => runPlannedCase(p, i, seed, opts.factories)));
+  return assembleReport(p, outcomes);
+}
+
+/** The report from every case's outcomes (`outcomes[case][seed]`, in plan order). */
+export function assembleReport(p: CheckPlan, outcomes: readonly (readonly SeedOutcome[])[]): CheckReport {
+  const { model, deployment: d, plan, cases, notes } = p;
+  const results = cases.map((c, i) => foldCase(d, c, outcomes[i]!));
   const flags = checkFlags(d);
   const allNotes = [...model.inferred, ...model.warnings, ...notes];
   if (d.otherMasters.length > 0) allNotes.push(`only ${d.masterName} is analysed; also monitored: ${d.otherMasters.join(', ')}`);

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatJson, formatText } from '../../src/advisor/format.js';
 import { checkModel, type CaseResult, type CheckReport } from '../../src/advisor/report.js';
+import { verdictOf } from '../../src/advisor/require.js';
+
+const checked = (report: CheckReport) => ({ label: 'as configured', report, verdict: verdictOf(report, ['single-failure']), changes: [], added: [] });
 import { loadModel } from '../../src/scenario/model.js';
 
 /**
@@ -23,7 +26,8 @@ describe('check models/zato (3 hosts, Redis + Sentinel on each, quorum 2)', () =
     const t0 = performance.now();
     report = checkModel(loadModel('models/zato'));
     wallMs = performance.now() - t0;
-    text = formatText(report);
+    // Wide enough that no cell wraps: each row is one line.
+    text = formatText(checked(report), 1000);
     console.log(`check models/zato: ${report.cases.length} cases × ${report.plan.seeds.length} seeds in ${(wallMs / 1000).toFixed(1)} s wall`);
   });
 
@@ -103,7 +107,7 @@ describe('check models/zato (3 hosts, Redis + Sentinel on each, quorum 2)', () =
   });
 
   it('JSON carries the same rows as the table', () => {
-    const j = JSON.parse(formatJson(report)) as CheckReport;
+    const j = JSON.parse(formatJson([checked(report)])) as CheckReport;
     expect(j.cases.map((c) => [c.label, c.cells, c.verdictText])).toEqual(report.cases.map((c) => [c.label, c.cells, c.verdictText]));
     expect(j.summary).toEqual(report.summary);
   });

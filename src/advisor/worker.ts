@@ -1,0 +1,36 @@
+/**
+ * A check worker (run by tinypool in a worker thread): one case of a plan, for one seed. The plan
+ * is rebuilt from the same inputs as the main thread's (model path, what-if variant, seeds,
+ * partition cap), so both number the cases alike, and kept for the worker's next task.
+ */
+import { loadModel } from '../scenario/model.js';
+import { planCheck, runPlannedCase, type CheckPlan } from './report.js';
+import type { SeedOutcome } from './simulate.js';
+import { applyVariant, isEmptyVariant, type Variant } from './whatif.js';
+
+export interface CaseTask {
+  readonly modelPath: string;
+  readonly variant: Variant;
+  readonly seeds: readonly number[];
+  readonly maxPartitions?: number;
+  readonly caseIndex: number;
+  readonly seed: number;
+}
+
+const plans = new Map<string, CheckPlan>();
+
+export function planFor(t: Omit<CaseTask, 'caseIndex' | 'seed'>): CheckPlan {
+  const key = JSON.stringify([t.modelPath, t.variant, t.seeds, t.maxPartitions ?? null]);
+  let p = plans.get(key);
+  if (!p) {
+    const base = loadModel(t.modelPath);
+    const model = isEmptyVariant(t.variant) ? base : applyVariant(base, t.variant).model;
+    p = planCheck(model, { seeds: t.seeds, maxPartitions: t.maxPartitions });
+    plans.set(key, p);
+  }
+  return p;
+}
+
+export default function runCaseTask(t: CaseTask): SeedOutcome {
+  return runPlannedCase(planFor(t), t.caseIndex, t.seed);
+}

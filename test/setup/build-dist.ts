@@ -1,0 +1,25 @@
+/**
+ * Vitest global set-up: worker threads (check's tinypool workers) load the built dist/, so build
+ * it first when a source file is newer than the build. Tests in this process import src/ directly.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '../..');
+const STAMP = join(ROOT, 'dist/advisor/worker.js');
+
+function newestMs(dir: string): number {
+  let newest = 0;
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMs(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+export default function setup(): void {
+  const stale = !existsSync(STAMP) || newestMs(join(ROOT, 'src')) > statSync(STAMP).mtimeMs;
+  if (stale) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+}
