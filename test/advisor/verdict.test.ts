@@ -19,7 +19,7 @@ const cps = (s: string) => [...s].length;
 
 describe('the verdict and the exit code', () => {
   it('models/two-node misses the default bar (exit 1): losing machine-a leaves no writable master', async () => {
-    const r = await runCheckCommand(['models/two-node']);
+    const r = await runCheckCommand(['models/two-node', '--width', '1000']);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('FAIL single-failure: any single failure domain may fail and a writable master remains (every seed); not met by domain:machine-a');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('verdict: FAIL (required: single-failure)');
