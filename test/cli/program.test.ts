@@ -21,7 +21,7 @@ describe('one commander program for every subcommand', () => {
       ['run', 'Usage: sentinel-sim run [options] <scenario>'],
       ['play', 'Usage: sentinel-sim play [options] <scenario-or-trace>'],
       ['check', 'Usage: sentinel-sim check [options] <model-or-folder>'],
-      ['lint', 'Usage: sentinel-sim lint [options] <file...>'],
+      ['lint', 'Usage: sentinel-sim lint [options] <path...>'],
     ] as const) {
       const r = await cli([sub, '--help']);
       expect(r.code, sub).toBe(0);
