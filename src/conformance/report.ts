@@ -1,13 +1,14 @@
 /**
  * REPORT.md from the comparisons: one table row per case (real outcome, simulated outcome over its
  * seeds, real delays, simulated ranges, agree/disagree), the disagreements in full, and what is
- * simulator-only. The conformance run writes it to a temp path on CI and to
- * test/conformance/REPORT.md (plus the README's Conformance table) on a developer machine.
+ * simulator-only; next to it verdicts.json, one verdict per case, which CI compares with the
+ * committed one. The conformance run writes both to .ci-results/conformance/ on CI and to
+ * test/conformance/ (plus the README's Conformance table) on a developer machine.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_SEEDS, MAX_SEEDS, SIM_ALLOWANCE, type CaseComparison, type Observation, type Outcome } from './compare.js';
+import { DEFAULT_SEEDS, OUTCOME_SHARE, type CaseComparison, type Observation, type Outcome } from './compare.js';
+import { FLUSH_HOPS, NOISE_QUANTILE, noiseText, WAKE_HOPS } from './noise.js';
 
 export interface ReportRow {
   readonly id: string;
@@ -46,7 +47,8 @@ const fmt = (n: number) => String(Math.round(n));
 
 /**
  * How far real delays fell outside the bare simulated ranges (before the allowance), over the
- * timings not explained by a written-up disagreement: the measurement behind SIM_ALLOWANCE.
+ * timings not explained by a written-up disagreement: for information (the allowance comes from
+ * the measured noise, not from this).
  */
 function allowanceLine(rows: readonly ReportRow[]): string {
   let late = 0;
@@ -68,7 +70,7 @@ function allowanceLine(rows: readonly ReportRow[]): string {
     }
   }
   return (
-    `Measured this run, over ${n} real delays not explained by a written-up disagreement: the largest excess over the ` +
+    `For information, over ${n} real delays not explained by a written-up disagreement: the largest excess over the ` +
     `bare simulated max was ${Math.round(late)} ms${lateKey ? ` (${lateKey})` : ''}, the largest shortfall below the simulated min ` +
     `${Math.round(early)} ms${earlyKey ? ` (${earlyKey})` : ''}.`
   );
@@ -84,6 +86,32 @@ function knownIds(c: CaseComparison): string[] {
   return (c.c.known ?? []).filter((k) => c.problems.some((p) => k.match.test(p))).map((k) => k.id);
 }
 
+/** A case's verdict as CI compares it: `agree`, `disagree`, `disagree (known: D4)` or `error`. */
+export function verdictOf(r: ReportRow): string {
+  if (!r.cmp) return 'error';
+  if (r.cmp.problems.length === 0) return 'agree';
+  const known = knownIds(r.cmp);
+  return `disagree${known.length ? ` (known: ${known.join(', ')})` : ''}`;
+}
+
+/** Case id → verdict, in the run's order. */
+export function verdicts(rows: readonly ReportRow[]): Record<string, string> {
+  return Object.fromEntries(rows.map((r) => [r.id, verdictOf(r)]));
+}
+
+/**
+ * Where a fresh run's verdicts differ from the committed ones (only the cases the run ran): one
+ * line per case. Measured figures are not compared: they vary from run to run.
+ */
+export function verdictChanges(committed: Readonly<Record<string, string>>, fresh: Readonly<Record<string, string>>): string[] {
+  const out: string[] = [];
+  for (const [id, v] of Object.entries(fresh)) {
+    if (!(id in committed)) out.push(`${id}: no committed verdict (fresh: ${v}); commit test/conformance/verdicts.json and REPORT.md from this run`);
+    else if (committed[id] !== v) out.push(`${id}: committed "${committed[id]}", fresh "${v}"`);
+  }
+  return out;
+}
+
 export function reportRows(rows: readonly ReportRow[]): string {
   const lines = [
     '| scenario | real outcome | simulated outcome | real delays (ms) | simulated [min, max] (ms) | agree |',
@@ -97,8 +125,7 @@ export function reportRows(rows: readonly ReportRow[]): string {
     const c = r.cmp;
     const real = c.timings.map((t) => `${esc(t.key)}: ${t.real.map(fmt).join(', ')}`).join('<br>');
     const sim = c.timings.map((t) => `${t.simMin === null ? '–' : `[${fmt(t.simMin)}, ${fmt(t.simMax!)}]`}${t.ok ? '' : ' ✗'}`).join('<br>');
-    const known = knownIds(c);
-    const verdict = c.problems.length === 0 ? 'agree' : `**disagree**${known.length ? ` (known: ${known.join(', ')})` : ''}`;
+    const verdict = verdictOf(r).replace(/^disagree/, '**disagree**');
     lines.push(`| ${esc(r.title)} | ${esc(outcomeText(c.real.outcome))} | ${esc(simOutcomeText(c))} | ${real} | ${sim} | ${verdict} |`);
   }
   return lines.join('\n');
@@ -114,7 +141,7 @@ export function renderReport(rows: readonly ReportRow[], meta: { version: string
       const cmds = c.steps.filter((s) => s.kind === 'command').length;
       const known = (c.c.known ?? []).filter((k) => c.problems.some((p) => k.match.test(p))).map((k) => `\n  - known disagreement ${k.id}: ${k.why}`).join('');
       const split = c.real.outcome.leader !== null ? `; split start (a non-leader also logged +try-failover): real ${splitStart(c.real) ? 'yes' : 'no'}, simulated ${c.sims.filter(splitStart).length}/${c.sims.length} seeds` : '';
-      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: ${c.sims.length}${split}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
+      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: 1..${c.sims.length}${split}; noise: ${noiseText(c.noise)}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
     })
     .join('\n');
   return [
@@ -124,13 +151,16 @@ export function renderReport(rows: readonly ReportRow[], meta: { version: string
       `${rows.length} cases in ${(meta.durationMs / 1000).toFixed(0)} s; ${bad.length === 0 ? 'every case agrees' : `${bad.length} case(s) disagree`}.`,
     '',
     'Each case runs on real `redis-server`/`redis-sentinel` processes on 127.0.0.1 and in the simulator with the same',
-    `config texts and ports, over seeds 1..${DEFAULT_SEEDS} (up to ${MAX_SEEDS} while a real event sequence is not yet among the`,
-    'simulated ones). Times are ms from the fault named in each delay (the latest fault before the event; both sides',
-    'replay the same faults at the same offsets from the origin). Agree = the real outcome is a simulated one, every',
-    "real Sentinel's normalized event sequence (per role: leader / other, or per Sentinel when nobody is elected) is one",
-    `the simulator produced for that role, and every real delay lies in the simulated [min, max] widened by −${SIM_ALLOWANCE.earlyMs} / +${SIM_ALLOWANCE.lateMs} ms`,
-    '(src/conformance/compare.ts, `SIM_ALLOWANCE`: the real processes are scheduled on a shared machine; the early side is',
-    'the ms granularity of log stamps and of the harness\'s fault stamp). Events a Sentinel logs at `verbose` level',
+    `config texts and ports, over the case's fixed seeds (1..${DEFAULT_SEEDS} unless the case names more; never extended while a`,
+    'problem remains). Times are ms from the fault named in each delay (the latest fault before the event; both sides',
+    `replay the same faults at the same offsets from the origin). Agree = every field of the real outcome is produced in at least ${Math.round(OUTCOME_SHARE * 100)} %`,
+    "of the seeds (src/conformance/compare.ts, `OUTCOME_SHARE`), every real Sentinel's normalized event sequence (per role:",
+    'leader / other, or per Sentinel when nobody is elected) is one the simulator produced for that role, and every real',
+    'delay lies in the simulated [min, max] widened by an allowance derived from the scheduling noise measured during that',
+    `case's real run (src/conformance/noise.ts): a probe sleeping on the Sentinel's 100 ms tick records how late it wakes,`,
+    `and once a second times a config rewrite with fsync; late allowance = p${Math.round(NOISE_QUANTILE * 100)} of ${WAKE_HOPS} consecutive wake-ups' summed lateness`,
+    `+ ${FLUSH_HOPS} × p${Math.round(NOISE_QUANTILE * 100)} of a flush (the wake-ups and flushes on the longest compared chain), early allowance the ms`,
+    'granularity of log and fault stamps (25 ms). Each case\'s figures are under Details. Events a Sentinel logs at `verbose` level',
     '(`+role-change`, `-role-change`) are left out of the simulated side: the real Sentinels run at the default `loglevel notice`.',
     '`-odown` (D2) is compared by its delay and presence, not by its place among the replica reconfiguration events.',
     '',
@@ -207,11 +237,23 @@ export const FIXED = `- **D10 — a real \`SHUTDOWN\` (also NOSAVE) waits for th
   their time left across SIGSTOP; Redis's once-a-second cron uses one"): simulated [301, 1351] ms over 20 seeds since,
   and the case agrees.`;
 
-/** Where the report goes: a temp path on CI (CI set), else test/conformance/REPORT.md. */
+/** The committed verdicts, which a fresh run must reproduce. */
+export const COMMITTED_VERDICTS = join('test', 'conformance', 'verdicts.json');
+
+/**
+ * Where the report goes: CONFORMANCE_REPORT if set; on CI (CI set) .ci-results/conformance/REPORT.md,
+ * kept next to the other CI results; else test/conformance/REPORT.md. verdicts.json goes next to it.
+ */
 export function reportPath(repoRoot: string): string {
   if (process.env.CONFORMANCE_REPORT) return process.env.CONFORMANCE_REPORT;
-  if (process.env.CI) return join(tmpdir(), 'sentinel-sim-conformance', 'REPORT.md');
+  if (process.env.CI) return join(repoRoot, '.ci-results', 'conformance', 'REPORT.md');
   return join(repoRoot, 'test', 'conformance', 'REPORT.md');
+}
+
+/** The committed verdicts (empty when the file is missing). */
+export function readCommittedVerdicts(repoRoot: string): Record<string, string> {
+  const p = join(repoRoot, COMMITTED_VERDICTS);
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Record<string, string>) : {};
 }
 
 const START = '<!-- conformance-table:start -->';
@@ -222,6 +264,9 @@ export function writeReport(repoRoot: string, text: string, rows: readonly Repor
   const path = reportPath(repoRoot);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
+  // A run of some cases only (CONFORMANCE_CASES) keeps the other cases' verdicts.
+  const previous = existsSync(join(dirname(path), 'verdicts.json')) ? (JSON.parse(readFileSync(join(dirname(path), 'verdicts.json'), 'utf8')) as Record<string, string>) : {};
+  writeFileSync(join(dirname(path), 'verdicts.json'), JSON.stringify({ ...previous, ...verdicts(rows) }, null, 2) + '\n');
   const readme = join(repoRoot, 'README.md');
   if (!process.env.CI && !process.env.CONFORMANCE_REPORT && existsSync(readme)) {
     const r = readFileSync(readme, 'utf8');

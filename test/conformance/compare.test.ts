@@ -2,8 +2,10 @@
  * Real Redis Sentinel 7.0.15 vs the simulator, case by case (src/conformance/compare-cases.ts):
  * each case runs on real processes, then in the simulator over seeds with the same configs and
  * ports, and must agree (src/conformance/compare.ts says what agree means). The run writes
- * REPORT.md (test/conformance/REPORT.md and the README's Conformance table on a developer
- * machine; a temp path on CI, printed). Ports 26000..27199 belong to this file.
+ * REPORT.md and verdicts.json (test/conformance/ and the README's Conformance table on a developer
+ * machine; .ci-results/conformance/ on CI, printed), and its last test fails when any case's
+ * verdict differs from the committed test/conformance/verdicts.json. Ports 26000..27199 belong to
+ * this file.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { compareCase, dumpComparison } from '../../src/conformance/compare.js';
 import { ALL_CASES } from '../../src/conformance/compare-cases.js';
 import { redisVersion } from '../../src/conformance/real.js';
-import { renderReport, writeReport, type ReportRow } from '../../src/conformance/report.js';
+import { readCommittedVerdicts, renderReport, verdictChanges, verdicts, writeReport, type ReportRow } from '../../src/conformance/report.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const only = process.env.CONFORMANCE_CASES?.split(',').filter(Boolean);
@@ -49,4 +51,11 @@ describe('real Redis Sentinel vs the simulator', () => {
       expect(unexpected, dumpComparison(cmp)).toEqual([]);
     }, 300_000);
   }
+
+  // Runs after every case (one file, tests in order): the committed report must not go stale. A
+  // verdict that changed on purpose is committed with the regenerated REPORT.md and verdicts.json.
+  it('every verdict equals the committed one (test/conformance/verdicts.json)', () => {
+    expect(rows.length).toBe(cases.length);
+    expect(verdictChanges(readCommittedVerdicts(ROOT), verdicts(rows))).toEqual([]);
+  });
 });

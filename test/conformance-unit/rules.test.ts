@@ -1,0 +1,87 @@
+/**
+ * The conformance verdict rules without real Redis: an outcome must come up in a share of the
+ * seeds, verdicts are compared (not figures), and the timing allowance follows the measured noise.
+ */
+import { describe, expect, it } from 'vitest';
+import { OUTCOME_SHARE, outcomeProblems, type ConformanceCase, type Observation, type Outcome } from '../../src/conformance/compare.js';
+import { EARLY_MS, FLUSH_HOPS, MIN_LATE_MS, noiseFigures, quantile, WAKE_HOPS, windowSums } from '../../src/conformance/noise.js';
+import { verdictChanges } from '../../src/conformance/report.js';
+
+const base: Outcome = { failover: true, promoted: 'node2', leader: 'sentinel1', epoch: 1, odown: true, tilt: false, convertToSlave: 1, facts: {} };
+const obs = (o: Partial<Outcome>, seed: number): Observation => ({ side: 'sim', seed, events: {}, replies: [], endMs: 0, outcome: { ...base, ...o }, timings: [], sequences: {} });
+const theCase = (extra: Partial<ConformanceCase> = {}) => ({ id: 'x', title: 'x', topology: {}, base: 0, drive: async () => {}, ...extra }) as unknown as ConformanceCase;
+/** n seeds of which `hits` produce the real outcome and the rest `other`. */
+const sims = (n: number, hits: number, other: Partial<Outcome>) => Array.from({ length: n }, (_, i) => obs(i < hits ? {} : other, i + 1));
+
+describe('an outcome agrees only in a share of the seeds', () => {
+  it('the share is 80 %', () => expect(OUTCOME_SHARE).toBe(0.8));
+
+  it('16 of 20 seeds agree, 15 of 20 do not', () => {
+    expect(outcomeProblems(theCase(), base, sims(20, 16, { convertToSlave: 2 }))).toEqual([]);
+    const p = outcomeProblems(theCase(), base, sims(20, 15, { convertToSlave: 2 }));
+    expect(p).toEqual(['outcome convertToSlave: real 1 in 15/20 seeds (needs ≥ 80 %); simulated 1 ×15 / 2 ×5']);
+  });
+
+  it('a real outcome produced by one seed only is a disagreement (it used to agree)', () => {
+    expect(outcomeProblems(theCase(), base, sims(20, 1, { failover: false, promoted: null, epoch: 0 }))).toHaveLength(3);
+  });
+
+  it('promoted: exact without promotedAnyOf, any of the equals with it', () => {
+    const mixed = [...sims(10, 10, {}), ...sims(10, 0, { promoted: 'node3' })];
+    expect(outcomeProblems(theCase(), base, mixed)).toEqual([expect.stringMatching(/^promoted: real node2 in 10\/20 seeds/)]);
+    expect(outcomeProblems(theCase({ promotedAnyOf: ['node2', 'node3'] }), base, mixed)).toEqual([]);
+    expect(outcomeProblems(theCase({ promotedAnyOf: ['node2', 'node3'] }), { ...base, promoted: 'node4' }, mixed)).toContain('promoted: real node4, expected one of node2, node3');
+  });
+
+  it('no failover for real needs no promotion in the share of seeds, promotedAnyOf or not', () => {
+    const real = { ...base, failover: false, promoted: null };
+    const s = sims(10, 7, { promoted: 'node2', failover: true }).map((o) => (o.outcome.promoted === 'node2' && o.seed! <= 7 ? obs({ failover: false, promoted: null }, o.seed!) : o));
+    expect(outcomeProblems(theCase({ promotedAnyOf: ['node2', 'node3'] }), real, s).some((p) => p.startsWith('promoted: real null in 7/10'))).toBe(true);
+  });
+
+  it('case facts too', () => {
+    const real = { ...base, facts: { refusal: '-NOREPLICAS' } };
+    const s = Array.from({ length: 10 }, (_, i) => obs({ facts: { refusal: i < 8 ? '-NOREPLICAS' : 'none' } }, i + 1));
+    expect(outcomeProblems(theCase(), real, s)).toEqual([]);
+    s[7] = obs({ facts: {} }, 8);
+    expect(outcomeProblems(theCase(), real, s)).toEqual(['fact refusal: real "-NOREPLICAS" in 7/10 seeds (needs ≥ 80 %); simulated "-NOREPLICAS" ×7 / null ×1 / "none" ×2']);
+  });
+});
+
+describe('CI compares verdicts with the committed ones', () => {
+  it('a changed verdict and a case without a committed verdict are reported; figures are not compared', () => {
+    const committed = { a: 'agree', b: 'disagree (known: D4)', c: 'agree' };
+    expect(verdictChanges(committed, { a: 'agree', b: 'disagree (known: D4)' })).toEqual([]);
+    expect(verdictChanges(committed, { a: 'disagree', b: 'agree', d: 'agree' })).toEqual([
+      'a: committed "agree", fresh "disagree"',
+      'b: committed "disagree (known: D4)", fresh "agree"',
+      'd: no committed verdict (fresh: agree); commit test/conformance/verdicts.json and REPORT.md from this run',
+    ]);
+  });
+});
+
+describe('the timing allowance follows the measured scheduling noise', () => {
+  it('quantile is nearest-rank; windowSums sums every run of n', () => {
+    expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
+    expect(quantile([5, 1, 4, 2, 3], 0.99)).toBe(5);
+    expect(quantile([], 0.99)).toBe(0);
+    expect(windowSums([1, 2, 3, 4], 2)).toEqual([3, 5, 7]);
+    expect(windowSums([1, 2], 5)).toEqual([3]);
+  });
+
+  it(`late = p99 of ${WAKE_HOPS} wake-ups in a row + ${FLUSH_HOPS} × p99 of a flush; quiet machine: the floor`, () => {
+    const quiet = noiseFigures({ wakeLateMs: Array(300).fill(0.2), flushMs: Array(30).fill(1) });
+    expect(quiet.lateMs).toBe(MIN_LATE_MS);
+    expect(quiet.earlyMs).toBe(EARLY_MS);
+    // 2 ms late per wake-up, flushes of 10 ms: 40 + 30 ms.
+    const busy = noiseFigures({ wakeLateMs: Array(300).fill(2), flushMs: Array(30).fill(10) });
+    expect(busy.chainP99Ms).toBe(2 * WAKE_HOPS);
+    expect(busy.lateMs).toBe(2 * WAKE_HOPS + FLUSH_HOPS * 10);
+    // One late wake-up (100 ms) among 3000 is in 20 of 2981 windows, fewer than 1 %; among 1000, in 2 %.
+    const burst = noiseFigures({ wakeLateMs: [...Array(1500).fill(0), 100, ...Array(1499).fill(0)], flushMs: [] });
+    expect(burst.chainP99Ms).toBe(0);
+    expect(noiseFigures({ wakeLateMs: [...Array(500).fill(0), 100, ...Array(499).fill(0)], flushMs: [] }).chainP99Ms).toBe(100);
+    const bursts = noiseFigures({ wakeLateMs: Array.from({ length: 1000 }, (_, i) => (i % 10 === 0 ? 50 : 0)), flushMs: [] });
+    expect(bursts.chainP99Ms).toBe(100);
+  });
+});
