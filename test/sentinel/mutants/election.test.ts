@@ -234,6 +234,15 @@ describe('crand() and ctime()', () => {
     expect(new Set(xs).size).toBeGreaterThan(40);
   });
 
+  it('ctime names every weekday and month as C does (checked against the UTC calendar)', () => {
+    // 2024-01-01 .. 2024-12-01 (each month), and 2024-01-01 .. 2024-01-07 (each weekday).
+    const starts = [...Array.from({ length: 12 }, (_, m) => Date.UTC(2024, m, 1)), ...Array.from({ length: 7 }, (_, d) => Date.UTC(2024, 0, 1 + d))];
+    for (const ms of starts) {
+      const [wd, day, mon, year] = new Date(ms).toUTCString().replace(',', '').split(' ');
+      expect(ctime(ms / 1000)).toBe(`${wd} ${mon} ${day!.replace(/^0/, ' ')} 00:00:00 ${year}`);
+    }
+  });
+
   it('ctime pads the day with a space and the time with zeros', () => {
     expect(ctime(1_700_000_000)).toBe('Tue Nov 14 22:13:20 2023');
     expect(ctime(1_700_000_000 - 13 * 86_400 - 22 * 3600 - 13 * 60 - 18)).toBe('Wed Nov  1 00:00:02 2023');
