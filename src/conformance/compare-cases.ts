@@ -7,7 +7,7 @@
 import { RespError } from './resp-client.js';
 import type { SentinelEvent } from './log.js';
 import { sleep, waitFor, type FaultRecord, type RealDeployment } from './real.js';
-import type { ConformanceCase, ReplyRec, Step } from './compare.js';
+import { splitStart, type ConformanceCase, type KnownDisagreement, type ReplyRec, type Step } from './compare.js';
 
 const isEv = (event: string, textPrefix?: string) => (e: SentinelEvent) => e.event === event && (textPrefix === undefined || e.text.startsWith(textPrefix));
 
@@ -22,6 +22,19 @@ const STOCK = { nodes: 3, sentinels: 3, quorum: 2, downAfterMs: 2000, failoverTi
  */
 const ELECTION_SEEDS = 100;
 
+/**
+ * D4 (REPORT.md): a real run where a non-leader also started a failover in epoch 1 is off every
+ * simulated run of the case: its sequence, and the extra vote round that makes the rest of the
+ * failover later, are among 100 seeds once at most (the simulator: ~1-2 % of seeds; real: a third
+ * of the runs on a loaded machine). Only such runs, all of their problems.
+ */
+const D4_SPLIT_START: KnownDisagreement = {
+  id: 'D4',
+  match: /./,
+  onlyIf: splitStart,
+  why: 'this real run had a split start (two candidates in epoch 1), far rarer in the simulator (D4): not comparable until the model produces it at the real rate',
+};
+
 /** After a failover: wait for every Sentinel's +switch-master. */
 async function waitSwitched(d: RealDeployment, since: FaultRecord): Promise<void> {
   await d.waitForEventOnEach('+switch-master', isEv('+switch-master'), 60_000, { sinceMs: since.timeMs });
@@ -32,6 +45,7 @@ export const killMaster: ConformanceCase = {
   title: '`kill -9` master, restart it later (3+3, quorum 2, down-after 2000, failover-timeout 6000)',
   base: 26000,
   seeds: ELECTION_SEEDS,
+  known: [D4_SPLIT_START],
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {
@@ -113,6 +127,16 @@ export const minReplicas: ConformanceCase = {
   id: 'min-replicas',
   title: '`min-replicas-to-write 1`, `min-replicas-max-lag 3`: both replicas SIGSTOPped, then SIGCONT',
   base: 26400,
+  // Writable again after the SIGCONT is the sum of two once-a-second phases (the replica's ACK, the
+  // master's good-replica count, D11): 0-2 s; 100 seeds reach within a few % of both ends.
+  seeds: 100,
+  known: [
+    {
+      id: 'D12',
+      match: /^timing reply SET ok again after -NOREPLICAS \| from sigcont/,
+      why: 'writes accepted again 52-53 ms after the SIGCONT in both real runs of 2026-12-06 (earlier runs: 363-1344 ms); the simulator never below ~300 ms over 100 seeds. Not diagnosed yet (see REPORT.md, D12).',
+    },
+  ],
   topology: { ...STOCK, nodeExtra: { node1: ['min-replicas-to-write 1', 'min-replicas-max-lag 3'] } },
   facts: minrepFacts,
   // The simulator polls as the real harness does (SET every 50 ms from the SIGSTOP), but without
@@ -169,6 +193,7 @@ export const replicaPriority: ConformanceCase = {
   title: 'replica priority: node2 `replica-priority 0`, node3 `replica-priority 10`, node4 default 100; `kill -9` master',
   base: 26600,
   seeds: ELECTION_SEEDS,
+  known: [D4_SPLIT_START],
   topology: { ...STOCK, nodes: 4, nodeExtra: { node2: ['replica-priority 0'], node3: ['replica-priority 10'] } },
   async drive(d) {
     const kill = await d.kill9('node1');
@@ -202,6 +227,7 @@ export const seed001ShutdownMaster: ConformanceCase = {
   title: 'seeds 000/001 shape (Zato): `SHUTDOWN NOSAVE` of the master, 3+3 quorum 2 (down-after 2000 instead of 10000)',
   base: 26800,
   seeds: ELECTION_SEEDS,
+  known: [D4_SPLIT_START],
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {
@@ -217,6 +243,7 @@ export const seed003PauseMaster: ConformanceCase = {
   title: 'seed 003 shape (redis-ha-demo, `docker pause` master): SIGSTOP master until failover, SIGCONT: old master converted',
   base: 27000,
   seeds: ELECTION_SEEDS,
+  known: [D4_SPLIT_START],
   topology: { ...STOCK },
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {
@@ -235,6 +262,7 @@ export const seed004Shutdown: ConformanceCase = {
   title: 'seed 004 shape (docker-3node): `SHUTDOWN NOSAVE` master, `min-replicas-to-write 1` on every node, down-after 2000 (auth not exercised)',
   base: 27100,
   seeds: ELECTION_SEEDS,
+  known: [D4_SPLIT_START],
   topology: { ...STOCK, failoverTimeoutMs: 6000, nodeExtra: ['min-replicas-to-write 1'] },
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {

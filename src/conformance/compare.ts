@@ -79,12 +79,33 @@ export interface ConformanceCase {
    * problem matching one of these is reported as a known disagreement instead of failing the
    * test. The comparison itself is unchanged; an unexpected problem still fails.
    */
-  readonly known?: readonly { readonly id: string; readonly match: RegExp; readonly why: string }[];
+  readonly known?: readonly KnownDisagreement[];
   /**
    * The simulator's client commands, replacing the real run's (which poll until a condition and
    * so stop where the real process reached it): given the real steps (relative to the origin).
    */
   readonly simCommands?: (realSteps: readonly Step[]) => Step[];
+}
+
+/**
+ * A written-up disagreement: problems matching `match` (in a real run where `onlyIf` holds, when
+ * given) are reported as this one instead of failing the case.
+ */
+export interface KnownDisagreement {
+  readonly id: string;
+  readonly match: RegExp;
+  readonly onlyIf?: (real: Observation) => boolean;
+  readonly why: string;
+}
+
+/** The written-up disagreement that explains `problem` in this real run, if any. */
+export function knownFor(c: ConformanceCase, real: Observation, problem: string): KnownDisagreement | undefined {
+  return (c.known ?? []).find((k) => k.match.test(problem) && (!k.onlyIf || k.onlyIf(real)));
+}
+
+/** A Sentinel other than the leader also started a failover (two candidates in epoch 1: D4). */
+export function splitStart(o: Observation): boolean {
+  return Object.entries(o.events).some(([s, es]) => s !== o.outcome.leader && es.some((e) => e.event === '+try-failover'));
 }
 
 /** A command reply, real or simulated, time relative to the origin. */

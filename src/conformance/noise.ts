@@ -11,7 +11,8 @@
  * folder) and records how long that took.
  *
  * The allowance for a delay is then
- *   p99 of the summed lateness of WAKE_HOPS consecutive wake-ups  +  FLUSH_HOPS × p99 of a flush,
+ *   p99 of the summed lateness of WAKE_HOPS consecutive wake-ups
+ *   + p99 of the summed duration of FLUSH_HOPS consecutive flushes,
  * with the counts taken from the longest compared chain (the leader's +switch-master after a kill,
  * sentinel.c 7.0.15): SDOWN tick → peers answer is-master-down-by-addr → ODOWN tick → vote requests →
  * peers vote (each flushes) → elected tick → SLAVEOF NO ONE → its reply → INFO → +promoted-slave →
@@ -142,7 +143,9 @@ export interface NoiseFigures {
   readonly chainP99Ms: number;
   readonly flushes: number;
   readonly flushP99Ms: number;
-  /** The late allowance: chainP99Ms + FLUSH_HOPS × flushP99Ms, at least MIN_LATE_MS, whole ms. */
+  /** p99 of the summed duration of FLUSH_HOPS consecutive flushes. */
+  readonly flushChainP99Ms: number;
+  /** The late allowance: chainP99Ms + flushChainP99Ms, at least MIN_LATE_MS, whole ms. */
   readonly lateMs: number;
   readonly earlyMs: number;
 }
@@ -150,6 +153,7 @@ export interface NoiseFigures {
 export function noiseFigures(n: NoiseSample): NoiseFigures {
   const chainP99Ms = quantile(windowSums(n.wakeLateMs, WAKE_HOPS), NOISE_QUANTILE);
   const flushP99Ms = quantile(n.flushMs, NOISE_QUANTILE);
+  const flushChainP99Ms = quantile(windowSums(n.flushMs, FLUSH_HOPS), NOISE_QUANTILE);
   return {
     wakeups: n.wakeLateMs.length,
     wakeP50Ms: quantile(n.wakeLateMs, 0.5),
@@ -158,7 +162,8 @@ export function noiseFigures(n: NoiseSample): NoiseFigures {
     chainP99Ms,
     flushes: n.flushMs.length,
     flushP99Ms,
-    lateMs: Math.max(MIN_LATE_MS, Math.ceil(chainP99Ms + FLUSH_HOPS * flushP99Ms)),
+    flushChainP99Ms,
+    lateMs: Math.max(MIN_LATE_MS, Math.ceil(chainP99Ms + flushChainP99Ms)),
     earlyMs: EARLY_MS,
   };
 }
@@ -168,7 +173,8 @@ export function noiseText(f: NoiseFigures): string {
   const r = (x: number) => x.toFixed(1);
   return (
     `${f.wakeups} probe wake-ups: late p50 ${r(f.wakeP50Ms)} / p99 ${r(f.wakeP99Ms)} / max ${r(f.wakeMaxMs)} ms, ` +
-    `p99 over ${WAKE_HOPS} in a row ${r(f.chainP99Ms)} ms; ${f.flushes} config flushes: p99 ${r(f.flushP99Ms)} ms ` +
+    `p99 over ${WAKE_HOPS} in a row ${r(f.chainP99Ms)} ms; ${f.flushes} config flushes: p99 ${r(f.flushP99Ms)} ms, ` +
+    `p99 over ${FLUSH_HOPS} in a row ${r(f.flushChainP99Ms)} ms ` +
     `→ allowance −${f.earlyMs}/+${f.lateMs} ms`
   );
 }

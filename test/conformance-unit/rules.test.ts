@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { OUTCOME_SHARE, outcomeProblems, type ConformanceCase, type Observation, type Outcome } from '../../src/conformance/compare.js';
 import { EARLY_MS, FLUSH_HOPS, MIN_LATE_MS, noiseFigures, quantile, WAKE_HOPS, windowSums } from '../../src/conformance/noise.js';
-import { verdictChanges } from '../../src/conformance/report.js';
+import { knownFor, splitStart, type CaseComparison } from '../../src/conformance/compare.js';
+import { verdictChanges, verdictOf } from '../../src/conformance/report.js';
 
 const base: Outcome = { failover: true, promoted: 'node2', leader: 'sentinel1', epoch: 1, odown: true, tilt: false, convertToSlave: 1, facts: {} };
 const obs = (o: Partial<Outcome>, seed: number): Observation => ({ side: 'sim', seed, events: {}, replies: [], endMs: 0, outcome: { ...base, ...o }, timings: [], sequences: {} });
@@ -60,6 +61,33 @@ describe('CI compares verdicts with the committed ones', () => {
   });
 });
 
+describe('verdicts are stable: a written-up disagreement is part of the case, not of the run', () => {
+  const split: Observation = { ...obs({}, 0), side: 'real', events: { sentinel1: [{ timeMs: 1, process: 'sentinel1', level: 'warning', event: '+try-failover', text: 'master m' }], sentinel2: [{ timeMs: 1, process: 'sentinel2', level: 'warning', event: '+try-failover', text: 'master m' }] } } as Observation;
+  const plain: Observation = { ...split, events: { sentinel1: split.events.sentinel1!, sentinel2: [] } };
+  const c = theCase({ known: [{ id: 'D4', match: /./, onlyIf: splitStart, why: 'x' }, { id: 'D12', match: /^timing reply/, why: 'y' }] });
+  const row = (real: Observation, problems: string[]) => ({ id: 'x', title: 'x', cmp: { c, real, problems } as unknown as CaseComparison });
+
+  it('splitStart: a Sentinel other than the leader logged +try-failover', () => {
+    expect(splitStart(split)).toBe(true);
+    expect(splitStart(plain)).toBe(false);
+  });
+
+  it('knownFor honours onlyIf', () => {
+    expect(knownFor(c, split, 'other: real sequence not produced')?.id).toBe('D4');
+    expect(knownFor(c, plain, 'other: real sequence not produced')).toBeUndefined();
+    expect(knownFor(c, plain, 'timing reply SET ok again')?.id).toBe('D12');
+  });
+
+  it('the same verdict whether or not a written-up disagreement showed; an unexplained problem is disagree', () => {
+    expect(verdictOf(row(plain, []))).toBe('agree apart from D4, D12');
+    expect(verdictOf(row(split, ['other: real sequence not produced']))).toBe('agree apart from D4, D12');
+    expect(verdictOf(row(plain, ['timing reply SET ok again']))).toBe('agree apart from D4, D12');
+    expect(verdictOf(row(plain, ['other: real sequence not produced']))).toBe('disagree');
+    expect(verdictOf({ id: 'x', title: 'x', error: 'boom' })).toBe('error');
+    expect(verdictOf({ id: 'x', title: 'x', cmp: { c: theCase(), real: plain, problems: [] } as unknown as CaseComparison })).toBe('agree');
+  });
+});
+
 describe('the timing allowance follows the measured scheduling noise', () => {
   it('quantile is nearest-rank; windowSums sums every run of n', () => {
     expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
@@ -69,7 +97,7 @@ describe('the timing allowance follows the measured scheduling noise', () => {
     expect(windowSums([1, 2], 5)).toEqual([3]);
   });
 
-  it(`late = p99 of ${WAKE_HOPS} wake-ups in a row + ${FLUSH_HOPS} × p99 of a flush; quiet machine: the floor`, () => {
+  it(`late = p99 of ${WAKE_HOPS} wake-ups in a row + p99 of ${FLUSH_HOPS} flushes in a row; quiet machine: the floor`, () => {
     const quiet = noiseFigures({ wakeLateMs: Array(300).fill(0.2), flushMs: Array(30).fill(1) });
     expect(quiet.lateMs).toBe(MIN_LATE_MS);
     expect(quiet.earlyMs).toBe(EARLY_MS);
@@ -77,6 +105,10 @@ describe('the timing allowance follows the measured scheduling noise', () => {
     const busy = noiseFigures({ wakeLateMs: Array(300).fill(2), flushMs: Array(30).fill(10) });
     expect(busy.chainP99Ms).toBe(2 * WAKE_HOPS);
     expect(busy.lateMs).toBe(2 * WAKE_HOPS + FLUSH_HOPS * 10);
+    // One slow flush (200 ms) among 30 fast ones (10 ms): counted once in a chain, not FLUSH_HOPS times.
+    const oneSlow = noiseFigures({ wakeLateMs: [], flushMs: [...Array(15).fill(10), 200, ...Array(15).fill(10)] });
+    expect(oneSlow.flushP99Ms).toBe(200);
+    expect(oneSlow.flushChainP99Ms).toBe(200 + (FLUSH_HOPS - 1) * 10);
     // One late wake-up (100 ms) among 3000 is in 20 of 2981 windows, fewer than 1 %; among 1000, in 2 %.
     const burst = noiseFigures({ wakeLateMs: [...Array(1500).fill(0), 100, ...Array(1499).fill(0)], flushMs: [] });
     expect(burst.chainP99Ms).toBe(0);
