@@ -90,11 +90,12 @@ export function startFailoverIfNeeded(s: SentinelState, ctx: Ctx, master: Instan
   return true;
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** C's ctime() without the newline, in UTC (the simulated hosts have TZ=UTC): `Thu Jan  1 00:00:00 1970`. */
 export function ctime(epochSec: number): string {
+  // Inside the function (called only for a log line), so StrykerJS's mutants of the names are
+  // evaluated per call: module-level constants are read once and their mutants never activate.
+  const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const d = new Date(epochSec * 1000);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
