@@ -8,7 +8,7 @@ import type { TraceRecord } from '../../src/sim/trace.js';
 
 const S = 1_000_000;
 
-describe('Sentinel-aware client (spec §15.9)', () => {
+describe('Sentinel-aware client (the Sentinel client guidelines)', () => {
   const res = runScenario(loadScenario('scenarios/zato-partition-minority-master.yaml'));
   const mine = (r: TraceRecord) => r.p === 'zato';
 

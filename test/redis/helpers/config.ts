@@ -1,6 +1,6 @@
 import type { RedisNodeConfig } from '../../../src/config/types.js';
 
-/** A RedisNodeConfig with Redis 7.0.15's built-in defaults (spec §14.4), overridable per field. */
+/** A RedisNodeConfig with Redis 7.0.15's built-in defaults (config.c's standardConfig table), overridable per field. */
 export function redisConfig(over: Partial<RedisNodeConfig> & { replicaofAddr?: [string, number] } = {}): RedisNodeConfig {
   const { replicaofAddr, ...rest } = over;
   const file = rest.file ?? `/etc/redis/redis-${rest.port ?? 6379}.conf`;
