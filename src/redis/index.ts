@@ -7,6 +7,7 @@ import { findParam, runtimeConf } from './config.js';
 import type { Node } from './node.js';
 import { notice, warning } from './node.js';
 import { shutdownCron } from './commands/server.js';
+import { installDb } from './dataset.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
 import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
@@ -64,6 +65,8 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined):
       : null,
     clients: {},
     db: {},
+    keyCount: 0,
+    dbShared: false,
     dirty: 0,
     changesTotal: 0,
     aofImage: null,
@@ -77,7 +80,7 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined):
   notice(n, 'Server initialized');
   loadDataFromDisk(n, disk);
   ctx.log('notice', 'Ready to accept connections');
-  ctx.state({ what: 'boot', runId: d.runId, replid: d.replid, role: d.repl ? 'slave' : 'master', keys: Object.keys(d.db).length, offset: d.masterReplOffset });
+  ctx.state({ what: 'boot', runId: d.runId, replid: d.replid, role: d.repl ? 'slave' : 'master', keys: d.keyCount, offset: d.masterReplOffset });
   ctx.timer('cron', 1, { freezeWhilePaused: true });
   return d;
 }
@@ -87,14 +90,14 @@ function loadDataFromDisk(n: Node, disk: RedisDisk | undefined): void {
   const d = n.d;
   if (d.conf.appendonly) {
     if (disk?.aof) {
-      d.db = { ...disk.aof.db };
+      installDb(d, disk.aof.db);
       notice(n, 'DB loaded from append only file: 0.000 seconds');
     }
     return;
   }
   const rdb = disk?.rdb;
   if (!rdb) return;
-  d.db = { ...rdb.db };
+  installDb(d, rdb.db);
   notice(n, 'DB loaded from disk: 0.000 seconds');
   if (!rdb.repl) return;
   if (d.repl) {

@@ -168,30 +168,8 @@ export function replicationSection(n: Node): string[] {
   return out;
 }
 
-/**
- * The number of keys, remembered per dataset object and changesTotal. Object.keys() of a dataset of
- * a hundred keys (a dictionary-mode object) costs more than the rest of INFO together, and a
- * Sentinel asks every 10 s. Exact: every in-place write to the keyspace bumps changesTotal in the
- * same command (keyspace.ts; the AOF image relies on the same rule), and every other change of
- * the dataset (FLUSHALL, a full sync, a load from disk) installs a new object.
- */
-const keyCounts = new WeakMap<object, { changes: number; keys: number }>();
-
-function keyCount(n: Node): number {
-  return keyCountOf(n.d);
-}
-
-/** The dataset's key count (DBSIZE), cached as above; also what redisView() shows. */
-export function keyCountOf(d: RedisState): number {
-  const c = keyCounts.get(d.db);
-  if (c && c.changes === d.changesTotal) return c.keys;
-  const keys = Object.keys(d.db).length;
-  keyCounts.set(d.db, { changes: d.changesTotal, keys });
-  return keys;
-}
-
 function keyspaceSection(n: Node): string[] {
-  const keys = keyCount(n);
+  const keys = n.d.keyCount;
   return keys > 0 ? ['# Keyspace', `db0:keys=${keys},expires=0,avg_ttl=0`] : ['# Keyspace'];
 }
 

@@ -1,4 +1,4 @@
-import { current, isDraft } from 'immer';
+import { snapshotDb } from './dataset.js';
 import { type Node, nowSec, notice } from './node.js';
 import type { RedisDisk } from './state.js';
 
@@ -31,14 +31,6 @@ export function rdbBytes(db: Record<string, string>): number {
   return n;
 }
 
-/**
- * A copy of the dataset that later writes can't touch. The world may run handlers on the live
- * state (WorldOptions.snapshots off), so nothing that outlives the event may share the db object.
- */
-export function snapshotDb(db: Record<string, string>): Record<string, string> {
-  return { ...(isDraft(db) ? current(db) : db) };
-}
-
 /** Write the whole disk image from what the state says is on disk. */
 export function persistDisk(n: Node): void {
   const d = n.d;
@@ -46,7 +38,7 @@ export function persistDisk(n: Node): void {
   if (d.diskRdb) disk.rdb = { db: d.diskRdb.db, repl: d.diskRdb.repl ? { ...d.diskRdb.repl } : null, savedMs: d.diskRdb.savedMs };
   if (d.conf.appendonly) {
     // appendfsync everysec: the AOF is rewritten only when something changed since the last write.
-    if (!d.aofImage || d.aofImage.changes !== d.changesTotal) d.aofImage = { db: snapshotDb(d.db), changes: d.changesTotal };
+    if (!d.aofImage || d.aofImage.changes !== d.changesTotal) d.aofImage = { db: snapshotDb(d), changes: d.changesTotal };
     disk.aof = { db: d.aofImage.db };
   }
   if (d.rewrittenConf) disk.conf = { replicaof: d.rewrittenConf.replicaof ? { ...d.rewrittenConf.replicaof } : null, params: { ...d.rewrittenConf.params } };
@@ -64,7 +56,7 @@ function saveInfo(n: Node): { replid: string; offset: number } | null {
 /** rdb.c: rdbSave() (SAVE, SHUTDOWN) and a BGSAVE whose child is modelled as instant. */
 export function rdbSave(n: Node): void {
   const d = n.d;
-  d.diskRdb = { db: snapshotDb(d.db), repl: saveInfo(n), savedMs: n.ctx.nowMs() };
+  d.diskRdb = { db: snapshotDb(d), repl: saveInfo(n), savedMs: n.ctx.nowMs() };
   d.dirty = 0;
   d.lastSaveSec = nowSec(n);
   persistDisk(n);

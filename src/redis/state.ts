@@ -192,7 +192,18 @@ export interface RedisState {
   repl: ReplicaSide | null;
 
   clients: Record<number, ClientRec>;
+  /** The dataset. Write to it only through writableDb() (keyspace.ts): a save may share it. */
   db: Record<string, string>;
+  /**
+   * The number of keys in `db`, kept as keys are added and removed, so INFO and DBSIZE cost the
+   * same whatever the size of the dataset (db.c keeps dictSize() the same way).
+   */
+  keyCount: number;
+  /**
+   * `db` is also held by a snapshot (an RDB, the AOF image, a replication child), so the next write
+   * copies it first: a save costs nothing until the dataset changes (fork()'s copy-on-write).
+   */
+  dbShared: boolean;
   /** Changes since the last save (server.dirty) and last successful save time. */
   dirty: number;
   /** Every change ever (never reset), so the AOF image knows when it is stale. */

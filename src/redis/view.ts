@@ -1,4 +1,3 @@
-import { keyCountOf } from './info.js';
 import type { RedisState } from './state.js';
 
 /** A pure summary of a node for the player and the checkers. */
@@ -46,7 +45,7 @@ export function redisView(s: RedisState): RedisView {
     connectedReplicas: s.replicas.length,
     onlineReplicas: online,
     goodReplicas: s.goodReplicas,
-    dbsize: keyCountOf(s),
+    dbsize: s.keyCount,
     writable,
     backlogFirstByteOffset: s.backlog ? s.backlog.firstByteOffset : 0,
     backlogHistlen: s.backlog ? s.backlog.histlenBytes : 0,

@@ -1,4 +1,5 @@
 import { bulk, error, int, NULL_BULK, OK, type Resp } from '../../net/resp.js';
+import { installDb, writableDb } from '../dataset.js';
 import { rdbSave } from '../persistence.js';
 import type { Call } from './types.js';
 
@@ -32,7 +33,8 @@ export function setCmd(x: Call): void {
     reply(get ? bulk(old) : NULL_BULK);
     return;
   }
-  d.db[key] = value;
+  if (old === null) d.keyCount++;
+  writableDb(d)[key] = value;
   d.dirty++;
   d.changesTotal++;
   x.prop.push(x.argv);
@@ -62,7 +64,8 @@ export function incrCmd(x: Call): void {
     x.out.push(error('ERR increment or decrement would overflow'));
     return;
   }
-  d.db[key] = v.toString();
+  if (old === null) d.keyCount++;
+  writableDb(d)[key] = v.toString();
   d.dirty++;
   d.changesTotal++;
   x.prop.push(x.argv);
@@ -75,7 +78,8 @@ export function delCmd(x: Call): void {
   for (let i = 1; i < x.argv.length; i++) {
     const k = x.argv[i]!;
     if (Object.prototype.hasOwnProperty.call(d.db, k)) {
-      delete d.db[k];
+      delete writableDb(d)[k];
+      d.keyCount--;
       deleted++;
     }
   }
@@ -94,7 +98,7 @@ export function existsCmd(x: Call): void {
 }
 
 export function dbsizeCmd(x: Call): void {
-  x.out.push(int(Object.keys(x.n.d.db).length));
+  x.out.push(int(x.n.d.keyCount));
 }
 
 /** db.c: flushallCommand() — also saves the (now empty) RDB when save points are configured. */
@@ -104,8 +108,8 @@ export function flushallCmd(x: Call): void {
     x.out.push(SYNTAX);
     return;
   }
-  const removed = Object.keys(d.db).length;
-  d.db = {};
+  const removed = d.keyCount;
+  installDb(d, {});
   if (d.conf.savePoints.length > 0 && !x.fromMaster) {
     const dirty = d.dirty;
     rdbSave(x.n);

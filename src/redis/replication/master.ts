@@ -3,7 +3,8 @@ import { bulk, command, error, status, type Resp } from '../../net/resp.js';
 import { backlogFrom, newBacklog } from '../backlog.js';
 import { freeClient, replicaName } from '../clients.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
-import { persistDisk, rdbBytes, serializeRdb, snapshotDb } from '../persistence.js';
+import { snapshotDb } from '../dataset.js';
+import { persistDisk, rdbBytes, serializeRdb } from '../persistence.js';
 import { NULL_REPLID, RDB_BYTES_PER_MS, RDB_FIXED_MS, type ClientRec } from '../state.js';
 import { replicationFeedSlaves } from '../stream.js';
 
@@ -187,7 +188,7 @@ export function startBgsaveForReplication(n: Node): void {
   if (waiting.length === 0) return;
   const socket = d.conf.replDisklessSync && waiting.every((id) => d.clients[id]!.capaEof);
   notice(n, `Starting BGSAVE for SYNC with target: ${socket ? 'replicas sockets' : 'disk'}`);
-  const snapshot = snapshotDb(d.db);
+  const snapshot = snapshotDb(d);
   const bytes = rdbBytes(snapshot);
   d.child = { target: socket ? 'socket' : 'disk', replicas: waiting, snapshot, replid: d.replid, offset: d.masterReplOffset, startedMs: n.ctx.nowMs(), bytes };
   for (const id of waiting) {

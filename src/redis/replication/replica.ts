@@ -3,6 +3,7 @@ import type { NetEvent } from '../../net/process.js';
 import { clientInfoString, freeClient, newClient } from '../clients.js';
 import { executeFromMaster } from '../commands/dispatch.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
+import { installDb } from '../dataset.js';
 import { parseRdb, persistDisk } from '../persistence.js';
 import type { ClientRec, ReplLinkState } from '../state.js';
 import { proxyMasterStream } from '../stream.js';
@@ -267,11 +268,11 @@ function readSyncBulkPayload(n: Node, conn: number, payload: string): void {
   disconnectSlaves(n);
   freeReplicationBacklog(n);
   notice(n, 'MASTER <-> REPLICA sync: Flushing old data');
-  const flushedKeys = Object.keys(d.db).length;
+  const flushedKeys = d.keyCount;
   notice(n, 'MASTER <-> REPLICA sync: Loading DB in memory');
   // The received file is renamed to dump.rdb (rdb-del-sync-files no), so it survives a restart.
   d.diskRdb = { db: rdb.db, repl: rdb.repl, savedMs: n.ctx.nowMs() };
-  d.db = { ...rdb.db };
+  installDb(d, rdb.db);
   d.changesTotal++;
   persistDisk(n);
   const { replid, offset } = r.fullSync;
@@ -282,7 +283,7 @@ function readSyncBulkPayload(n: Node, conn: number, payload: string): void {
   clearReplicationId2(n);
   createReplicationBacklog(n);
   notice(n, 'MASTER <-> REPLICA sync: Finished with success');
-  n.ctx.state({ what: 'sync', kind: 'full', side: 'replica', master: `${r.masterHost}:${r.masterPort}`, offset, flushedKeys, loadedKeys: Object.keys(rdb.db).length });
+  n.ctx.state({ what: 'sync', kind: 'full', side: 'replica', master: `${r.masterHost}:${r.masterPort}`, offset, flushedKeys, loadedKeys: d.keyCount });
   n.ctx.state({ what: 'link', status: 'up' });
   // The diskless (EOF-marked) load answers with an ACK at once so the master starts streaming.
   if (rdb.eof) sendAck(n);

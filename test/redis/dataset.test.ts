@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { infoText } from '../../src/redis/info.js';
+import { redisView } from '../../src/redis/index.js';
+import type { RedisDisk } from '../../src/redis/state.js';
+import type { World } from '../../src/sim/world.js';
+import { exchanges } from './helpers/client.js';
+import { redisConfig } from './helpers/config.js';
+import { addClient, clientState, redisWorld, S, state } from './helpers/world.js';
+
+/**
+ * The key count is kept as keys come and go (not counted at every INFO), and a save shares the
+ * dataset until the next write (not copied at every save). These check that both stay exact
+ * through every way the dataset changes, with handlers run in place and under immer.
+ */
+
+const M = { ip: '10.0.0.1', port: 6379 };
+const R2 = { ip: '10.0.0.2', port: 6379 };
+
+function keyspaceKeys(world: World, pid: string): number {
+  const host = world.hostOfProcess(pid);
+  const ctx = { nowMs: () => world.hostNowMs(host), nowUs: () => world.hostNowMs(host) * 1000 } as never;
+  const text = infoText({ d: state(world, pid), ctx, cfg: { file: '' } as never }, ['keyspace']);
+  const m = /db0:keys=(\d+),/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/** What every view of the count says, against the keys actually in the dataset. */
+function expectCountsRight(world: World, pid: string, keys: number): void {
+  expect(Object.keys(state(world, pid).db)).toHaveLength(keys);
+  expect(redisView(state(world, pid)).dbsize).toBe(keys);
+  expect(keyspaceKeys(world, pid)).toBe(keys);
+}
+
+describe.each([false, true])('dataset bookkeeping (immer snapshots: %s)', (snapshots) => {
+  it('the key count stays right through SET, INCR, DEL, FLUSHALL, a full sync and a restart', () => {
+    const { world } = redisWorld(
+      [
+        { pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig() },
+        { pid: 'r2', host: 'h2', ip: R2.ip, cfg: redisConfig({ replicaofAddr: [M.ip, 6379] }) },
+      ],
+      { snapshots },
+    );
+    addClient(world, 'c', 'h1', { m: M, r: R2 }, [
+      { atMs: 500, conn: 'm', argv: ['SET', 'a', '1'] },
+      { atMs: 500, conn: 'm', argv: ['SET', 'b', '1'] },
+      { atMs: 500, conn: 'm', argv: ['SET', 'a', '2'] }, // an overwrite adds no key
+      { atMs: 500, conn: 'm', argv: ['INCR', 'n'] },
+      { atMs: 500, conn: 'm', argv: ['INCR', 'n'] },
+      { atMs: 7000, conn: 'm', argv: ['DEL', 'b', 'missing'] },
+      { atMs: 7000, conn: 'm', argv: ['DBSIZE'] },
+      { atMs: 7500, conn: 'r', argv: ['DBSIZE'] }, // after the DEL has reached the replica
+      { atMs: 9000, conn: 'm', argv: ['FLUSHALL'] },
+      { atMs: 9000, conn: 'm', argv: ['SET', 'c', '1'] },
+      { atMs: 9000, conn: 'm', argv: ['SAVE'] },
+      { atMs: 9000, conn: 'm', argv: ['SET', 'd', '1'] },
+    ]);
+    world.runUntil(1 * S);
+    expectCountsRight(world, 'r1', 3);
+    expectCountsRight(world, 'r2', 0); // not synced yet (repl-diskless-sync-delay)
+    world.runUntil(6.5 * S);
+    expectCountsRight(world, 'r2', 3); // loaded by the full sync
+    world.runUntil(8 * S);
+    expectCountsRight(world, 'r1', 2);
+    expectCountsRight(world, 'r2', 2); // DEL through the replication stream
+    const c = clientState(world, 'c');
+    expect(exchanges(c, 'm', 'DBSIZE')[0]!.reply).toBe(2);
+    expect(exchanges(c, 'r', 'DBSIZE')[0]!.reply).toBe(2);
+    world.runUntil(10 * S);
+    expectCountsRight(world, 'r1', 2);
+    expectCountsRight(world, 'r2', 2);
+    // The restart loads the RDB saved before `SET d`: one key.
+    world.at(11 * S, 'crash r1', (w) => w.crash('r1'));
+    world.at(12 * S, 'start r1', (w) => w.start('r1'));
+    world.runUntil(12 * S + 1);
+    expect(state(world, 'r1').db).toEqual({ c: '1' });
+    expectCountsRight(world, 'r1', 1);
+  });
+
+  it('a saved RDB or AOF image keeps the dataset as it was, whatever is written after', () => {
+    const { world } = redisWorld([{ pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig({ appendonly: false }) }], { snapshots });
+    addClient(world, 'c', 'h1', { m: M }, [
+      { atMs: 500, conn: 'm', argv: ['SET', 'a', '1'] },
+      { atMs: 500, conn: 'm', argv: ['SAVE'] },
+      { atMs: 500, conn: 'm', argv: ['SET', 'a', '2'] },
+      { atMs: 500, conn: 'm', argv: ['SET', 'b', '1'] },
+      { atMs: 500, conn: 'm', argv: ['DEL', 'a'] },
+    ]);
+    world.runUntil(1 * S);
+    expect(state(world, 'r1').db).toEqual({ b: '1' });
+    expect((world.diskOf('r1') as RedisDisk).rdb!.db).toEqual({ a: '1' });
+    expect(state(world, 'r1').diskRdb!.db).toEqual({ a: '1' });
+  });
+
+  it('the AOF image written each second is not changed by later writes', () => {
+    const { world } = redisWorld([{ pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig({ appendonly: true, savePoints: [] }) }], { snapshots });
+    addClient(world, 'c', 'h1', { m: M }, [
+      { atMs: 500, conn: 'm', argv: ['SET', 'a', '1'] },
+      { atMs: 1500, conn: 'm', argv: ['SET', 'a', '2'] },
+      { atMs: 1500, conn: 'm', argv: ['SET', 'b', '2'] },
+    ]);
+    world.runUntil(1.2 * S);
+    const image = (world.diskOf('r1') as RedisDisk).aof!.db;
+    expect(image).toEqual({ a: '1' });
+    world.runUntil(1.7 * S);
+    expect(state(world, 'r1').db).toEqual({ a: '2', b: '2' });
+    expect(image).toEqual({ a: '1' });
+  });
+});
