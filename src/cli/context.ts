@@ -43,6 +43,8 @@ export interface CliContext {
 export const EXIT_OK = 0;
 export const EXIT_EXPECTATION_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
+/** The run was stopped: past the event cap (run --max-events) or stuck at one simulated instant. */
+export const EXIT_RUN_STOPPED = 3;
 export const EXIT_INTERNAL = 70;
 
 export function version(): string {

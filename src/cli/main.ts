@@ -12,11 +12,11 @@ import { registerRun } from './run.js';
 /**
  * The sentinel-sim command line: one commander program, one file per subcommand. `main()` takes
  * the arguments and the streams and returns the exit code, so tests run it in-process: 0 all
- * expectations hold, 1 one failed, 2 bad input (file:line on stderr), 70 an internal error (one
- * line, never a stack trace). Each subcommand imports its heavy modules only when it runs.
+ * expectations hold, 1 one failed, 2 bad input (file:line on stderr), 3 the run was stopped (the
+ * event cap, or no progress of simulated time), 70 an internal error (one line, never a stack trace). Each subcommand imports its heavy modules only when it runs.
  */
 
-export { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL, EXIT_OK, version, type Io, type MainHooks } from './context.js';
+export { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_RUN_STOPPED, version, type Io, type MainHooks } from './context.js';
 
 export function buildProgram(io: Io, setCode: (c: number) => void, hooks: MainHooks = {}): Command {
   const program = new Command();

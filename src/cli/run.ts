@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
 import type { FileTrace, TraceSink } from '../sim/trace.js';
 import { checkOutputPath, finishOutput, openTrace } from './output.js';
 import { paintFor, paintText } from './colour.js';
-import { EXIT_EXPECTATION_FAILED, EXIT_OK, version, type CliContext, type Io } from './context.js';
+import { DEFAULT_MAX_EVENTS, RunStoppedError } from '../scenario/limits.js';
+import { EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_STOPPED, version, type CliContext, type Io } from './context.js';
+import { LineBuffer } from './lineBuffer.js';
 import { parsePositiveDurationUs, parseSeed } from './options.js';
 import { formatDurationUs } from '../scenario/duration.js';
 
@@ -16,20 +18,33 @@ interface RunFlags {
   format: 'log' | 'jsonl' | 'json';
   trace?: string;
   printConfig?: boolean;
+  maxEvents?: number;
+}
+
+function parseMaxEvents(v: string): number {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) === 0) throw new InvalidArgumentError('expected a positive whole number of events');
+  return Number(v);
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('Run a scenario and check its expectations (exit 0: all hold, 1: one failed, 2: bad input).')
+    .description('Run a scenario and check its expectations (exit 0: all hold, 1: one failed, 2: bad input, 3: stopped by the event cap or no progress of simulated time).')
     .argument('<scenario>', 'a scenario YAML file')
     .option('--seed <n>', "seed to use instead of the scenario's own", parseSeed)
     .option('--until <time>', "stop at this simulated time (e.g. 90s, 1m30s) instead of the scenario's duration", parsePositiveDurationUs)
     .addOption(new Option('--format <format>', 'output: log lines, JSON lines of events, or a JSON summary').choices(['log', 'jsonl', 'json']).default('log'))
     .option('--trace <file>', 'also write the full JSONL trace to this file')
     .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
+    .option('--max-events <n>', `stop the run (exit 3) past this many events (default ${DEFAULT_MAX_EVENTS})`, parseMaxEvents)
     .action(async (file: string, flags: RunFlags) => {
-      ctx.setCode(await runCommand(file, flags, ctx));
+      try {
+        ctx.setCode(await runCommand(file, flags, ctx));
+      } catch (e) {
+        if (!(e instanceof RunStoppedError)) throw e;
+        ctx.io.stderr.write(`sentinel-sim: ${e.message}\n`);
+        ctx.setCode(EXIT_RUN_STOPPED);
+      }
     });
 }
 
@@ -59,20 +74,31 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const clock = hooks.simClock;
   if (clock) clock[1] = flags.until ?? scenario.durationUs;
   const report = progressReporter(io);
+  // The log (or the jsonl events) goes out as the run produces it, flushed every simulated minute.
+  const lines = new LineBuffer(io.stdout);
+  const lineOf = flags.format === 'log' ? logLine : flags.format === 'jsonl' ? jsonlLine : undefined;
   let res: RunResult;
   try {
     res = runScenario(scenario, {
       seed, untilUs: flags.until, trace: clock ? clockedSink(trace, clock) : trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories,
       sentinelConfigs: flags.printConfig,
+      maxEvents: flags.maxEvents,
+      onRecord: lineOf && ((r) => {
+        const l = lineOf(r);
+        if (l !== undefined) lines.line(l);
+      }),
       onProgress: (simUs, endUs) => {
+        lines.flush();
         if (clock) [clock[0], clock[1]] = [simUs, endUs];
         report(simUs, endUs);
       },
     });
+    lines.flush();
     trace?.close();
     if (tmp) finishOutput(tmp, flags.trace!, 'trace');
     hooks.onPartialFile?.(undefined);
   } catch (e) {
+    lines.flush();
     try {
       trace?.close();
     } catch {
@@ -84,18 +110,9 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   }
 
   if (flags.format === 'log') {
-    for (const r of res.records) {
-      const l = logLine(r);
-      if (l !== undefined) io.stdout.write(`${l}\n`);
-    }
     io.stdout.write(`# ${verdictLine(res)}\n`);
     for (const l of expectationLines(res.expectations)) io.stdout.write(`${paintText(l, out)}\n`);
-  } else if (flags.format === 'jsonl') {
-    for (const r of res.records) {
-      const l = jsonlLine(r);
-      if (l !== undefined) io.stdout.write(`${l}\n`);
-    }
-  } else {
+  } else if (flags.format === 'json') {
     const summary = flags.printConfig ? { ...res.summary, sentinelConfigs: res.sentinelConfigs } : res.summary;
     io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   }

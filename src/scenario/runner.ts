@@ -13,6 +13,7 @@ import * as faults from '../faults/index.js';
 import type { NetWorld } from '../net/world.js';
 import type { BehaviorFactories } from './behaviors.js';
 import { buildWorld } from './build.js';
+import { DEFAULT_MAX_EVENTS, runCapped } from './limits.js';
 import { processAt, resolveInModel, type Model, type ModelProcess } from './model.js';
 import type { Scenario, Target, TimedAction } from './scenario.js';
 
@@ -41,6 +42,13 @@ export interface RunOptions {
   readonly snapshots?: boolean;
   /** Handed the World once it is built, before anything runs (observers such as the player's recorder). */
   readonly onWorld?: (w: NetWorld) => void;
+  /** Stop with a RunStoppedError past this many events (default DEFAULT_MAX_EVENTS; limits.ts). */
+  readonly maxEvents?: number;
+  /**
+   * Handed each record up to the end time as the run produces it: what RunResult.records will
+   * hold, in the same order, so a caller can write the log as the run goes.
+   */
+  readonly onRecord?: (r: TraceRecord) => void;
   /** Called as simulated time advances (every simulated minute), so a long run can say how far it got. */
   readonly onProgress?: (simulatedUs: number, endUs: number) => void;
 }
@@ -79,13 +87,20 @@ const PROBE_TIMEOUT_US = 1_000_000;
 /** The trace sink the runner gives the world: turns client `state` records into `reply` records. */
 class RunSink implements TraceSink {
   readonly records: TraceRecord[] = [];
-  constructor(private readonly inner: TraceSink | undefined) {}
+  constructor(
+    private readonly inner: TraceSink | undefined,
+    private readonly endUs: number,
+    private readonly onRecord: ((r: TraceRecord) => void) | undefined,
+  ) {}
   write(r: TraceRecord): void {
     const x: TraceRecord =
       r.k === 'state' && r.reply !== undefined ? { t: r.t, k: 'reply', p: r.p, ...(r.reply as object) }
       : r.k === 'state' && r.op !== undefined ? { t: r.t, k: 'op', p: r.p, ...(r.op as object) }
       : r;
-    if (x.k !== 'msg' && x.k !== 'timer' && x.k !== 'net') this.records.push(x);
+    if (x.k !== 'msg' && x.k !== 'timer' && x.k !== 'net') {
+      this.records.push(x);
+      if (x.t <= this.endUs) this.onRecord?.(x);
+    }
     this.inner?.write(x);
   }
 }
@@ -113,6 +128,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const model = scenario.model;
   const seed = opts.seed ?? scenario.seed;
   const endUs = opts.untilUs ?? scenario.durationUs;
+  const maxEvents = opts.maxEvents ?? DEFAULT_MAX_EVENTS;
   const redis = model.processes.filter((p) => p.kind === 'redis');
   const sentinels = model.processes.filter((p) => p.kind === 'sentinel');
   const masterNames = [...new Set(sentinels.flatMap((s) => s.sentinel!.masters.map((m) => m.name)))];
@@ -195,7 +211,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
       behavior: workloadClientBehavior({ name: c.name, via, password: c.password, timeoutMs, everyMs: c.everyUs / 1000, workload: c.workload ?? 'set-get', key: c.key ?? 'key', lookup }, 'client'),
     });
   }
-  const sink = new RunSink(opts.trace);
+  const sink = new RunSink(opts.trace, endUs, opts.onRecord);
   const world = buildWorld(model, {
     seed, trace: sink, traceDetail: opts.traceDetail, snapshots: opts.snapshots, factories: opts.factories, extraProcesses: extra,
     clientProcesses: jobs.length > 0 ? [{ pid: CLI_PID, behavior: cliBehavior(jobs, { lookup }) }] : [],
@@ -205,7 +221,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 
   // In slices of simulated time, so a caller can report progress; the events run are the same.
   for (let t = Math.min(PROGRESS_SLICE_US, endUs); ; t = Math.min(t + PROGRESS_SLICE_US, endUs)) {
-    world.runUntil(t);
+    runCapped(world, t, maxEvents);
     opts.onProgress?.(t, endUs);
     if (t >= endUs) break;
   }
@@ -216,7 +232,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     for (const r of sink.records) if (r.k === 'reply' && r.p === CLI_PID) pendingIds.delete(r.job as number);
     return pendingIds.size === 0;
   };
-  for (let k = 1; k <= 12 && !answered(); k++) world.runUntil(endUs + (k * PROBE_TIMEOUT_US) / 10);
+  for (let k = 1; k <= 12 && !answered(); k++) runCapped(world, endUs + (k * PROBE_TIMEOUT_US) / 10, maxEvents);
 
   const inRun = sink.records.filter((r) => r.t <= endUs || (r.k === 'reply' && r.probe));
   const probes = new Map<number, ReplyRecord[]>();
