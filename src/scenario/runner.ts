@@ -13,7 +13,8 @@ import * as faults from '../faults/index.js';
 import type { NetWorld } from '../net/world.js';
 import type { BehaviorFactories } from './behaviors.js';
 import { buildWorld } from './build.js';
-import { DEFAULT_MAX_EVENTS, runCapped } from './limits.js';
+import { DEFAULT_MAX_EVENTS } from './limits.js';
+import { runCapped } from './runCapped.js';
 import { processAt, resolveInModel, type Model, type ModelProcess } from './model.js';
 import type { Scenario, Target, TimedAction } from './scenario.js';
 
