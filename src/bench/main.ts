@@ -1,67 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { cliBehavior, type CliJob } from '../clients/cli.js';
-import { command } from '../net/resp.js';
-import { buildWorld } from '../scenario/build.js';
-import { loadModel } from '../scenario/model.js';
-import type { Behavior } from '../net/process.js';
-import { setLink } from '../faults/index.js';
-import { createWorld } from '../net/world.js';
+import { fileURLToPath } from 'node:url';
+import { main } from '../cli/main.js';
+import { runScenario } from '../scenario/runner.js';
+import { loadScenario } from '../scenario/scenario.js';
+import type { NetWorld } from '../net/world.js';
+import { bareLoopEventsPerSec } from './bareLoop.js';
 
 /**
- * `npm run bench`: figures, never assertions. (1) The bare loop: two processes bouncing one
- * message over a zero-jitter link, as events per wall-clock second. (2) The zato model (3 Redis
- * nodes, 3 Sentinels) for one simulated hour with a client writing once a second: simulated time
- * per wall time. Wall time is read here only, never in model code.
+ * `npm run bench`: figures, never assertions, all measured in this one run so they can be read
+ * side by side (the machine is shared: read the ratios, not the absolute numbers).
+ *   1. the bare-loop ceiling: a plain binary-heap event loop in this process (bareLoop.ts);
+ *   2. the zato model's events/s over a simulated hour, and its share of that ceiling;
+ *   3. that hour through the CLI's own path (main(), in process, so start-up is excluded), in
+ *      simulated time per wall time;
+ *   4. the soak (bench/zato-soak.yaml: 24 simulated hours with faults, --trace FILE, the log on
+ *      stdout) as a child process of the CLI: its peak RSS, and its wall time against 1 hour;
+ *   5. figures other benches add (src/bench/explore.ts, once `explore` exists: see extraFigures()).
+ * Wall time is read here only, never in model code.
+ *
+ * `npm run bench -- --quick` leaves out the 24-hour soak (the 1-hour child still runs).
  */
 
-interface Pong {
-  n: number;
-}
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const HOUR = join(ROOT, 'bench/zato-hour.yaml');
+const SOAK = join(ROOT, 'bench/zato-soak.yaml');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const RUNS = 3;
 
-function pingPong(port: number, peer?: { ip: string; port: number }): Behavior<Pong> {
-  return {
-    kind: 'bench',
-    init: (ctx) => {
-      if (peer) ctx.connect(peer);
-      return { n: 0 };
-    },
-    listenPorts: () => (peer ? [] : [port]),
-    onTimer() {},
-    onNet(d, ev, ctx) {
-      if (ev.k === 'connected' || ev.k === 'data') {
-        d.n++;
-        ctx.send(ev.conn, PING);
-      }
-    },
-  };
-}
-const PING = command('PING');
-
-function bareLoop(simSeconds: number): { events: number; wallMs: number } {
-  const w = createWorld({ seed: 1 });
-  w.addHost('a', '10.0.0.1');
-  w.addHost('b', '10.0.0.2');
-  setLink(w, 'a', 'b', { latencyUs: 100, jitterUs: 0, loss: 0 });
-  w.addProcess('server', 'b', pingPong(7000));
-  w.addProcess('client', 'a', pingPong(0, { ip: '10.0.0.2', port: 7000 }));
-  const t0 = performance.now();
-  w.runUntil(simSeconds * 1_000_000);
-  return { events: w.eventsProcessed, wallMs: performance.now() - t0 };
-}
-
-function sentinelHour(modelPath: string, simSeconds: number): { events: number; wallMs: number } {
-  const model = loadModel(modelPath);
-  const redis = model.processes.filter((p) => p.kind === 'redis');
-  const master = redis.find((p) => !p.redis!.replicaof) ?? redis[0]!;
-  const ip = model.hosts.find((h) => h.name === master.host)!.ip;
-  const jobs: CliJob[] = [];
-  for (let s = 60; s < simSeconds; s++) {
-    jobs.push({ id: jobs.length + 1, atMs: s * 1000, argv: ['SET', `k${s % 100}`, `v${s}`], to: { ip, port: master.port, password: master.redis!.requirepass }, timeoutMs: 1000 });
-  }
-  const w = buildWorld(model, { seed: 1, clientProcesses: [{ pid: 'writer', behavior: cliBehavior(jobs) }] });
-  const t0 = performance.now();
-  w.runUntil(simSeconds * 1_000_000);
-  return { events: w.eventsProcessed, wallMs: performance.now() - t0 };
+interface Figure {
+  readonly what: string;
+  readonly value: string;
 }
 
 function fmt(n: number): string {
@@ -73,18 +45,98 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Runs per figure: the first (cold: the JIT still warming up) is printed as before, then the median of all. */
-const RUNS = 5;
+/** The zato hour through runScenario(), as events/s of the World. */
+function modelHour(): { events: number; wallMs: number } {
+  const scenario = loadScenario(HOUR);
+  let world: NetWorld | undefined;
+  const t0 = performance.now();
+  runScenario(scenario, { onWorld: (w) => (world = w) });
+  return { events: world!.eventsProcessed, wallMs: performance.now() - t0 };
+}
 
-const bares = Array.from({ length: RUNS }, () => bareLoop(20));
-const bare = bares[0]!;
-console.log(`bare loop (ping-pong over one link):   ${fmt(bare.events)} events in ${fmt(bare.wallMs)} ms wall = ${fmt(bare.events / (bare.wallMs / 1000))} events/s`);
-const hours = Array.from({ length: RUNS }, () => sentinelHour('models/zato', 3600));
-const hour = hours[0]!;
-console.log(
-  `zato model (3 Redis + 3 Sentinels, 1 write/s), 1 simulated hour: ${fmt(hour.events)} events in ${fmt(hour.wallMs)} ms wall = ` +
-    `${fmt(3600_000 / hour.wallMs)}x real time, ${fmt(hour.events / (hour.wallMs / 1000))} events/s`,
-);
-const bareMed = median(bares.map((b) => b.events / (b.wallMs / 1000)));
-const hourMed = median(hours.map((h) => h.wallMs));
-console.log(`median of ${RUNS} runs (first one included): bare loop ${fmt(bareMed)} events/s; zato hour ${fmt(hourMed)} ms wall (${fmt(hours[0]!.events / (hourMed / 1000))} events/s)`);
+/** The zato hour through the CLI's main() (loading, running, checking, the JSON summary). */
+async function cliHourMs(): Promise<number> {
+  const sink = { write: () => true };
+  const t0 = performance.now();
+  const code = await main(['run', HOUR, '--format', 'json'], { stdout: sink, stderr: sink });
+  if (code !== 0) throw new Error(`run ${HOUR} exited ${code}`);
+  return performance.now() - t0;
+}
+
+/** One soak as a child process of the CLI, under /usr/bin/time for its peak RSS. */
+function soak(until: string | undefined): { wallS: number; peakMb: number | undefined; traceMb: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-sim-bench-'));
+  const trace = join(dir, 'soak.jsonl');
+  const timeFile = join(dir, 'time.txt');
+  const args = [CLI, 'run', SOAK, '--trace', trace, ...(until ? ['--until', until] : [])];
+  const haveTime = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const r = haveTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const wallS = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`the soak exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  const peakMb = haveTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 : undefined;
+  const traceMb = existsSync(trace) ? Number(spawnSync('stat', ['-c', '%s', trace]).stdout.toString()) / 1e6 : 0;
+  rmSync(dir, { recursive: true, force: true });
+  return { wallS, peakMb, traceMb };
+}
+
+/**
+ * Figures from other benches, each a module in this folder exporting `benchFigures(): Promise<{what, value}[]>`
+ * (explore.ts: five-minute zato schedules per second per core). A missing module is skipped.
+ */
+async function extraFigures(): Promise<Figure[]> {
+  const out: Figure[] = [];
+  for (const name of ['./explore.js']) {
+    let mod: { benchFigures?: () => Promise<Figure[]> };
+    try {
+      mod = (await import(name)) as typeof mod;
+    } catch {
+      continue;
+    }
+    if (mod.benchFigures) out.push(...(await mod.benchFigures()));
+  }
+  return out;
+}
+
+async function run(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const figures: Figure[] = [];
+  const say = (what: string, value: string) => {
+    figures.push({ what, value });
+    console.log(`${what}: ${value}`);
+  };
+
+  // The ceiling and the model alternate, so a burst of load on the shared machine hits both.
+  const bare: number[] = [];
+  const model: { events: number; wallMs: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    bare.push(bareLoopEventsPerSec(2_000_000));
+    model.push(modelHour());
+  }
+  const bareEps = median(bare);
+  const modelEps = median(model.map((m) => m.events / (m.wallMs / 1000)));
+  say('bare loop (plain binary heap), events/s', `${fmt(bareEps)} (median of ${RUNS}: ${bare.map(fmt).join(', ')})`);
+  say('zato model, 1 simulated hour, events/s', `${fmt(modelEps)} (${fmt(model[0]!.events)} events; median of ${RUNS})`);
+  say('model share of the bare loop', `${((100 * modelEps) / bareEps).toFixed(1)} %`);
+
+  const cli: number[] = [];
+  for (let i = 0; i < RUNS; i++) cli.push(await cliHourMs());
+  const cliMs = median(cli);
+  say('zato hour through the CLI path (in process, start-up excluded)', `${fmt(cliMs)} ms wall = ${fmt(3_600_000 / cliMs)}x real time (median of ${RUNS}: ${cli.map(fmt).join(', ')} ms)`);
+
+  const h1 = soak('1h');
+  say('soak 1 h (child process, --trace, log on stdout)', `${h1.wallS.toFixed(1)} s wall, peak RSS ${h1.peakMb === undefined ? 'n/a' : `${fmt(h1.peakMb)} MB`}, trace ${fmt(h1.traceMb)} MB`);
+  if (!quick) {
+    const h24 = soak(undefined);
+    say('soak 24 h (same)', `${h24.wallS.toFixed(1)} s wall = ${(h24.wallS / h1.wallS).toFixed(1)}x the 1 h wall, peak RSS ${h24.peakMb === undefined ? 'n/a' : `${fmt(h24.peakMb)} MB`}, trace ${fmt(h24.traceMb)} MB`);
+  }
+  for (const f of await extraFigures()) say(f.what, f.value);
+
+  const width = Math.max(...figures.map((f) => f.what.length));
+  console.log('\nside by side (one run):');
+  for (const f of figures) console.log(`  ${f.what.padEnd(width)}  ${f.value}`);
+}
+
+await run();
