@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { crash } from '../../src/faults/index.js';
 import { infoText } from '../../src/redis/info.js';
 import { redisView } from '../../src/redis/index.js';
 import type { RedisDisk } from '../../src/redis/state.js';
-import type { World } from '../../src/sim/world.js';
+import type { NetWorld } from '../../src/net/world.js';
 import { exchanges } from './helpers/client.js';
 import { redisConfig } from './helpers/config.js';
 import { addClient, clientState, redisWorld, S, state } from './helpers/world.js';
@@ -16,7 +17,7 @@ import { addClient, clientState, redisWorld, S, state } from './helpers/world.js
 const M = { ip: '10.0.0.1', port: 6379 };
 const R2 = { ip: '10.0.0.2', port: 6379 };
 
-function keyspaceKeys(world: World, pid: string): number {
+function keyspaceKeys(world: NetWorld, pid: string): number {
   const host = world.hostOfProcess(pid);
   const ctx = { nowMs: () => world.hostNowMs(host), nowUs: () => world.hostNowMs(host) * 1000 } as never;
   const text = infoText({ d: state(world, pid), ctx, cfg: { file: '' } as never }, ['keyspace']);
@@ -25,7 +26,7 @@ function keyspaceKeys(world: World, pid: string): number {
 }
 
 /** What every view of the count says, against the keys actually in the dataset. */
-function expectCountsRight(world: World, pid: string, keys: number): void {
+function expectCountsRight(world: NetWorld, pid: string, keys: number): void {
   expect(Object.keys(state(world, pid).db)).toHaveLength(keys);
   expect(redisView(state(world, pid)).dbsize).toBe(keys);
   expect(keyspaceKeys(world, pid)).toBe(keys);
@@ -69,7 +70,7 @@ describe.each([false, true])('dataset bookkeeping (immer snapshots: %s)', (snaps
     expectCountsRight(world, 'r1', 2);
     expectCountsRight(world, 'r2', 2);
     // The restart loads the RDB saved before `SET d`: one key.
-    world.at(11 * S, 'crash r1', (w) => w.crash('r1'));
+    world.at(11 * S, 'crash r1', (w) => crash(w, 'r1'));
     world.at(12 * S, 'start r1', (w) => w.start('r1'));
     world.runUntil(12 * S + 1);
     expect(state(world, 'r1').db).toEqual({ c: '1' });
