@@ -7,7 +7,11 @@ import { selectSlaveReport } from '../../src/sentinel/failover/select.js';
 import { linkOf } from '../../src/sentinel/instances.js';
 import { Out } from '../../src/sentinel/out.js';
 import { F, type Instance, type SentinelState } from '../../src/sentinel/state.js';
+import { cliBehavior } from '../../src/clients/cli.js';
 import { SentinelHarness } from './fakeCtx.js';
+import { deploy, threeByThree } from './harness.js';
+
+const S = 1e6;
 
 /**
  * One Sentinel rule per block, each driven right up to its threshold and one millisecond past it,
@@ -234,4 +238,31 @@ describe('a master reporting role:slave is SDOWN after down-after + 2 × info-pe
   it('role:slave for 1 ms longer: +sdown, though it answers every PING', () =>
     expect(sdownAfterSlaveRoleFor(LIMIT_MS + 1)).toEqual(['+sdown master mymaster 10.0.0.5 6379']));
   it('role:master for just as long: not down', () => expect(sdownAfterSlaveRoleFor(LIMIT_MS + 1, 'master')).toEqual([]));
+});
+
+describe('a master that turns itself into a replica (REPLICAOF sent to it by a client)', () => {
+  it('is SDOWN down-after + 2 × info-period after the first INFO that says role:slave, not before, then failed over', () => {
+    const d = threeByThree({ downAfterMs: 5000, failoverTimeoutMs: 20_000 });
+    d.hosts.push({ name: 'h4', ip: '10.0.0.4' }, { name: 'hc', ip: '10.0.9.1' });
+    // An unmonitored master elsewhere for r1 to follow: r1 keeps answering PING all along.
+    d.nodes.push({ name: 'other', host: 'h4', port: 6379 });
+    const r = deploy(d, 5);
+    r.world.addProcess('cli', 'hc', cliBehavior([{ id: 1, atMs: 20_000, argv: ['REPLICAOF', '10.0.0.4', '6379'], to: { ip: '10.0.0.1', port: 6379 }, timeoutMs: 1000 }]));
+    r.world.runUntil(80 * S);
+    for (const p of ['s1', 's2', 's3']) {
+      // The first INFO showing role:slave is logged at verbose level as -role-change.
+      const seen = r.trace.records.find((x) => x.k === 'event' && x.p === p && x.event === '-role-change' && String(x.text).startsWith('master mymaster 10.0.0.1 6379'));
+      expect(seen, p).toBeDefined();
+      const seenMs = seen!.t / 1000;
+      const sdown = r.events({ p, event: '+sdown' }).filter((e) => e.text === 'master mymaster 10.0.0.1 6379');
+      expect(sdown, p).toHaveLength(1);
+      expect(sdown[0]!.t - seenMs, p).toBeGreaterThan(25_000);
+      expect(sdown[0]!.t - seenMs, p).toBeLessThanOrEqual(25_000 + 100);
+    }
+    // ... and failed over to one of its own replicas, which every Sentinel names.
+    const switches = r.events({ event: '+switch-master' }).map((e) => e.text);
+    expect(switches).toHaveLength(3);
+    expect(new Set(switches).size).toBe(1);
+    expect(switches[0]).toMatch(/^mymaster 10\.0\.0\.1 6379 10\.0\.0\.[23] 6379$/);
+  });
 });
