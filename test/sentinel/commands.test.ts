@@ -24,7 +24,7 @@ const asMap = (flat: unknown) => {
   return m;
 };
 
-describe('SENTINEL commands (spec §13), answered from the model', () => {
+describe('SENTINEL commands (sentinelCommand()), answered from the model', () => {
   it('inspection commands on a healthy deployment', () => {
     const { r, reply } = withClient([
       { atMs: 20_000, label: 'master', argv: ['SENTINEL', 'MASTER', 'mymaster'] },

@@ -22,7 +22,7 @@ function withMaster(h: SentinelHarness, fn: (s: SentinelState, m: Instance, out:
   });
 }
 
-describe('sentinelVoteLeader (spec §5.2)', () => {
+describe('sentinelVoteLeader()', () => {
   it('votes once per epoch: first come, first served', () => {
     const h = new SentinelHarness(conf(peers(2)));
     const votes: (string | null)[] = [];
@@ -53,7 +53,7 @@ describe('sentinelVoteLeader (spec §5.2)', () => {
   });
 });
 
-describe('sentinelGetLeader (spec §5.3): majority of all known sentinels and quorum', () => {
+describe('sentinelGetLeader(): majority of all known sentinels and quorum', () => {
   function elect(nPeers: number, quorum: number, peerVotesForMe: number): string | null {
     const h = new SentinelHarness(conf(peers(nPeers), quorum));
     let winner: string | null = null;
@@ -80,7 +80,7 @@ describe('sentinelGetLeader (spec §5.3): majority of all known sentinels and qu
   });
 });
 
-describe('compareSlavesForPromotion (spec §7.10)', () => {
+describe('compareSlavesForPromotion()', () => {
   const r = (priority: number, offset: number, runid: string | null) => ({ slavePriority: priority, slaveReplOffset: offset, runid }) as Instance;
   it('orders by lower priority, then higher offset, then smaller run id with NULL last', () => {
     const list = [r(100, 5, 'bb'), r(10, 1, 'zz'), r(100, 9, 'cc'), r(100, 5, 'AA'), r(100, 5, null)];
@@ -89,7 +89,7 @@ describe('compareSlavesForPromotion (spec §7.10)', () => {
   });
 });
 
-describe('SENTINEL CKQUORUM messages (spec §13.3)', () => {
+describe('SENTINEL CKQUORUM messages (sentinelIsQuorumReachable())', () => {
   it('reports quorum and majority problems in Redis words', () => {
     const h = new SentinelHarness(conf(peers(4), 3));
     let okReply = '';

@@ -11,7 +11,7 @@ function linkTo(r: ReturnType<typeof deploy>, sentinel: string, replica: string)
   return { ...s.links[ri.linkId]! };
 }
 
-describe('Sentinel links (spec §6)', () => {
+describe('Sentinel links (instanceLink, sentinelReconnectInstance())', () => {
   it('force-closes and reconnects a command link with a PING outstanding over down-after/2, and a silent Pub/Sub link after 3 publish periods', () => {
     const r = deploy(threeByThree({ downAfterMs: 5000 }), 1);
     r.world.runUntil(20 * S);

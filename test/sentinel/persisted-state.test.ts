@@ -8,7 +8,7 @@ import { crash } from '../../src/faults/index.js';
 
 const S = 1e6;
 
-describe("Sentinel's own state in sentinel.conf (spec §14.1, §14.2)", () => {
+describe("Sentinel's own state in sentinel.conf (sentinelFlushConfig(), rewriteConfigSentinelOption())", () => {
   it('docker-3node (seed 004) starts from already-rewritten configs: ids, known replicas, epochs; and fails over', () => {
     const { world, lines } = modelWorld('docker-3node', 1);
     world.runUntil(1 * S);
@@ -54,7 +54,7 @@ describe("Sentinel's own state in sentinel.conf (spec §14.1, §14.2)", () => {
     expect(after.myid).toBe(before.myid);
     expect(after.currentEpoch).toBe(1);
     expect(after.masters[0]!.leaderEpoch).toBe(1);
-    expect(after.masters[0]!.leader).toBeNull(); // `leader` itself is not persisted (spec §5.1)
+    expect(after.masters[0]!.leader).toBeNull(); // `leader` itself is not persisted (rewriteConfigSentinelOption() writes only leader-epoch)
     expect(after.masters[0]!.addr).toEqual(before.masters[0]!.addr);
     expect(after.masters[0]!.sentinels).toHaveLength(2);
   });

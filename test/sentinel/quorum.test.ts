@@ -21,7 +21,7 @@ function nByN(n: number, quorum: number, over: Partial<Deployment> = {}): Deploy
   };
 }
 
-describe('quorum choices (spec §5.3, §10.1)', () => {
+describe('quorum choices (sentinelGetLeader(), sentinelCheckObjectivelyDown())', () => {
   it('3 sentinels, quorum 3, one sentinel down: +sdown but never +odown, no failover', () => {
     const r = deploy(nByN(3, 3), 1);
     r.world.runUntil(20 * S);

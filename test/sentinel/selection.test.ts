@@ -27,7 +27,7 @@ function fourNodes(replicaExtra: Record<string, string[]> = {}): Deployment {
 const selected = (r: ReturnType<typeof deploy>) => r.events({ event: '+selected-slave' }).map((e) => e.text);
 const replica = (i: number) => `slave 10.0.0.${i}:6379 10.0.0.${i} 6379 @ mymaster 10.0.0.1 6379`;
 
-describe('replica selection (spec §7.10)', () => {
+describe('replica selection (sentinelSelectSlave())', () => {
   it('never chooses priority 0, and prefers the lowest non-zero priority', () => {
     const r = deploy(fourNodes({ r2: ['replica-priority 0'], r3: ['replica-priority 50'], r4: ['replica-priority 10'] }), 1);
     r.world.runUntil(20 * S);

@@ -8,7 +8,7 @@ import { clockJump, crash, pause, resume } from '../../src/faults/index.js';
 const S = 1e6;
 const SENTINELS = ['redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3'];
 
-describe('TILT (spec §9)', () => {
+describe('TILT (sentinelCheckTiltCondition())', () => {
   it('redis-ha-demo (seed 003): all sentinels paused 30 s → +tilt on each, -tilt 30 s later, nothing acted on in between', () => {
     const { world, lines } = modelWorld('redis-ha-demo', 1);
     world.runUntil(60 * S);
