@@ -17,6 +17,9 @@ const ENTER = '\r';
 const ESC = '\u001B';
 
 const tick = () => new Promise((r) => setTimeout(r, 50));
+// Each key is drawn after ink's own scheduling; under load that can take longer than one tick, so
+// assertions poll the screen (up to 5 s) instead of trusting a fixed wait.
+const POLL = { timeout: 5000, interval: 20 };
 
 function start(props: Partial<AppProps> = {}) {
   let quit = 0;
@@ -37,55 +40,55 @@ describe('keys', () => {
   it('opens paused at 0 at ×4', async () => {
     const p = start();
     await tick();
-    expect(p.header()).toMatch(/zato-crash · seed 1 · t 0\.000 s \/ 60\.000 s · ‖ ×4 · epoch 0/);
+    await expect.poll(() => p.header(), POLL).toMatch(/zato-crash · seed 1 · t 0\.000 s \/ 60\.000 s · ‖ ×4 · epoch 0/);
   });
 
   it('n / p: next and previous key event', async () => {
     const p = start();
     await p.press('n');
-    expect(p.cursorLine()).toMatch(/^▶20\.000 -- crash node1/);
-    expect(p.header()).toContain('t 20.000 s');
+    await expect.poll(() => p.cursorLine(), POLL).toMatch(/^▶20\.000 -- crash node1/);
+    await expect.poll(() => p.header(), POLL).toContain('t 20.000 s');
     await p.press('n');
-    expect(p.cursorLine()).toMatch(/\+sdown master redis-ha/);
+    await expect.poll(() => p.cursorLine(), POLL).toMatch(/\+sdown master redis-ha/);
     await p.press('p');
-    expect(p.cursorLine()).toMatch(/crash node1/);
+    await expect.poll(() => p.cursorLine(), POLL).toMatch(/crash node1/);
   });
 
   it('→ / ←: one line of the log at a time', async () => {
     const p = start();
     await p.press('n');
+    await expect.poll(() => p.cursorLine(), POLL).toMatch(/^▶20\.000 -- crash node1/);
     const atCrash = p.cursorLine();
     await p.press(RIGHT);
-    const next = p.cursorLine();
-    expect(next).not.toBe(atCrash);
+    await expect.poll(() => p.cursorLine(), POLL).not.toBe(atCrash);
     await p.press(LEFT);
-    expect(p.cursorLine()).toBe(atCrash);
+    await expect.poll(() => p.cursorLine(), POLL).toBe(atCrash);
   });
 
   it('. and , move 100 ms of simulated time', async () => {
     const p = start();
     await p.press('.', '.', '.');
-    expect(p.header()).toContain('t 0.300 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 0.300 s');
     await p.press(',');
-    expect(p.header()).toContain('t 0.200 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 0.200 s');
   });
 
   it('] / [ change the speed', async () => {
     const p = start();
     await p.press(']');
-    expect(p.header()).toContain('×10');
+    await expect.poll(() => p.header(), POLL).toContain('×10');
     await p.press('[', '[', '[');
-    expect(p.header()).toContain('×1 ');
+    await expect.poll(() => p.header(), POLL).toContain('×1 ');
     for (let i = 0; i < 20; i++) await p.press(']');
-    expect(p.header()).toContain('×1000');
+    await expect.poll(() => p.header(), POLL).toContain('×1000');
   });
 
   it('space plays and pauses', async () => {
     const p = start();
     await p.press(' ');
-    expect(p.header()).toContain('▶ ×4');
+    await expect.poll(() => p.header(), POLL).toContain('▶ ×4');
     await p.press(' ');
-    expect(p.header()).toContain('‖ ×4');
+    await expect.poll(() => p.header(), POLL).toContain('‖ ×4');
   });
 
   it('playing advances the cursor by real time × speed', async () => {
@@ -102,54 +105,55 @@ describe('keys', () => {
   it('g: go to a typed time; a bad time is said so', async () => {
     const p = start();
     await p.press('g', '3', '1', '.', '2', ENTER);
-    expect(p.header()).toContain('t 31.200 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 31.200 s');
     await p.press('g', '1', 'm', ENTER);
-    expect(p.header()).toContain('t 60.000 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 60.000 s');
     await p.press('g', 'x', ENTER);
-    expect(p.screen()).toContain('"x" is not a time');
+    await expect.poll(() => p.screen(), POLL).toContain('"x" is not a time');
     await p.press('g', '5', ESC);
-    expect(p.header()).toContain('t 60.000 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 60.000 s');
   });
 
   it('? shows the help and any key closes it', async () => {
     const p = start();
     await p.press('?');
-    expect(p.screen()).toContain('n / p        next / previous key event');
+    await expect.poll(() => p.screen(), POLL).toContain('n / p        next / previous key event');
     await p.press('x');
-    expect(p.screen()).toContain('REDIS');
+    await expect.poll(() => p.screen(), POLL).toContain('REDIS');
+    await expect.poll(() => p.screen(), POLL).not.toContain('next / previous key event');
   });
 
   it('l switches between Sentinel events and every log line', async () => {
     const p = start();
     await p.press('g', '2', '0', '.', '5', ENTER);
-    expect(p.screen()).not.toContain('Connection with master lost');
+    await expect.poll(() => p.screen(), POLL).not.toContain('Connection with master lost');
     await p.press('l', ',', ',', ',', ',', ',');
-    expect(p.screen()).toContain('Connection with master lost');
+    await expect.poll(() => p.screen(), POLL).toContain('Connection with master lost');
     await p.press('l');
-    expect(p.screen()).not.toContain('Connection with master lost');
+    await expect.poll(() => p.screen(), POLL).not.toContain('Connection with master lost');
   });
 
   it('home / end', async () => {
     const p = start();
     await p.press('\u001B[F');
-    expect(p.header()).toContain('t 60.000 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 60.000 s');
     await p.press('\u001B[H');
-    expect(p.header()).toContain('t 0.000 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 0.000 s');
   });
 
   it('keys that arrive in one chunk are taken one by one', async () => {
     const p = start();
     await p.press('nn');
-    expect(p.cursorLine()).toMatch(/\+sdown master redis-ha/);
+    await expect.poll(() => p.cursorLine(), POLL).toMatch(/\+sdown master redis-ha/);
     await p.press('g31.2\r');
-    expect(p.header()).toContain('t 31.200 s');
+    await expect.poll(() => p.header(), POLL).toContain('t 31.200 s');
     await p.press('?xq');
-    expect(p.quits()).toBe(1);
+    await expect.poll(() => p.quits(), POLL).toBe(1);
   });
 
   it('q quits', async () => {
     const p = start();
     await p.press('q');
-    expect(p.quits()).toBe(1);
+    await expect.poll(() => p.quits(), POLL).toBe(1);
   });
 });
