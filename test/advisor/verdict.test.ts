@@ -159,6 +159,8 @@ describe('check --save DIR', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/fails over \(check: node[23] promoted\)/);
+    // Every other case replays with what check concluded too.
+    for (const f of files) expect((await cli(['run', join(dir, f)])).code, f).toBe(0);
     // A case where check saw no failover replays as one: machine-a of two-node.
     const dir2 = mkdtempSync(join(tmpdir(), 'check-save-'));
     await runCheckCommand(['models/two-node', '--seeds', '1', '--save', dir2]);
