@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { crand, ctime, getLeader, startFailover, startFailoverIfNeeded, voteLeader } from '../../../src/sentinel/election.js';
 import { Out } from '../../../src/sentinel/out.js';
 import { F, FS, type Instance, type SentinelState } from '../../../src/sentinel/state.js';
+import { dictRank } from '../../../src/sentinel/dictorder.js';
 import { SentinelHarness } from '../fakeCtx.js';
 
 const MYID = 'a'.repeat(40);
@@ -138,6 +139,34 @@ describe('sentinelGetLeader()', () => {
     const { h, w } = leader([[PEER(1), 1], [PEER(2), 1], [null, 0], [null, 0]], { quorum: 2 });
     expect(w).toBeNull();
     expect([PEER(1), PEER(2)]).toContain(h.state.masters[0]!.leader);
+  });
+
+  it('a tie in dict order (equal hashes) goes to the smaller run id, whatever order the votes came in', () => {
+    const h0 = harness(2, 2);
+    const seed = h0.state.dictSeed;
+    // Two run ids with the same 32-bit dict hash under this process's seed (birthday search).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (let i = 0; pair === null; i++) {
+      const id = i.toString(16).padStart(40, '0');
+      const rank = dictRank(seed, id);
+      const other = seen.get(rank);
+      if (other !== undefined) pair = other < id ? [other, id] : [id, other];
+      else seen.set(rank, id);
+    }
+    const [small, big] = pair;
+    for (const order of [[big, small], [small, big]]) {
+      const h = harness(2, 2);
+      const w = act(h, (s, m, out, now) => {
+        s.currentEpoch = 1;
+        m.sentinels.forEach((p, i) => {
+          p.leader = order[i]!;
+          p.leaderEpoch = 1;
+        });
+        return getLeader(s, h.ctx, out, m, 1, now);
+      });
+      expect(w, `votes in order ${order.join(', ')}`).toBe(small);
+    }
   });
 
   it('our own vote from an older epoch does not count for the asked epoch', () => {
