@@ -19,6 +19,7 @@ interface RunFlags {
   trace?: string;
   printConfig?: boolean;
   maxEvents?: number;
+  allowOutsideModel?: boolean;
 }
 
 function parseMaxEvents(v: string): number {
@@ -37,6 +38,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--trace <file>', 'also write the full JSONL trace to this file')
     .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
     .option('--max-events <n>', `stop the run (exit 3) past this many events (default ${DEFAULT_MAX_EVENTS})`, parseMaxEvents)
+    .option('--allow-outside-model', "let the model read configuration files outside its folder (a model someone shared may not, by default)")
     .action(async (file: string, flags: RunFlags) => {
       try {
         ctx.setCode(await runCommand(file, flags, ctx));
@@ -55,7 +57,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   const out = paintFor(io.stdout, hooks.env);
   const err = paintFor(io.stderr, hooks.env);
-  const scenario = loadScenario(file);
+  const scenario = loadScenario(file, { allowOutsideModel: flags.allowOutsideModel });
   const m = scenario.model;
   for (const n of m.inferred) io.stderr.write(`${n}\n`);
   for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);

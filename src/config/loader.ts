@@ -120,11 +120,34 @@ export function strerror(code: string | undefined): string {
   }
 }
 
-/** A {@link ConfigHost} on the real file system. */
-export function nodeConfigHost(checkPaths: boolean): ConfigHost {
+/**
+ * Whether `p` lies in the folder `root` once symbolic links are followed (a link inside the
+ * folder to a file outside it is outside).
+ */
+export function isInsideFolder(root: string, p: string): boolean {
+  const real = (x: string) => {
+    try {
+      return nodefs.realpathSync(x);
+    } catch {
+      return nodepath.resolve(x);
+    }
+  };
+  const rel = nodepath.relative(real(root), real(p));
+  return rel === '' || (!rel.startsWith('..') && !nodepath.isAbsolute(rel));
+}
+
+/** Why a file outside a shared model's folder is not read. */
+export const OUTSIDE_MODEL = "outside the model's folder (pass --allow-outside-model to read it)";
+
+/**
+ * A {@link ConfigHost} on the real file system. With `confineTo`, files outside that folder are
+ * not read (a model someone shared must not read /etc/passwd through `include`).
+ */
+export function nodeConfigHost(checkPaths: boolean, confineTo?: string): ConfigHost {
   return {
     checkPaths,
     readFile(p) {
+      if (confineTo !== undefined && !isInsideFolder(confineTo, p)) return { error: OUTSIDE_MODEL };
       try {
         const st = nodefs.statSync(p);
         // fopen(dir, "r") succeeds on Linux but fgets then fails: Redis reads nothing.

@@ -8,6 +8,7 @@ import {
   ConfigFaultSignal,
   loadConfigFile,
   loadConfigText,
+  isInsideFolder,
   nodeConfigHost,
   type ConfigHost,
   type ConfigValue,
@@ -21,6 +22,17 @@ export interface ReadOptions {
   readonly cwd?: string;
   /** File-system access; readers default to reading includes without checking dir/logfile. */
   readonly host?: ConfigHost;
+  /**
+   * The model's folder: files outside it are not read (unless `allowOutside`), and an error in a
+   * file outside it never echoes that file's line (`>>> '...'`).
+   */
+  readonly root?: string;
+  readonly allowOutside?: boolean;
+}
+
+/** The default host for a reader: confined to the model's folder unless allowed outside. */
+export function readerHost(opts: ReadOptions): ConfigHost {
+  return opts.host ?? nodeConfigHost(false, opts.root !== undefined && !opts.allowOutside ? opts.root : undefined);
 }
 
 /** `save` when no `save` line is read: `initServerConfig()`'s 3600 1 300 100 60 10000. */
@@ -31,11 +43,14 @@ export const DEFAULT_SAVE_POINTS = [
 ] as const;
 
 /** Runs a loader step, turning Redis's "exit(1)" into the project's InputError. */
-export function guardLoad<T>(fn: () => T): T {
+export function guardLoad<T>(fn: () => T, root?: string): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ConfigFaultSignal) throw faultToInputError(e.fault);
+    if (e instanceof ConfigFaultSignal) {
+      const f = e.fault;
+      throw faultToInputError(root !== undefined && f.lineText !== undefined && !isInsideFolder(root, f.file) ? { ...f, lineText: '(not shown: the file is outside the model\'s folder)' } : f);
+    }
     if (e instanceof InputError) throw e;
     // Anything else is a bug in the reader; still never let a raw exception escape a reader.
     throw new InputError(`internal error while reading configuration: ${(e as Error)?.message ?? String(e)}`);
@@ -103,7 +118,5 @@ export function parseRedisConf(text: string, file: string, opts: ReadOptions = {
 
 /** Read a redis.conf from disk, following `include` (relative to `opts.cwd`, as Redis does). */
 export function readRedisConf(path: string, opts: ReadOptions = {}): RedisNodeConfig {
-  return guardLoad(() =>
-    toRedisNodeConfig(path, loadConfigFile(path, { sentinelMode: false, host: opts.host ?? nodeConfigHost(false), cwd: opts.cwd })),
-  );
+  return guardLoad(() => toRedisNodeConfig(path, loadConfigFile(path, { sentinelMode: false, host: readerHost(opts), cwd: opts.cwd })), opts.root);
 }

@@ -16,7 +16,7 @@ import {
   type LoadedConfig,
   type SentinelQueueEntry,
 } from './loader.js';
-import { guardLoad, toRedisNodeConfig, type ReadOptions } from './redisConf.js';
+import { guardLoad, readerHost, toRedisNodeConfig, type ReadOptions } from './redisConf.js';
 import type { SentinelFileConfig, SentinelMasterConfig, SourcePos } from './types.js';
 
 /** `preMonitorCfgName[]` in sentinel.c. */
@@ -377,9 +377,9 @@ export function parseSentinelConf(text: string, file: string, opts: SentinelRead
 /** Read a sentinel.conf from disk, following `include`. */
 export function readSentinelConf(path: string, opts: SentinelReadOptions = {}): SentinelFileConfig {
   return guardLoad(() => {
-    const host = opts.host ?? nodeConfigHost(false);
+    const host = readerHost(opts);
     const l = loadConfigFile(path, { sentinelMode: true, host, cwd: opts.cwd });
     const st = applySentinelQueue(l.sentinelQueue, { host, cwd: l.cwd, resolveHost: opts.resolveHost });
     return toSentinelFileConfig(path, l, st);
-  });
+  }, opts.root);
 }

@@ -7,10 +7,16 @@ import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
  * run from the file's own folder (as `redis-server file` would be, for relative `include`s).
  * `resolveHost` is the model's resolver (host names and aliases).
  */
-export function loadRedisConf(path: string): RedisNodeConfig {
-  return readRedisConf(resolve(path), { cwd: dirname(resolve(path)) });
+export interface ConfAccess {
+  /** The model's folder: nothing outside it is read unless `allowOutside`. */
+  readonly root?: string;
+  readonly allowOutside?: boolean;
 }
 
-export function loadSentinelConf(path: string, resolveHost?: (host: string) => string | null): SentinelFileConfig {
-  return readSentinelConf(resolve(path), { cwd: dirname(resolve(path)), resolveHost });
+export function loadRedisConf(path: string, access: ConfAccess = {}): RedisNodeConfig {
+  return readRedisConf(resolve(path), { cwd: dirname(resolve(path)), ...access });
+}
+
+export function loadSentinelConf(path: string, resolveHost?: (host: string) => string | null, access: ConfAccess = {}): SentinelFileConfig {
+  return readSentinelConf(resolve(path), { cwd: dirname(resolve(path)), resolveHost, ...access });
 }

@@ -5,7 +5,9 @@ import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
 import { inputError } from '../config/errors.js';
 import { parseDurationUs } from './duration.js';
 import { ModelSchema, type ModelFileData } from './schema.js';
-import { readYamlFile, zodToInputError, type YamlFile } from './yamlFile.js';
+import { fileProblem, readYamlFile, zodToInputError, type YamlFile } from './yamlFile.js';
+import { isInsideFolder, OUTSIDE_MODEL } from '../config/loader.js';
+import { MAX_CLIENTS, MAX_HOSTS, MAX_PROCESSES } from './inputLimits.js';
 import { loadRedisConf, loadSentinelConf } from './configs.js';
 
 /**
@@ -95,30 +97,62 @@ export interface Model {
   readonly warnings: readonly string[];
 }
 
+export interface ModelReadOptions {
+  /** Read configuration files outside the model's folder (a shared model may not, by default). */
+  readonly allowOutsideModel?: boolean;
+}
+
 /** Load a model from a model.yaml, a folder holding one, or a folder of .conf files. */
-export function loadModel(path: string): Model {
+export function loadModel(path: string, opts: ModelReadOptions = {}): Model {
   const p = resolve(path);
-  if (!existsSync(p)) throw inputError(path, undefined, 'model not found (expected a model.yaml or a folder of .conf files)');
-  if (statSync(p).isDirectory()) {
-    const y = join(p, 'model.yaml');
-    if (existsSync(y)) return loadModelFile(join(path, 'model.yaml'));
-    return inferModel(path);
+  let st;
+  try {
+    st = statSync(p);
+  } catch (e) {
+    const loop = (e as NodeJS.ErrnoException).code === 'ELOOP';
+    throw inputError(path, undefined, loop ? 'model: symbolic link loop' : 'model not found (expected a model.yaml or a folder of .conf files)');
   }
-  return loadModelFile(path);
+  if (st.isDirectory()) {
+    const y = join(p, 'model.yaml');
+    if (existsSync(y)) return loadModelFile(join(path, 'model.yaml'), opts);
+    return inferModel(path, opts);
+  }
+  return loadModelFile(path, opts);
 }
 
-export function loadModelFile(file: string): Model {
+export function loadModelFile(file: string, opts: ModelReadOptions = {}): Model {
   const y = readYamlFile(file, 'model file');
-  return modelFromYaml(y);
+  return modelFromYaml(y, opts);
 }
 
-export function modelFromYaml(y: YamlFile): Model {
+export function modelFromYaml(y: YamlFile, opts: ModelReadOptions = {}): Model {
   if (y.data === null || typeof y.data !== 'object' || Array.isArray(y.data)) {
     throw inputError(y.file, 1, 'a model file must be a mapping with hosts: and processes:');
   }
   const r = ModelSchema.safeParse(y.data);
   if (!r.success) throw zodToInputError(y, r.error);
-  return buildModel(r.data, y, dirname(y.file));
+  checkModelSize(y, r.data);
+  return buildModel(r.data, y, dirname(y.file), opts);
+}
+
+function checkModelSize(y: YamlFile, d: ModelFileData): void {
+  const limits: [keyof ModelFileData, number, string][] = [
+    ['hosts', MAX_HOSTS, 'hosts'], ['processes', MAX_PROCESSES, 'processes'], ['clients', MAX_CLIENTS, 'clients'],
+  ];
+  for (const [key, max, what] of limits) {
+    const n = (d[key] as unknown[] | undefined)?.length ?? 0;
+    if (n > max) throw y.fail([key, max], `${n} ${what}; the limit is ${max}`);
+  }
+}
+
+/** A model's configuration file must exist, be a file, and (unless allowed) lie in the model's folder. */
+function checkConfigPath(y: YamlFile, path: PropertyKey[], dir: string, config: string, opts: ModelReadOptions): string {
+  const cfgPath = join(dir, config);
+  if (!opts.allowOutsideModel && !isInsideFolder(dir, cfgPath)) throw y.fail(path, `configuration file ${config} is ${OUTSIDE_MODEL}`);
+  const problem = fileProblem(cfgPath);
+  if (problem === 'not found') throw y.fail(path, `configuration file ${cfgPath} not found`);
+  if (problem) throw y.fail(path, `configuration file ${cfgPath}: ${problem}`);
+  return cfgPath;
 }
 
 function checkIp(y: YamlFile, path: PropertyKey[], ip: string): void {
@@ -132,7 +166,8 @@ function dur(y: YamlFile, path: PropertyKey[], v: string | undefined): number | 
   return us;
 }
 
-function buildModel(d: ModelFileData, y: YamlFile, dir: string): Model {
+function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadOptions): Model {
+  const access = { root: dir, allowOutside: opts.allowOutsideModel };
   const hosts: ModelHost[] = [];
   const hostByName = new Map<string, ModelHost>();
   const ipOwner = new Map<string, string>();
@@ -164,17 +199,16 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string): Model {
       throw y.fail(at('name'), `process "${p.name}" has the name of another host; a name must mean one thing`);
     }
     if (!hostByName.has(p.host)) throw y.fail(at('host'), `unknown host "${p.host}" (hosts: ${[...hostByName.keys()].join(', ')})`);
-    const cfgPath = join(dir, p.config);
-    if (!existsSync(cfgPath)) throw y.fail(at('config'), `configuration file ${cfgPath} not found`);
+    const cfgPath = checkConfigPath(y, at('config'), dir, p.config, opts);
     let redis: RedisNodeConfig | undefined;
     let sentinel: SentinelFileConfig | undefined;
     if (p.kind === 'redis') {
-      redis = loadRedisConf(cfgPath);
+      redis = loadRedisConf(cfgPath, access);
       if (redis.directives.some((x) => x.name === 'sentinel')) {
         throw y.fail(at('kind'), `${p.config} has "sentinel" directives: is "${p.name}" a sentinel? (kind: sentinel)`);
       }
     } else {
-      sentinel = loadSentinelConf(cfgPath, (n) => resolveInModel({ hosts }, n)?.ip ?? null);
+      sentinel = loadSentinelConf(cfgPath, (n) => resolveInModel({ hosts }, n)?.ip ?? null, access);
       if (sentinel.masters.length === 0) throw y.fail(at('config'), `${p.config} has no "sentinel monitor" line: a Sentinel must monitor a master`);
     }
     const port = redis ? redis.port : sentinel!.port;
@@ -336,21 +370,26 @@ interface Conf {
  * when nothing says, one shared host "localhost" (127.0.0.1) if the ports do not collide, else a
  * host per Redis node with each Sentinel placed next to the Redis node of the same rank.
  */
-export function inferModel(folder: string): Model {
+export function inferModel(folder: string, opts: ModelReadOptions = {}): Model {
   const dir = folder;
+  const access = { root: dir, allowOutside: opts.allowOutsideModel };
   const files = readdirSync(dir).filter((f) => f.endsWith('.conf')).sort();
   if (files.length === 0) throw inputError(folder, undefined, 'no model.yaml and no .conf files in this folder');
+  if (files.length > MAX_PROCESSES) throw inputError(folder, undefined, `${files.length} .conf files; the limit is ${MAX_PROCESSES} processes`);
   const notes: string[] = [];
   const confs: Conf[] = files.map((f) => {
     const path = join(dir, f);
+    if (!opts.allowOutsideModel && !isInsideFolder(dir, path)) throw inputError(path, undefined, `a link to a file ${OUTSIDE_MODEL}`);
+    const problem = fileProblem(path);
+    if (problem) throw inputError(path, undefined, problem);
     const text = readFileText(path);
     const isSentinel = /^\s*sentinel\s+monitor\s/im.test(text);
     const name = f.replace(/\.conf$/, '');
     if (isSentinel) {
-      const s = loadSentinelConf(path);
+      const s = loadSentinelConf(path, undefined, access);
       return { file: path, name, sentinel: s, port: s.port, bind: firstBind(s.bind) };
     }
-    const r = loadRedisConf(path);
+    const r = loadRedisConf(path, access);
     return { file: path, name, redis: r, port: r.port, bind: firstBind(r.bind) };
   });
   notes.push(`inferred a model from ${confs.length} .conf files in ${folder} (no model.yaml): ${confs.filter((c) => c.redis).length} Redis nodes, ${confs.filter((c) => c.sentinel).length} Sentinels`);

@@ -6,6 +6,7 @@ import type { Expectation } from '../check/types.js';
 import { formatDurationUs, parseDurationUs } from './duration.js';
 import { loadModel, processAt, resolveInModel, type Model, type ModelLink } from './model.js';
 import { ACTION_KINDS, ACTION_SCHEMAS, EXPECT_KINDS, EXPECT_SCHEMAS, ScenarioTopSchema, type ActionKind, type ExpectKind } from './schema.js';
+import { MAX_ACTIONS, MAX_EXPECTATIONS } from './inputLimits.js';
 import { parseYamlFile, readTextFile, zodToInputError, type YamlFile } from './yamlFile.js';
 
 /**
@@ -53,11 +54,18 @@ export interface Scenario {
   readonly expectations: readonly Expectation[];
 }
 
-export function loadScenario(file: string, opts: { model?: Model } = {}): Scenario {
+export interface ScenarioReadOptions {
+  /** Use this model instead of loading the scenario's. */
+  readonly model?: Model;
+  /** Let the model read configuration files outside its folder. */
+  readonly allowOutsideModel?: boolean;
+}
+
+export function loadScenario(file: string, opts: ScenarioReadOptions = {}): Scenario {
   return parseScenario(readTextFile(file, 'scenario file'), file, opts);
 }
 
-export function parseScenario(text: string, file: string, opts: { model?: Model } = {}): Scenario {
+export function parseScenario(text: string, file: string, opts: ScenarioReadOptions = {}): Scenario {
   const y = parseYamlFile(text, file);
   if (y.data === null || typeof y.data !== 'object' || Array.isArray(y.data)) {
     throw inputError(file, 1, 'a scenario file must be a mapping with model:, seed:, duration: (and timeline:, expect:)');
@@ -65,12 +73,16 @@ export function parseScenario(text: string, file: string, opts: { model?: Model 
   const top = ScenarioTopSchema.safeParse(y.data);
   if (!top.success) throw zodToInputError(y, top.error);
   const d = top.data;
+  for (const [key, max] of [['timeline', MAX_ACTIONS], ['expect', MAX_EXPECTATIONS]] as const) {
+    const n = d[key]?.length ?? 0;
+    if (n > max) throw y.fail([key, max], `${n} ${key === 'timeline' ? 'actions' : 'expectations'}; the limit is ${max}`);
+  }
   const durationUs = mustDur(y, ['duration'], d.duration);
   if (durationUs <= 0) throw y.fail(['duration'], 'duration must be greater than 0');
   const modelPath = isAbsolute(d.model) ? d.model : join(dirname(file), d.model);
   let model: Model;
   try {
-    model = opts.model ?? loadModel(modelPath);
+    model = opts.model ?? loadModel(modelPath, { allowOutsideModel: opts.allowOutsideModel });
   } catch (e) {
     if (e instanceof InputError && e.file === modelPath && e.line === undefined) throw y.fail(['model'], `model ${modelPath}: ${e.message.replace(/^[^:]*: /, '')}`);
     throw e;

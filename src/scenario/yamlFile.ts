@@ -2,6 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError, inputError } from '../config/errors.js';
+import { deepDataPath, MAX_NESTING, tooDeepLine } from './nesting.js';
+import { MAX_FILE_BYTES } from './inputLimits.js';
 
 /**
  * A YAML file read with source positions kept, so every later complaint about a value can name
@@ -17,22 +19,40 @@ export interface YamlFile {
   fail(path: readonly PropertyKey[], reason: string): InputError;
 }
 
-export function readTextFile(file: string, what: string): string {
+/** Why a path cannot be read as a file, in words (undefined: it can be tried). */
+export function fileProblem(path: string): string | undefined {
   let st;
   try {
-    st = statSync(file);
-  } catch {
-    throw inputError(file, undefined, `${what} not found`);
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'symbolic link loop';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'not found';
+    if (code === 'EACCES') return 'permission denied';
+    if (code === 'ENAMETOOLONG') return 'file name too long';
+    return `cannot read (${code ?? 'unknown error'})`;
   }
-  if (st.isDirectory()) throw inputError(file, undefined, `${what} is a directory, expected a file`);
+  if (st.isDirectory()) return 'is a directory, expected a file';
+  if (!st.isFile()) return 'is not a regular file';
+  return undefined;
+}
+
+export function readTextFile(file: string, what: string): string {
+  const problem = fileProblem(file);
+  if (problem) throw inputError(file, undefined, problem === 'not found' || problem.startsWith('is ') ? `${what} ${problem}` : `${what}: ${problem}`);
+  if (statSync(file).size > MAX_FILE_BYTES) {
+    throw inputError(file, undefined, `${what} is ${statSync(file).size} bytes; the limit is ${MAX_FILE_BYTES} (${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
+  }
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw inputError(file, undefined, `cannot read ${what}: ${(e as Error).message}`);
+    throw inputError(file, undefined, `cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
 export function parseYamlFile(text: string, file: string): YamlFile {
+  const deepLine = tooDeepLine(text);
+  if (deepLine !== undefined) throw inputError(file, deepLine, `nested too deeply (more than ${MAX_NESTING} levels of lists and mappings)`);
   const lc = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -78,6 +98,11 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     }
     return line;
   };
+  const deep = deepDataPath(data);
+  if (deep) {
+    const why = deep.cycle ? 'an alias refers to a node that contains it' : `nested too deeply (more than ${MAX_NESTING} levels of lists and mappings, counting aliases)`;
+    throw inputError(file, walk(deep.path, false), why);
+  }
   return {
     file,
     data,
@@ -156,7 +181,8 @@ const HINTS: Record<string, string> = {
   domains: ' (did you mean "failureDomains"?)', host_name: ' (did you mean "name"?)',
 };
 function hintFor(key: string): string {
-  return HINTS[key] ?? '';
+  // Own keys only: "__proto__" and "constructor" must not reach Object.prototype.
+  return Object.hasOwn(HINTS, key) ? HINTS[key]! : '';
 }
 
 export { describePath, describeValue };

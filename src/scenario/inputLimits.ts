@@ -1,0 +1,17 @@
+/**
+ * Input size limits, documented in the README ("Limits and exit codes"). Far above any real
+ * deployment or drill, low enough that a mistaken or hostile file gets a clear refusal instead
+ * of minutes of work and gigabytes of memory.
+ */
+
+/** Scenario and model YAML files. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Timeline actions in one scenario. */
+export const MAX_ACTIONS = 10_000;
+/** Expectations in one scenario. */
+export const MAX_EXPECTATIONS = 10_000;
+/** Processes (redis + sentinel) in one model, and hosts. */
+export const MAX_PROCESSES = 500;
+export const MAX_HOSTS = 500;
+/** Model clients (workload clients and proxies). */
+export const MAX_CLIENTS = 500;
