@@ -8,6 +8,7 @@ import { ModelSchema, type ModelFileData } from './schema.js';
 import { fileProblem, readYamlFile, zodToInputError, type YamlFile } from './yamlFile.js';
 import { isInsideFolder, OUTSIDE_MODEL } from '../config/loader.js';
 import { MAX_CLIENTS, MAX_HOSTS, MAX_PROCESSES } from './inputLimits.js';
+import { formatUnusual, unusualDeployment } from './unusual.js';
 import { loadRedisConf, loadSentinelConf } from './configs.js';
 
 /**
@@ -213,7 +214,11 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadO
     }
     const port = redis ? redis.port : sentinel!.port;
     const key = `${p.host}:${port}`;
-    if (portOwner.has(key)) throw y.fail(at('name'), `processes "${portOwner.get(key)}" and "${p.name}" both listen on port ${port} of host "${p.host}"`);
+    if (portOwner.has(key)) {
+      const first = procByName.get(portOwner.get(key)!);
+      const ip = hostByName.get(p.host)!.ip;
+      throw y.fail(at('name'), `processes "${portOwner.get(key)}"${first ? ` (line ${first.line})` : ''} and "${p.name}" both listen on ${ip}:${port} (host "${p.host}"); real Redis refuses the second: "Could not create server TCP listening socket ${ip}:${port}: bind: Address already in use"`);
+    }
     portOwner.set(key, p.name);
     const mp: ModelProcess = {
       name: p.name, kind: p.kind, host: p.host, configFile: cfgPath, redis, sentinel, port,
@@ -336,19 +341,9 @@ export function processAt(model: Pick<Model, 'hosts' | 'processes'>, host: strin
   return model.processes.find((p) => p.host === h!.name && p.port === port);
 }
 
-/** Warnings that do not stop a run: addresses in the configs that no model host answers. */
+/** Warnings that do not stop a run (unusual.ts): unknown addresses, replicaof cycles, two masters, unreachable quorums. */
 function crossCheck(m: Model): string[] {
-  const w: string[] = [];
-  for (const p of m.processes) {
-    if (p.redis?.replicaof) {
-      const r = p.redis.replicaof;
-      if (!processAt(m, r.host, r.port, p.host)) w.push(`${r.pos.file}:${r.pos.line}: warning: ${p.name} replicates from ${r.host}:${r.port}, which no process of the model listens on`);
-    }
-    for (const mc of p.sentinel?.masters ?? []) {
-      if (!processAt(m, mc.host, mc.port, p.host)) w.push(`${mc.pos.file}:${mc.pos.line}: warning: ${p.name} monitors ${mc.host}:${mc.port}, which no process of the model listens on`);
-    }
-  }
-  return w;
+  return unusualDeployment(m).map(formatUnusual);
 }
 
 // ------------------------------------------------------------------ inference from .conf files
