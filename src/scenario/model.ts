@@ -105,6 +105,7 @@ export interface ModelReadOptions {
 
 /** Load a model from a model.yaml, a folder holding one, or a folder of .conf files. */
 export function loadModel(path: string, opts: ModelReadOptions = {}): Model {
+  if (path === '') throw inputError('model', undefined, 'the path is empty');
   const p = resolve(path);
   let st;
   try {

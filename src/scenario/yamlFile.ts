@@ -38,6 +38,7 @@ export function fileProblem(path: string): string | undefined {
 }
 
 export function readTextFile(file: string, what: string): string {
+  if (file === '') throw new InputError(`${what}: the path is empty`);
   const problem = fileProblem(file);
   if (problem) throw inputError(file, undefined, problem === 'not found' || problem.startsWith('is ') ? `${what} ${problem}` : `${what}: ${problem}`);
   if (statSync(file).size > MAX_FILE_BYTES) {
