@@ -2,6 +2,7 @@ import { formatSeconds } from '../sim/time.js';
 import type { TraceRecord } from '../sim/trace.js';
 import type { ReplyInfo } from '../clients/cli.js';
 import { lostWindowLines, type AckedWrite, type LostWritesReport } from './lost-writes.js';
+import { checkProperty } from './properties.js';
 import type { EventExpectation, Expectation, ExpectationResult, KeyExpectation, LostWritesExpectation, MasterExpectation, ReplyExpectation, WritesExpectation } from './types.js';
 
 /**
@@ -36,6 +37,8 @@ export interface CheckContext {
   readonly lostWrites?: LostWritesReport;
   /** Every acknowledged write of the workload clients. */
   readonly acked?: readonly AckedWrite[];
+  /** Redis process → its host (single-writable-master follows host-down faults). */
+  readonly redisHosts?: ReadonlyMap<string, string>;
 }
 
 const t = (us: number) => `${formatSeconds(us)}s`;
@@ -58,6 +61,8 @@ export function checkAll(exps: readonly Expectation[], records: readonly TraceRe
         return checkLostWritesExpectation(e, cx);
       case 'writes':
         return checkWrites(e, cx);
+      case 'property':
+        return checkProperty(e, records, cx.probes.get(i) ?? [], cx);
     }
   });
 }

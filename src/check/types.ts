@@ -1,7 +1,7 @@
 import type { UserPattern } from './pattern.js';
 
 /** Expectations as the runner checks them (times in global µs, names resolved). */
-export type Expectation = EventExpectation | MasterExpectation | KeyExpectation | ReplyExpectation | LostWritesExpectation | WritesExpectation;
+export type Expectation = EventExpectation | MasterExpectation | KeyExpectation | ReplyExpectation | LostWritesExpectation | WritesExpectation | PropertyExpectation;
 
 interface Base {
   /** What reports call it. */
@@ -70,6 +70,32 @@ export interface WritesExpectation extends Base {
   readonly toUs: number;
   readonly min: number;
   readonly max: number;
+}
+
+/** The names of the properties `explore` checks (src/check/properties.ts says what each one means). */
+export const PROPERTY_NAMES = [
+  'one-leader-per-epoch',
+  'one-vote-per-epoch',
+  'config-epoch-increases',
+  'converges',
+  'fails-over',
+  'no-lost-writes',
+  'single-writable-master',
+] as const;
+export type PropertyName = (typeof PROPERTY_NAMES)[number];
+
+/** A named property of the whole run, as `explore` checks it (src/check/properties.ts). */
+export interface PropertyExpectation extends Base {
+  readonly kind: 'property';
+  readonly property: PropertyName;
+  /** converges: when every Sentinel and node must agree. fails-over: window start. */
+  readonly fromUs: number;
+  /** fails-over: window end (inclusive). */
+  readonly toUs: number;
+  /** single-writable-master: the longest allowed window with two writable masters (0: none at all). */
+  readonly windowUs: number;
+  /** The monitored master name (converges asks the Sentinels for it). */
+  readonly of: string;
 }
 
 export interface ExpectationResult {

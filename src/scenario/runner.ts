@@ -163,6 +163,9 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     if (e.kind === 'master' && e.atUs <= endUs) {
       if (e.source !== 'roles') for (const s of sentinels) probe(i, e.atUs, ['SENTINEL', 'get-master-addr-by-name', e.of], s);
       if (e.source !== 'sentinels') for (const r of redis) probe(i, e.atUs, ['ROLE'], r);
+    } else if (e.kind === 'property' && e.property === 'converges' && e.fromUs <= endUs) {
+      for (const s of sentinels) probe(i, e.fromUs, ['SENTINEL', 'get-master-addr-by-name', e.of], s);
+      for (const r of redis) probe(i, e.fromUs, ['ROLE'], r);
     } else if (e.kind === 'key' && e.atUs <= endUs) {
       const on = e.on === 'master' ? redis : redis.filter((r) => r.name === e.on);
       for (const r of on) {
@@ -260,7 +263,8 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const hasWorkload = model.clients.some((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
   const lostWrites = hasWorkload ? lostWritesAtEnd(world, model, sink.records, finalRoles) : undefined;
   const acked = hasWorkload ? acknowledgedWrites(sink.records, backendResolver(sink.records)) : undefined;
-  const expectations = checkAll(scenario.expectations, inRun, { endUs, processAt: at, probes, labelTimes, lostWrites, acked });
+  const redisHosts = new Map(redis.map((r) => [r.name, r.host]));
+  const expectations = checkAll(scenario.expectations, inRun, { endUs, processAt: at, probes, labelTimes, lostWrites, acked, redisHosts });
 
   const records = sink.records.filter((r) => r.t <= endUs);
   const passed = expectations.filter((e) => e.pass).length;

@@ -2,7 +2,7 @@ import { dirname, join, isAbsolute } from 'node:path';
 import { inputError, InputError } from '../config/errors.js';
 import { closestEvent, SENTINEL_EVENTS } from '../check/catalogue.js';
 import { compileUserPattern, PatternError, type UserPattern } from '../check/pattern.js';
-import type { Expectation } from '../check/types.js';
+import type { Expectation, PropertyName } from '../check/types.js';
 import { formatDurationUs, parseDurationUs } from './duration.js';
 import { loadModel, processAt, resolveInModel, type Model, type ModelLink } from './model.js';
 import { ACTION_KINDS, ACTION_SCHEMAS, EXPECT_KINDS, EXPECT_SCHEMAS, ScenarioTopSchema, type ActionKind, type ExpectKind } from './schema.js';
@@ -382,7 +382,35 @@ class Ctx {
           ...(by ? { by } : {}), fromUs, toUs, min, max,
         };
       }
+      case 'property':
+        return this.property(d, path, where);
     }
+  }
+
+  private property(d: any, path: PropertyKey[], where: string): Expectation {
+    const at = (k: PropertyKey) => [...path, k];
+    const p = d.property as PropertyName;
+    const only = (k: string, props: PropertyName[]) => {
+      if (d[k] !== undefined && !props.includes(p)) throw this.y.fail(at(k), `"${k}" does not apply to ${p}`);
+    };
+    only('at', ['converges']);
+    only('of', ['converges']);
+    only('after', ['fails-over']);
+    only('within', ['fails-over']);
+    only('window', ['single-writable-master']);
+    if (p === 'fails-over' && (d.after === undefined || d.within === undefined)) throw this.y.fail(path, 'fails-over needs "after" (when the master failed) and "within"');
+    const fromUs = d.at !== undefined ? this.inRun(at('at'), this.time(at('at'), d.at), 'at')
+      : d.after !== undefined ? this.inRun(at('after'), this.time(at('after'), d.after), 'after') : this.durationUs;
+    const toUs = d.within !== undefined ? fromUs + this.time(at('within'), d.within) : fromUs;
+    const names = [...new Set(this.model.processes.flatMap((x) => x.sentinel?.masters.map((m) => m.name) ?? []))];
+    if (['one-leader-per-epoch', 'one-vote-per-epoch', 'config-epoch-increases', 'converges', 'fails-over'].includes(p) && names.length === 0) {
+      throw this.y.fail(at('property'), `${p} needs Sentinels, and the model has none`);
+    }
+    if (d.of !== undefined && !names.includes(d.of)) throw this.y.fail(at('of'), `no Sentinel monitors a master named "${d.of}"`);
+    if (p === 'converges' && d.of === undefined && names.length !== 1) throw this.y.fail(path, `say which master with "of:" (the Sentinels monitor ${names.join(', ')})`);
+    const windowUs = d.window === undefined ? 0 : this.time(at('window'), d.window);
+    const when = p === 'converges' ? ` at ${formatDurationUs(fromUs)}` : p === 'fails-over' ? ` between ${formatDurationUs(fromUs)} and ${formatDurationUs(toUs)}` : windowUs > 0 ? ` (window ${formatDurationUs(windowUs)})` : '';
+    return { kind: 'property', where, name: d.name ?? `${p}${when}`, property: p, fromUs, toUs, windowUs, of: d.of ?? names[0] ?? '' };
   }
 
   /** A user's pattern, in RE2 syntax (linear time: no pattern can hang a run). */

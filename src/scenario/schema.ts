@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROPERTY_NAMES } from '../check/types.js';
 import { DURATION_PATTERN } from './duration.js';
 
 /**
@@ -259,6 +260,17 @@ export const EXPECT_SCHEMAS = {
       never: z.boolean().optional().describe('No such write in the window.'),
     })
     .describe('A workload client got writes acknowledged in a window (e.g. by the new master, after a failover).'),
+  property: z
+    .strictObject({
+      ...exName,
+      property: z.enum(PROPERTY_NAMES).describe('A named property of the run, as `explore` checks it.'),
+      at: Duration.optional().describe('converges: when every Sentinel and node must agree (default: the end of the run).'),
+      after: Duration.optional().describe('fails-over: window start (the master failed).'),
+      within: Duration.optional().describe('fails-over: window length.'),
+      window: Duration.optional().describe('single-writable-master: the longest allowed time with two writable masters (default 0).'),
+      of: z.string().optional().describe('converges: the monitored master name (default: the one every Sentinel monitors).'),
+    })
+    .describe('A named property of the whole run (what explore checks): one-leader-per-epoch, one-vote-per-epoch, config-epoch-increases, converges, fails-over, no-lost-writes, single-writable-master.'),
 } as const;
 
 export type ExpectKind = keyof typeof EXPECT_SCHEMAS;

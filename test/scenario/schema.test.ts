@@ -11,6 +11,6 @@ describe('shipped JSON Schema files', () => {
   it('describes the actions and expectations', () => {
     const s = JSON.parse(schemaFiles()['scenario.schema.json']!);
     expect(s.properties.timeline.items.anyOf.length).toBeGreaterThanOrEqual(15);
-    expect(s.properties.expect.items.anyOf.length).toBe(6);
+    expect(s.properties.expect.items.anyOf.length).toBe(7);
   });
 });
