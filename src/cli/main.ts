@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../config/errors.js';
 import { registerCheck } from './check.js';
+import { registerExplore } from './explore.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, version, type CliContext, type Io, type MainHooks } from './context.js';
 import { registerLint } from './lint.js';
 import { registerPlay } from './play.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void, hooks: MainHo
   registerPlay(program, ctx);
   registerCheck(program, ctx);
   registerLint(program, ctx);
+  registerExplore(program, ctx);
   // Every subcommand inherits the output, error and exit settings set above.
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)');
   return program;
