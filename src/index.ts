@@ -7,7 +7,7 @@ export { defaultFactories, type BehaviorFactories } from './scenario/behaviors.j
 export { parseDurationUs } from './scenario/duration.js';
 export { modelJsonSchema, scenarioJsonSchema } from './scenario/schema.js';
 export type { Expectation, ExpectationResult } from './check/types.js';
-export type { FailoverSummary } from './check/summary.js';
+export { summarizeFailovers, countEvents, type FailoverSummary } from './check/summary.js';
 export { cliBehavior, type CliJob } from './clients/cli.js';
 export { World } from './sim/world.js';
 export { createWorld, type NetWorld } from './net/world.js';

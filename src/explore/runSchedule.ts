@@ -1,9 +1,10 @@
+import { basename, dirname, join } from 'node:path';
 import type { PropertyName } from '../check/types.js';
 import type { BehaviorFactories } from '../scenario/behaviors.js';
 import type { Model } from '../scenario/model.js';
 import { runScenario, type RunResult } from '../scenario/runner.js';
 import { DEFAULT_PROPERTIES, type PropertyChoice } from './properties.js';
-import { scheduleScenario } from './scenarioFile.js';
+import { modelForExplore, scheduleScenario } from './scenarioFile.js';
 import type { Schedule } from './schedule.js';
 
 /** Runs one fault schedule against a model and says which properties it violated. */
@@ -17,9 +18,9 @@ export interface RunScheduleOptions {
   readonly durationMs?: number;
   /** Replace the Redis / Sentinel models (e.g. a deliberately broken one, in a test). */
   readonly factories?: BehaviorFactories;
-  /** Where the scenario file would be written (model paths in it are relative to it). Default: ./explore.yaml. */
+  /** Where the scenario file would be written (model paths in it are relative to it). Default: explore-out/<model>-explore.yaml. */
   readonly file?: string;
-  /** The path the scenario names the model by (default: the model's own file). */
+  /** The path the scenario names the model by (default: the model's own file, or the one with the default workload). */
   readonly modelFile?: string;
   readonly name?: string;
 }
@@ -30,6 +31,8 @@ export interface ScheduleVerdict {
   readonly violated: readonly PropertyName[];
   /** The scenario file text of this run: `sentinel-sim run` on it replays the same verdict. */
   readonly yaml: string;
+  /** The files that replay it: the scenario, and the model with the default workload when the model has none. */
+  readonly files: readonly { readonly path: string; readonly text: string }[];
   readonly result: RunResult;
 }
 
@@ -40,11 +43,24 @@ export const toChoices = (ps: readonly (PropertyChoice | PropertyName)[] | undef
 
 export function runSchedule(model: Model, schedule: Schedule, o: RunScheduleOptions): ScheduleVerdict {
   const props = toChoices(o.properties);
-  const { text, scenario } = scheduleScenario(model, o.modelFile ?? model.file, o.file ?? 'explore.yaml', {
-    name: o.name ?? `${model.name}-explore`, seed: o.seed, schedule, properties: props, durationMs: o.durationMs ?? DEFAULT_DURATION_MS,
+  const file = o.file ?? join('explore-out', `${model.name}-explore.yaml`);
+  // A model without a workload client gets the default one (cached per model, as a model file beside the scenario).
+  const m = o.modelFile ? { model, file: o.modelFile, text: undefined } : withWorkload(model, dirname(file));
+  const { text, scenario } = scheduleScenario(m.model, m.file, file, {
+    name: o.name ?? basename(file).replace(/\.ya?ml$/, ''), seed: o.seed, schedule, properties: props, durationMs: o.durationMs ?? DEFAULT_DURATION_MS,
   });
   const result = runScenario(scenario, { factories: o.factories });
   const failed = new Set(scenario.expectations.filter((e, i) => e.kind === 'property' && !result.expectations[i]!.pass).map((e) => (e.kind === 'property' ? e.property : undefined)));
   const violated = props.map((p) => p.name).filter((n) => failed.has(n));
-  return { ok: violated.length === 0, violated, yaml: text, result };
+  const files = [{ path: file, text }, ...(m.text !== undefined ? [{ path: m.file, text: m.text }] : [])];
+  return { ok: violated.length === 0, violated, yaml: text, files, result };
+}
+
+const withWorkloadCache = new WeakMap<Model, Map<string, ReturnType<typeof modelForExplore>>>();
+
+function withWorkload(model: Model, outDir: string): ReturnType<typeof modelForExplore> {
+  if (!withWorkloadCache.has(model)) withWorkloadCache.set(model, new Map());
+  const byDir = withWorkloadCache.get(model)!;
+  if (!byDir.has(outDir)) byDir.set(outDir, modelForExplore(model, outDir));
+  return byDir.get(outDir)!;
 }
