@@ -49,7 +49,7 @@ describe('bad input: exit 2, a reason on stderr, nothing written', () => {
     [['--property', 'converges:2s'], /converges takes no argument/],
     [['--faults', 'crash,meteor'], /unknown fault kind "meteor"/],
     [['--shard', '3/2'], /expected k\/n/],
-    [['--runs', '0'], /--runs: expected an integer from 1/],
+    [['--runs', '0'], /--runs <n>.*expected an integer from 1/],
     [['--duration', '10s'], /at least 1m/],
     [['--seed', '-1'], /./],
   ];
