@@ -1,0 +1,27 @@
+import { performance } from 'node:perf_hooks';
+import { prepare, runTask, type ExploreSpec } from '../explore/tasks.js';
+import { DEFAULT_PROPERTIES } from '../explore/properties.js';
+
+/**
+ * explore's throughput: five-minute zato schedules (every fault kind, the default properties) run
+ * one after the other in this thread, as schedules per second of wall time on one core. The runs
+ * are explore's own (run i of seed 1), so the figure is what `explore models/zato` gets per worker.
+ */
+export function exploreThroughput(runs = 40): { runs: number; wallMs: number; perSecond: number } {
+  const spec: ExploreSpec = {
+    modelPath: 'models/zato', outDir: 'explore-out', seed: 1, durationMs: 300_000, properties: DEFAULT_PROPERTIES.map((name) => ({ name })),
+    maxFaults: 3, maxShrinks: 0,
+  };
+  const p = prepare(spec);
+  runTask(p, spec, runs); // warm-up (JIT), not counted
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) runTask(p, spec, i);
+  const wallMs = performance.now() - t0;
+  return { runs, wallMs, perSecond: runs / (wallMs / 1000) };
+}
+
+/** The figure for `npm run bench` (src/bench/main.ts collects it with the others). */
+export async function benchFigures(): Promise<{ what: string; value: string }[]> {
+  const r = exploreThroughput();
+  return [{ what: 'explore: five-minute zato schedules (default properties), one core', value: `${r.perSecond.toFixed(1)} schedules/s per core (${r.runs} in ${Math.round(r.wallMs).toLocaleString('en-US')} ms wall)` }];
+}
