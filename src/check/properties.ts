@@ -19,9 +19,9 @@ export const PROPERTY_DOCS: Readonly<Record<PropertyName, string>> = {
   converges:
     'once every fault has healed, within a bound derived from down-after and failover-timeout, every Sentinel names the same master, that node says ROLE master, and every other node replicates from it',
   'fails-over':
-    'when the master fails while a majority of the Sentinels and a replica that can be promoted stay reachable, +switch-master comes within down-after + failover-timeout (plus the election retry delay)',
+    'when the master fails while a majority of the Sentinels and a replica that can be promoted stay reachable, +switch-master comes within down-after + 2 × failover-timeout + the election timeout + 30 s (a split vote is retried only 2 × failover-timeout later)',
   'no-lost-writes':
-    'no write a client got OK for is missing from the final master (NOT a promise of Sentinel: replication is asynchronous; opt-in, to measure the loss)',
+    'no write a client got OK for is missing from the final master (NOT a promise of Sentinel: replication is asynchronous; a violation points at the deployment)',
   'single-writable-master':
     'never two running nodes with role master at once, or none for longer than a window (NOT a promise: an old master cut off from the Sentinels stays writable until it is reconfigured; opt-in)',
 };

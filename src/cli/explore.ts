@@ -82,7 +82,7 @@ export function registerExplore(program: Command, ctx: CliContext): void {
     .argument('<model-or-folder>', 'a model.yaml, a folder holding one, or a folder of .conf files')
     .option('--runs <n>', 'schedules to try', parseIntIn(1, 1_000_000), 100)
     .option('--seed <n>', `the search seed (default ${DEFAULT_SEED}, always printed)`, parseSeed)
-    .option('--duration <time>', 'simulated length of each run (longer when converges needs time after the last heal)', parseDurationMs, 300_000)
+    .addOption(new Option('--duration <time>', 'simulated length of each run (longer when converges needs time after the last heal)').argParser(parseDurationMs).default(300_000, '5m'))
     .option('--faults <kinds>', 'fault kinds, comma-separated (see below)', parseKinds)
     .option('--property <p...>', 'properties to check, repeatable or comma-separated (see below)', parseProperties)
     .option('--max-faults <n>', 'at most this many faults per schedule', parseIntIn(1, 20), 3)

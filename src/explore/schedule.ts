@@ -18,7 +18,7 @@ export const FAULT_DOCS: Readonly<Record<FaultKind, string>> = {
   'host-down': 'one host vanishes with its processes (no RSTs); heals when it boots again',
   domain: "a failure domain of the model fails together; heals when it comes back",
   isolate: 'one host is cut from every other host; heals',
-  partition: 'the hosts split in two sides that cannot talk; heals',
+  partition: 'two sides of the hosts cannot talk (hosts on neither side reach both); heals',
   'one-way': 'packets from one side to the other are dropped, not back; heals',
   'clock-jump': "one host's wall clock steps (monotonic clocks do not); nothing to heal",
 };
