@@ -108,6 +108,12 @@ function roleReply(r: ReplyRecord): { role: string; master?: string } | undefine
   return role === 'slave' ? { role: 'slave', master: `${String(ip)}:${String(port)}` } : { role: String(role) };
 }
 
+/** "ip:port" or "host:port" → the process listening there (a replica may name its master by hostname). */
+function procOfAddr(addr: string, cx: CheckContext): string {
+  const i = addr.lastIndexOf(':');
+  return cx.processAt(addr.slice(0, i), Number(addr.slice(i + 1))) ?? addr;
+}
+
 function converges(e: PropertyExpectation, _records: readonly TraceRecord[], probes: readonly ReplyRecord[], cx: CheckContext): ReturnType<Check> {
   if (e.fromUs > cx.endUs) return { pass: false, atUs: cx.endUs, evidence: [`the run stopped at ${formatSeconds(cx.endUs)}s, before ${formatSeconds(e.fromUs)}s`] };
   const evidence: string[] = [];
@@ -116,17 +122,16 @@ function converges(e: PropertyExpectation, _records: readonly TraceRecord[], pro
   for (const r of probes.filter((x) => x.cmd.startsWith('SENTINEL'))) {
     const ok = !r.error && Array.isArray(r.reply) && r.reply.length === 2;
     const addr = ok ? `${String((r.reply as unknown[])[0])}:${String((r.reply as unknown[])[1])}` : undefined;
-    if (addr) named.add(addr);
+    if (addr) named.add(procOfAddr(addr, cx));
     else pass = false;
-    evidence.push(`${r.to} names ${addr ? `${addr} (${cx.processAt(addr.slice(0, addr.lastIndexOf(':')), Number(addr.slice(addr.lastIndexOf(':') + 1))) ?? '?'})` : r.text}`);
+    evidence.push(`${r.to} names ${addr ? `${addr} (${procOfAddr(addr, cx)})` : r.text}`);
   }
   if (named.size !== 1) pass = false;
   const master = named.size === 1 ? [...named][0]! : undefined;
-  const masterProc = master ? cx.processAt(master.slice(0, master.lastIndexOf(':')), Number(master.slice(master.lastIndexOf(':') + 1))) : undefined;
   for (const r of probes.filter((x) => x.cmd === 'ROLE')) {
     const role = roleReply(r);
-    const want = r.to === masterProc ? 'master' : 'slave';
-    const ok = role !== undefined && role.role === want && (want === 'master' || role.master === master);
+    const want = r.to === master ? 'master' : 'slave';
+    const ok = role !== undefined && role.role === want && (want === 'master' || (role.master !== undefined && procOfAddr(role.master, cx) === master));
     if (!ok) pass = false;
     evidence.push(`${r.to}: ${role ? `${role.role}${role.master ? ` of ${role.master}` : ''}` : r.text}${ok ? '' : ` ✗ (expected ${want}${want === 'slave' && master ? ` of ${master}` : ''})`}`);
   }

@@ -73,6 +73,16 @@ describe('the property expectation in a scenario file', () => {
     ]);
   });
 
+  it('converges compares nodes, not spellings: replicas naming their master by hostname (zato) agree with Sentinels naming it by address', () => {
+    const s = parseScenario(
+      `model: ${zato}\nseed: 1\nduration: 4m\ntimeline:\n  - { at: 10s, pause: node1 }\n  - { at: 11s, resume: node1 }\nexpect:\n  - { property: converges }\n`,
+      '/tmp/properties-test.yaml',
+    );
+    const r = runScenario(s);
+    expect(r.expectations[0]!.evidence.join('\n')).toMatch(/node2: slave of redis1:16300\n/);
+    expect(r.expectations[0]!.pass).toBe(true);
+  });
+
   it('bad property parameters are input errors naming the line', () => {
     const bad = (e: string) => () => parseScenario(`model: ${zato}\nseed: 1\nduration: 1m\nexpect:\n  - ${e}\n`, '/tmp/p.yaml');
     expect(bad('{ property: one-leader-per-epoch, window: 2s }')).toThrow(/p\.yaml:5: .*"window" does not apply/);
