@@ -29,7 +29,8 @@ function readmeExample(): string {
 const versionOf = (dep: string) => (JSON.parse(readFileSync(join(repo, 'node_modules', dep, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('the published package', () => {
-  it('packs without the conformance harness and the bench, installs offline, and the README example fails on two-node and holds on zato', () => {
+  // Compiling, packing and installing take a minute or two on a loaded 2-core machine: an explicit, generous limit.
+  it('packs without the conformance harness and the bench, installs offline, and the README example fails on two-node and holds on zato', { timeout: 600_000 }, () => {
     const stage = join(tmp, 'stage');
     mkdirSync(stage);
     for (const f of ['package.json', 'README.md', 'models', 'scenarios', 'schema']) cpSync(join(repo, f), join(stage, f), { recursive: true });
