@@ -98,6 +98,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     );
     const written: string[] = [];
     if (shrinks.length > 0 && p.modelText !== undefined) {
+      for (const c of p.modelCopies ?? []) writeAtomic(c.path, c.text);
       writeAtomic(p.modelFile, p.modelText);
       written.push(p.modelFile);
     }

@@ -45,14 +45,14 @@ export function runSchedule(model: Model, schedule: Schedule, o: RunScheduleOpti
   const props = toChoices(o.properties);
   const file = o.file ?? join('explore-out', `${model.name}-explore.yaml`);
   // A model without a workload client gets the default one (cached per model, as a model file beside the scenario).
-  const m = o.modelFile ? { model, file: o.modelFile, text: undefined } : withWorkload(model, dirname(file));
+  const m: ReturnType<typeof modelForExplore> = o.modelFile ? { model, file: o.modelFile } : withWorkload(model, dirname(file));
   const { text, scenario } = scheduleScenario(m.model, m.file, file, {
     name: o.name ?? basename(file).replace(/\.ya?ml$/, ''), seed: o.seed, schedule, properties: props, durationMs: o.durationMs ?? DEFAULT_DURATION_MS,
   });
   const result = runScenario(scenario, { factories: o.factories });
   const failed = new Set(scenario.expectations.filter((e, i) => e.kind === 'property' && !result.expectations[i]!.pass).map((e) => (e.kind === 'property' ? e.property : undefined)));
   const violated = props.map((p) => p.name).filter((n) => failed.has(n));
-  const files = [{ path: file, text }, ...(m.text !== undefined ? [{ path: m.file, text: m.text }] : [])];
+  const files = [{ path: file, text }, ...(m.text !== undefined ? [{ path: m.file, text: m.text }, ...(m.copies ?? [])] : [])];
   return { ok: violated.length === 0, violated, yaml: text, files, result };
 }
 

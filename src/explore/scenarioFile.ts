@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, stringify } from 'yaml';
 import { formatDurationUs } from '../scenario/duration.js';
 import { modelFromYaml, type Model } from '../scenario/model.js';
@@ -35,11 +35,18 @@ export function workloadModelPath(model: Model, outDir: string): string {
  * The model to run: the model itself when it has a workload client, else the text of a model
  * file (for `workloadModelPath`) that adds the default one, and that model loaded.
  */
-export function modelForExplore(model: Model, outDir: string): { model: Model; file: string; text?: string } {
+export function modelForExplore(model: Model, outDir: string): { model: Model; file: string; text?: string; copies?: { path: string; text: string }[] } {
   if (hasWorkload(model) || sentinelsOf(model).length === 0) return { model, file: model.file };
   const file = workloadModelPath(model, outDir);
-  const text = workloadModelText(model, dirname(file));
-  return { model: modelFromYaml(parseYamlFile(text, file)), file, text };
+  const dir = dirname(file);
+  // The written model holds copies of the configuration files (a model reads nothing outside its
+  // folder); explore itself reads the originals, which are the same bytes.
+  const copyName = (f: string) => basename(f);
+  const copies = model.processes.map((p) => ({ path: join(dir, copyName(p.configFile)), text: readFileSync(p.configFile, 'utf8') }));
+  if (new Set(copies.map((c) => c.path)).size !== copies.length) throw new Error(`two configuration files of model ${model.name} share a name`);
+  const text = workloadModelText(model, (f) => copyName(f));
+  const reading = workloadModelText(model, (f) => posix(relative(dir, resolve(f))));
+  return { model: modelFromYaml(parseYamlFile(reading, file), { allowOutsideModel: true }), file, text, copies };
 }
 
 function defaultClient(model: Model): Record<string, unknown> {
@@ -51,8 +58,7 @@ function defaultClient(model: Model): Record<string, unknown> {
   };
 }
 
-function workloadModelText(model: Model, dir: string): string {
-  const rel = (f: string) => posix(relative(dir, resolve(f)));
+function workloadModelText(model: Model, rel: (configFile: string) => string): string {
   const header = `# Written by sentinel-sim explore: the model ${posix(model.file)} with a default workload client (${DEFAULT_WORKLOAD_CLIENT}),\n# so that acknowledged writes can be checked. The configuration files are the model's own.\n`;
   const isYaml = /\.ya?ml$/.test(model.file);
   if (isYaml) {

@@ -33,8 +33,9 @@ export interface Prepared {
   readonly model: Model;
   /** The model file scenarios name (the model's own, or the one with the default workload). */
   readonly modelFile: string;
-  /** The text of that file when explore has to write it. */
+  /** The text of that file when explore has to write it, and the configuration files copied beside it. */
   readonly modelText?: string;
+  readonly modelCopies?: readonly { readonly path: string; readonly text: string }[];
   readonly arb: fc.Arbitrary<Schedule>;
 }
 
@@ -61,7 +62,7 @@ export interface Shrunk {
 export function prepare(spec: ExploreSpec, model: Model = loadModel(spec.modelPath)): Prepared {
   const m = modelForExplore(model, spec.outDir);
   const arb = scheduleArbitrary(m.model, { kinds: spec.kinds, durationMs: spec.durationMs, maxFaults: spec.maxFaults });
-  return { model: m.model, modelFile: m.file, modelText: m.text, arb };
+  return { model: m.model, modelFile: m.file, modelText: m.text, modelCopies: m.copies, arb };
 }
 
 /** Run i's seed: a function of the explore seed and i only. fast-check takes 32-bit seeds. */
