@@ -11,16 +11,18 @@ import { installDb } from './dataset.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
 import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
-import { CRON_PERIOD_MS, NULL_REPLID, unixSec, type RedisDisk, type RedisState } from './state.js';
+import { NULL_REPLID, unixSec, type RedisDisk, type RedisState } from './state.js';
+import { cronPeriodMs, startPhaseMs } from './cronDrift.js';
 
 export type { RedisState } from './state.js';
 export { redisView, type RedisView } from './view.js';
 
 /**
  * A Redis 7.0 node (server.c, replication.c). One recurring timer, `cron`, every 1000 ms of the host's
- * monotonic clock does serverCron's once-per-second work: replicationCron() (reconnects, ACKs, master
- * PINGs, timeouts, pending diskless forks, backlog TTL, good-replica count) and the save points. The
- * first tick comes 1 ms after start, as serverCron's first timer. `rdb` marks the end of an RDB child.
+ * monotonic clock (plus the loop's slip, see cronDrift.ts) does serverCron's once-per-second work:
+ * replicationCron() (reconnects, ACKs, master PINGs, timeouts, pending diskless forks, backlog TTL,
+ * good-replica count) and the save points. The first tick comes 1 ms after start, as serverCron's
+ * first timer, shifted by the seeded start phase (cronDrift.ts). `rdb` marks the end of an RDB child.
  */
 export function redisBehavior(cfg: RedisNodeConfig): Behavior<RedisState> {
   return {
@@ -81,7 +83,7 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined):
   loadDataFromDisk(n, disk);
   ctx.log('notice', 'Ready to accept connections');
   ctx.state({ what: 'boot', runId: d.runId, replid: d.replid, role: d.repl ? 'slave' : 'master', keys: d.keyCount, offset: d.masterReplOffset });
-  ctx.timer('cron', 1, { freezeWhilePaused: true });
+  ctx.timer('cron', 1 + startPhaseMs(ctx), { freezeWhilePaused: true });
   return d;
 }
 
@@ -171,7 +173,7 @@ function onTimer(n: Node, key: string): void {
   // while the process was stopped never happen, so after SIGCONT the next one comes when the loop
   // count reaches it, not at once (measured on 7.0.15: a resumed replica ACKs 0-1 s later, D11).
   // The time left is kept exactly rather than rounded to the 100 ms loop.
-  n.ctx.timer('cron', CRON_PERIOD_MS, { freezeWhilePaused: true });
+  n.ctx.timer('cron', cronPeriodMs(n.ctx), { freezeWhilePaused: true });
   // replicationCron(): replica half, then master half (one function in Redis).
   replicaCron(n);
   masterCron(n, d.replCronLoops);

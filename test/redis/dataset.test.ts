@@ -96,13 +96,14 @@ describe.each([false, true])('dataset bookkeeping (immer snapshots: %s)', (snaps
     const { world } = redisWorld([{ pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig({ appendonly: true, savePoints: [] }) }], { snapshots });
     addClient(world, 'c', 'h1', { m: M }, [
       { atMs: 500, conn: 'm', argv: ['SET', 'a', '1'] },
-      { atMs: 1500, conn: 'm', argv: ['SET', 'a', '2'] },
-      { atMs: 1500, conn: 'm', argv: ['SET', 'b', '2'] },
+      { atMs: 2500, conn: 'm', argv: ['SET', 'a', '2'] },
+      { atMs: 2500, conn: 'm', argv: ['SET', 'b', '2'] },
     ]);
-    world.runUntil(1.2 * S);
+    // The once-a-second tick has a seeded phase in the first second: by 2.2 s one came after 500 ms.
+    world.runUntil(2.2 * S);
     const image = (world.diskOf('r1') as RedisDisk).aof!.db;
     expect(image).toEqual({ a: '1' });
-    world.runUntil(1.7 * S);
+    world.runUntil(2.7 * S);
     expect(state(world, 'r1').db).toEqual({ a: '2', b: '2' });
     expect(image).toEqual({ a: '1' });
   });

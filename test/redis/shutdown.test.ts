@@ -19,7 +19,7 @@ function threeNodes(seed = 1) {
 }
 
 describe('SHUTDOWN on a master with replicas (server.c prepareForShutdown, 7.0 shutdown-timeout)', () => {
-  it('pauses writes, asks for an ACK, and exits at the replicas\' next ACK: 0.1-1.1 s later, not at once', () => {
+  it('pauses writes, asks for an ACK, and exits at the replicas\' next ACK covering the stream: 0.1-2.2 s later, not at once', () => {
     for (const seed of [1, 2, 3, 4]) {
       const t = threeNodes(seed);
       addClient(t.world, 'c', 'h1', { a: M, b: M }, [
@@ -37,7 +37,10 @@ describe('SHUTDOWN on a master with replicas (server.c prepareForShutdown, 7.0 s
       const exit = t.trace!.records.find((r) => r.k === 'fault' && r.what === 'exit' && r.p === 'r1')!;
       const waitedMs = exit.t / 1000 - 20_000;
       expect(waitedMs, `seed ${seed}`).toBeGreaterThan(100);
-      expect(waitedMs, `seed ${seed}`).toBeLessThan(1200);
+      // One ACK later when the master's own replicationCron PING (repl-ping-replica-period) falls
+      // inside the wait: isReadyToShutdown() compares each ACK with master_repl_offset, which the PING
+      // advanced. The PING's phase is seeded (the node's start phase), so some seeds wait ~2 s.
+      expect(waitedMs, `seed ${seed}`).toBeLessThan(2200);
       const b = exchanges(clientState(t.world, 'c'), 'b');
       expect(b.find((x) => x.argv[0] === 'PING')!.reply).toBe('PONG');
       // Paused, never answered: the client only sees the connection close when the server exits.
