@@ -27,10 +27,8 @@ export interface MainHooks {
   readonly cwd?: string;
   /** What `-` reads instead of stdin. */
   readonly stdinText?: string;
-  /** Kept at [simulated µs reached, end µs] of a run, for the supervisor that reports it on a signal (supervise.ts). */
-  readonly simClock?: Float64Array;
-  /** Told the temporary output file being written (undefined once it is renamed into place or removed). */
-  readonly onPartialFile?: (path: string | undefined) => void;
+  /** `run` answers SIGINT/SIGTERM between slices of the run (signals.ts); set by the real entry point only. */
+  readonly handleSignals?: boolean;
 }
 
 export interface CliContext {

@@ -88,9 +88,8 @@ if (isEntryPoint()) {
   }
   const argv = process.argv.slice(2);
   const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
-  // A run is supervised from this thread so SIGINT/SIGTERM can stop it cleanly (supervise.ts).
-  const done = argv[0] === 'run' ? import('./supervise.js').then((m) => m.superviseRun(argv, io)) : main(argv, io);
-  done.then(
+  // `run` answers SIGINT/SIGTERM between slices of simulated time, in this thread (signals.ts).
+  main(argv, io, { handleSignals: true }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
-import type { FileTrace, TraceSink } from '../sim/trace.js';
+import type { FileTrace } from '../sim/trace.js';
 import { checkOutputPath, finishOutput, openTrace } from './output.js';
 import { paintFor, paintText } from './colour.js';
 import { DEFAULT_MAX_EVENTS, RunStoppedError } from '../scenario/limits.js';
@@ -9,6 +9,7 @@ import { EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_STOPPED, version, type CliCo
 import { LineBuffer } from './lineBuffer.js';
 import { parsePositiveDurationUs, parseSeed } from './options.js';
 import { formatDurationUs } from '../scenario/duration.js';
+import { nextTurn, SIGNAL_CODES, StoppedBySignal, watchSignals, type SignalWatch } from './signals.js';
 
 /** `sentinel-sim run <scenario>`: run a scenario, print its log (or JSON), check its expectations. */
 
@@ -43,21 +44,22 @@ export function registerRun(program: Command, ctx: CliContext): void {
       try {
         ctx.setCode(await runCommand(file, flags, ctx));
       } catch (e) {
-        if (!(e instanceof RunStoppedError)) throw e;
+        if (!(e instanceof RunStoppedError) && !(e instanceof StoppedBySignal)) throw e;
         ctx.io.stderr.write(`sentinel-sim: ${e.message}\n`);
-        ctx.setCode(EXIT_RUN_STOPPED);
+        ctx.setCode(e instanceof StoppedBySignal ? SIGNAL_CODES[e.signal] : EXIT_RUN_STOPPED);
       }
     });
 }
 
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<number> {
   const { io, hooks } = ctx;
-  const { loadScenario } = await import('../scenario/scenario.js');
-  const { runScenario } = await import('../scenario/runner.js');
+  const { loadScenario, parseScenario } = await import('../scenario/scenario.js');
+  const { runScenarioSteps } = await import('../scenario/runner.js');
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   const out = paintFor(io.stdout, hooks.env);
   const err = paintFor(io.stderr, hooks.env);
-  const scenario = loadScenario(file, { allowOutsideModel: flags.allowOutsideModel });
+  const readOpts = { allowOutsideModel: flags.allowOutsideModel };
+  const scenario = file === '-' ? parseScenario(hooks.stdinText ?? (await readStdin()), file, readOpts) : loadScenario(file, readOpts);
   const m = scenario.model;
   for (const n of m.inferred) io.stderr.write(`${n}\n`);
   for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);
@@ -71,18 +73,16 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (tmp) {
     checkOutputPath(flags.trace!, 'trace');
     trace = openTrace(flags.trace!, tmp);
-    hooks.onPartialFile?.(tmp);
   }
-  const clock = hooks.simClock;
-  if (clock) clock[1] = flags.until ?? scenario.durationUs;
   const report = progressReporter(io);
   // The log (or the jsonl events) goes out as the run produces it, flushed every simulated minute.
   const lines = new LineBuffer(io.stdout);
   const lineOf = flags.format === 'log' ? logLine : flags.format === 'jsonl' ? jsonlLine : undefined;
   let res: RunResult;
+  const signals = hooks.handleSignals ? watchSignals() : undefined;
   try {
-    res = runScenario(scenario, {
-      seed, untilUs: flags.until, trace: clock ? clockedSink(trace, clock) : trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories,
+    res = await drive(runScenarioSteps(scenario, {
+      seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories,
       sentinelConfigs: flags.printConfig,
       maxEvents: flags.maxEvents,
       onRecord: lineOf && ((r) => {
@@ -91,14 +91,12 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       }),
       onProgress: (simUs, endUs) => {
         lines.flush();
-        if (clock) [clock[0], clock[1]] = [simUs, endUs];
         report(simUs, endUs);
       },
-    });
+    }), signals, flags.until ?? scenario.durationUs);
     lines.flush();
     trace?.close();
     if (tmp) finishOutput(tmp, flags.trace!, 'trace');
-    hooks.onPartialFile?.(undefined);
   } catch (e) {
     lines.flush();
     try {
@@ -107,8 +105,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       // already failing; the temporary file is removed below
     }
     if (tmp) rmSync(tmp, { force: true });
-    hooks.onPartialFile?.(undefined);
+    if (e instanceof StoppedBySignal && tmp) e.message += `; removed ${tmp}`;
     throw e;
+  } finally {
+    signals?.dispose();
   }
 
   if (flags.format === 'log') {
@@ -131,17 +131,29 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   return EXIT_OK;
 }
 
-/** The trace sink, plus the simulated time of every record written to it kept in `clock[0]`. */
-function clockedSink(inner: TraceSink | undefined, clock: Float64Array): TraceSink {
-  return {
-    write(r) {
-      clock[0] = r.t;
-      inner?.write(r);
-    },
-    close() {
-      inner?.close?.();
-    },
-  };
+/**
+ * Runs the scenario slice by slice. With signals watched, the event loop gets a turn between
+ * slices, and a caught SIGINT/SIGTERM stops the run there (the model itself never sees real time).
+ */
+async function drive(steps: Generator<number, RunResult, void>, signals: SignalWatch | undefined, endUs: number): Promise<RunResult> {
+  let reachedUs = 0;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    reachedUs = r.value;
+    if (!signals) continue;
+    await nextTurn();
+    const sig = signals.caught();
+    if (sig) throw new StoppedBySignal(sig, reachedUs, endUs);
+  }
+}
+
+/** All of stdin, for `run -`. */
+async function readStdin(): Promise<string> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk as string;
+  return text;
 }
 
 /**

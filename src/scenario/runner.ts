@@ -126,6 +126,19 @@ function endpointFor(model: Model, t: Target): CliEndpoint {
 const PROGRESS_SLICE_US = 60_000_000;
 
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  const steps = runScenarioSteps(scenario, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * runScenario one progress slice at a time: yields the simulated µs reached after each slice, so a
+ * caller (the CLI) can give the event loop a turn between slices, e.g. to answer a signal. The
+ * events run are the same however it is driven.
+ */
+export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Generator<number, RunResult, void> {
   const model = scenario.model;
   const seed = opts.seed ?? scenario.seed;
   const endUs = opts.untilUs ?? scenario.durationUs;
@@ -228,6 +241,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     runCapped(world, t, maxEvents);
     opts.onProgress?.(t, endUs);
     if (t >= endUs) break;
+    yield t;
   }
   const sentinelConfigs = opts.sentinelConfigs ? sentinels.map((p) => ({ process: p.name, text: sentinelConfigText(world, p.name) })) : [];
   // Let the probes issued at or before the end time finish (each has its own timeout).
