@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
 import type { FileTrace } from '../sim/trace.js';
-import { checkOutputPath, finishOutput, openTrace } from './output.js';
 import { paintFor, paintText } from './colour.js';
 import { DEFAULT_MAX_EVENTS, RunStoppedError } from '../scenario/limits.js';
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_STOPPED, version, type CliContext, type Io } from './context.js';
@@ -56,6 +55,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { loadScenario, parseScenario } = await import('../scenario/scenario.js');
   const { runScenarioSteps } = await import('../scenario/runner.js');
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
+  // The trace writer pulls in the config reader (strerror): loaded here, not by `--version` or `--help`.
+  const { checkOutputPath, finishOutput, openTrace } = await import('./output.js');
   const out = paintFor(io.stdout, hooks.env);
   const err = paintFor(io.stderr, hooks.env);
   const readOpts = { allowOutsideModel: flags.allowOutsideModel };
