@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
+import { InputError } from '../config/errors.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
+import type { Scenario } from '../scenario/scenario.js';
 import type { FileTrace } from '../sim/trace.js';
 import { paintFor, paintText } from './colour.js';
 import { DEFAULT_MAX_EVENTS, RunStoppedError } from '../scenario/limits.js';
@@ -12,10 +14,11 @@ import { nextTurn, SIGNAL_CODES, StoppedBySignal, watchSignals, type SignalWatch
 
 /** `sentinel-sim run <scenario>`: run a scenario, print its log (or JSON), check its expectations. */
 
-interface RunFlags {
+export interface RunFlags {
   seed?: number;
   until?: number;
   format: 'log' | 'jsonl' | 'json';
+  events?: boolean;
   trace?: string;
   printConfig?: boolean;
   maxEvents?: number;
@@ -31,10 +34,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command('run')
     .description('Run a scenario and check its expectations (exit 0: all hold, 1: one failed, 2: bad input, 3: stopped by the event cap or no progress of simulated time).')
-    .argument('<scenario>', 'a scenario YAML file')
+    .argument('<scenario>', 'a scenario YAML file, or - to read it from stdin (model paths then relative to the working directory)')
     .option('--seed <n>', "seed to use instead of the scenario's own", parseSeed)
-    .option('--until <time>', "stop at this simulated time (e.g. 90s, 1m30s) instead of the scenario's duration", parsePositiveDurationUs)
+    .option('--until <time>', "stop at this simulated time (e.g. 90s, 1m30s) instead of the scenario's duration; expectations past it are 'not reached'", parsePositiveDurationUs)
     .addOption(new Option('--format <format>', 'output: log lines, JSON lines of events, or a JSON summary').choices(['log', 'jsonl', 'json']).default('log'))
+    .option('--events', 'log only Sentinel events and the scenario actions (no Redis log lines, no replies)')
     .option('--trace <file>', 'also write the full JSONL trace to this file')
     .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
     .option('--max-events <n>', `stop the run (exit 3) past this many events (default ${DEFAULT_MAX_EVENTS})`, parseMaxEvents)
@@ -50,17 +54,27 @@ export function registerRun(program: Command, ctx: CliContext): void {
     });
 }
 
+const STDIN_NAME = '<stdin>';
+
+async function readScenario(file: string, flags: RunFlags, ctx: CliContext): Promise<Scenario> {
+  const { loadScenario, parseScenario } = await import('../scenario/scenario.js');
+  const opts = { allowOutsideModel: flags.allowOutsideModel };
+  if (file !== '-') return loadScenario(file, opts);
+  if (ctx.hooks.stdinText === undefined && (ctx.io.stdin ?? process.stdin).isTTY) {
+    throw new InputError('run -: reads the scenario from stdin, but stdin is a terminal (pipe a file in: run - < scenario.yaml)');
+  }
+  // The name has no folder, so the scenario's model path is taken from the working directory.
+  return parseScenario(ctx.hooks.stdinText ?? (await readStdin()), STDIN_NAME, opts);
+}
+
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<number> {
   const { io, hooks } = ctx;
-  const { loadScenario, parseScenario } = await import('../scenario/scenario.js');
   const { runScenarioSteps } = await import('../scenario/runner.js');
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   // The trace writer pulls in the config reader (strerror): loaded here, not by `--version` or `--help`.
   const { checkOutputPath, finishOutput, openTrace } = await import('./output.js');
-  const out = paintFor(io.stdout, hooks.env);
   const err = paintFor(io.stderr, hooks.env);
-  const readOpts = { allowOutsideModel: flags.allowOutsideModel };
-  const scenario = file === '-' ? parseScenario(hooks.stdinText ?? (await readStdin()), file, readOpts) : loadScenario(file, readOpts);
+  const scenario = await readScenario(file, flags, ctx);
   const m = scenario.model;
   for (const n of m.inferred) io.stderr.write(`${n}\n`);
   for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);
@@ -78,7 +92,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const report = progressReporter(io);
   // The log (or the jsonl events) goes out as the run produces it, flushed every simulated minute.
   const lines = new LineBuffer(io.stdout);
-  const lineOf = flags.format === 'log' ? logLine : flags.format === 'jsonl' ? jsonlLine : undefined;
+  const view = flags.events ? 'events' : 'all';
+  const lineOf = flags.format === 'log' ? (r: Parameters<typeof logLine>[0]) => logLine(r, view) : flags.format === 'jsonl' ? jsonlLine : undefined;
   let res: RunResult;
   const signals = hooks.handleSignals ? watchSignals() : undefined;
   try {
@@ -112,21 +127,14 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     signals?.dispose();
   }
 
-  if (flags.format === 'log') {
-    io.stdout.write(`# ${verdictLine(res)}\n`);
-    for (const l of expectationLines(res.expectations)) io.stdout.write(`${paintText(l, out)}\n`);
-  } else if (flags.format === 'json') {
-    const summary = flags.printConfig ? { ...res.summary, sentinelConfigs: res.sentinelConfigs } : res.summary;
-    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  }
-  if (flags.printConfig && flags.format !== 'json') {
-    // In jsonl mode stdout stays one JSON object per line, so the files go to stderr.
-    const dest = flags.format === 'log' ? io.stdout : io.stderr;
-    for (const c of res.sentinelConfigs) dest.write(`# ${c.process}: sentinel.conf as rewritten at the end of the run\n${c.text}`);
-  }
-  if (!res.ok) {
-    if (flags.format !== 'log') for (const l of expectationLines(res.expectations.filter((e) => !e.pass))) io.stderr.write(`${paintText(l, err)}\n`);
-    io.stderr.write(`${err.fail(verdictLine(res))} (${file}, seed ${seed})\n`);
+  const { judgeAtCut } = await import('../report/reached.js');
+  const judged = judgeAtCut(scenario.expectations, res.expectations, res.records, scenario.timeline, res.endUs, scenario.durationUs);
+  const { writeRunOutput } = await import('./runOutput.js');
+  writeRunOutput({ scenario, res, judged, flags, ctx });
+
+  if (judged.some((e) => e.verdict === 'fail')) {
+    if (flags.format !== 'log') for (const l of expectationLines(judged.filter((e) => e.verdict === 'fail'))) io.stderr.write(`${paintText(l, err)}\n`);
+    io.stderr.write(`${err.fail(verdictLine(res, judged, res.endUs))} (${file}, seed ${seed})\n`);
     return EXIT_EXPECTATION_FAILED;
   }
   return EXIT_OK;

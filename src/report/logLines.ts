@@ -39,8 +39,10 @@ function faultText(r: TraceRecord): string {
  * them (level char, then the text) prefixed by simulated time and process; scenario actions as
  * `-- <action>`; replies to the scenario's commands as `<client> [target] CMD -> reply`.
  */
-export function logLine(r: TraceRecord): string | undefined {
+export function logLine(r: TraceRecord, view: 'all' | 'events' = 'all'): string | undefined {
   const t = formatSeconds(r.t);
+  // The events view (run --events): Sentinel events and the scenario's actions, no Redis log lines or replies.
+  if (view === 'events' && r.k !== 'event' && r.k !== 'fault') return undefined;
   switch (r.k) {
     case 'event':
       // Sentinel's default loglevel is notice: verbose events (±role-change) are not logged.

@@ -78,11 +78,20 @@ describe('sentinel-sim CLI', () => {
     expect(r.stderr).toMatch(/^seed 7 \(from the scenario\)/);
   });
 
-  it('--until stops early: later expectations fail with the reason', async () => {
+  it('--until stops early: expectations past the cut are "not reached", not failed', async () => {
     const r = await cli(['run', BASIC, '--until', '12s'], hooks);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL {2}-sdown after 15s/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^NOT REACHED {2}-sdown after 15s/m);
+    expect(r.stdout).toMatch(/^# \d+ of 10 expectations hold; \d+ not reached: the run stopped at 12\.000 s$/m);
+    expect(r.stdout).not.toMatch(/^FAIL/m);
     expect(r.stdout).not.toMatch(/^1[3-9]\.\d{3} /m);
+  });
+
+  it('--until: a failure more time cannot cure still fails', async () => {
+    const f = scenarioFile('timeline:\n  - { at: 2s, crash: a }\nexpect:\n  - { event: +sdown, never: true, before: 9s }\n  - { event: +sdown, count: 0 }\n');
+    const r = await cli(['run', f, '--until', '8s'], hooks);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/^FAIL/gm)).toHaveLength(2);
   });
 
   it('--trace writes the full JSONL trace atomically', async () => {
