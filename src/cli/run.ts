@@ -20,6 +20,7 @@ export interface RunFlags {
   format: 'log' | 'jsonl' | 'json';
   events?: boolean;
   trace?: string;
+  html?: string;
   printConfig?: boolean;
   maxEvents?: number;
   allowOutsideModel?: boolean;
@@ -40,6 +41,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output: log lines, JSON lines of events, or a JSON summary').choices(['log', 'jsonl', 'json']).default('log'))
     .option('--events', 'log only Sentinel events and the scenario actions (no Redis log lines, no replies)')
     .option('--trace <file>', 'also write the full JSONL trace to this file')
+    .option('--html <file>', 'also write the run as one self-contained HTML page with an SVG timeline')
     .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
     .option('--max-events <n>', `stop the run (exit 3) past this many events (default ${DEFAULT_MAX_EVENTS})`, parseMaxEvents)
     .option('--allow-outside-model', "let the model read configuration files outside its folder (a model someone shared may not, by default)")
@@ -75,6 +77,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { checkOutputPath, finishOutput, openTrace } = await import('./output.js');
   const err = paintFor(io.stderr, hooks.env);
   const scenario = await readScenario(file, flags, ctx);
+  if (flags.html) checkOutputPath(flags.html, 'page');
   const m = scenario.model;
   for (const n of m.inferred) io.stderr.write(`${n}\n`);
   for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);
@@ -131,6 +134,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const judged = judgeAtCut(scenario.expectations, res.expectations, res.records, scenario.timeline, res.endUs, scenario.durationUs);
   const { writeRunOutput } = await import('./runOutput.js');
   writeRunOutput({ scenario, res, judged, flags, ctx });
+  if (flags.html) await (await import('./htmlOutput.js')).writeHtml(flags.html, scenario, res, judged);
 
   if (judged.some((e) => e.verdict === 'fail')) {
     if (flags.format !== 'log') for (const l of expectationLines(judged.filter((e) => e.verdict === 'fail'))) io.stderr.write(`${paintText(l, err)}\n`);
