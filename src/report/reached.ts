@@ -27,6 +27,9 @@ function couldStillHold(e: Expectation, records: readonly TraceRecord[], cutUs: 
     case 'lostWrites':
       // Judged against the final master, at the scenario's end.
       return true;
+    default:
+      // A property (explore's) broken before the cut is broken whatever follows.
+      return false;
     case 'event': {
       if (e.toUs <= cutUs) return false;
       const events = records.filter((r): r is EventRecord => r.k === 'event');
