@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * `sentinel-sim run -` reads the scenario from stdin (its model path relative to the working
- * directory) and prints the same log as `run FILE`, apart from the file name it quotes.
+ * directory) and prints the same log as `run FILE`, apart from the name it quotes: `-` in the header,
+ * `<stdin>` in file:line references.
  */
 
 const CLI = resolve('dist/cli/main.js');
@@ -18,6 +19,7 @@ describe.runIf(existsSync(CLI))('run - (built CLI)', () => {
     expect(piped.status).toBe(0);
     expect(direct.status).toBe(0);
     expect(piped.stdout).toContain('PASS');
-    expect(piped.stdout).toBe(direct.stdout.replaceAll('zato-stop-master.yaml', '-'));
+    // The header quotes the argument (-); file:line references name the input <stdin>.
+    expect(piped.stdout).toBe(direct.stdout.replace('run zato-stop-master.yaml', 'run -').replaceAll('[zato-stop-master.yaml:', '[<stdin>:'));
   }, 60_000);
 });
