@@ -1,32 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { argvOf } from '../../src/net/resp.js';
 import { defaultFactories, type BehaviorFactories } from '../../src/scenario/behaviors.js';
 import type { SentinelState } from '../../src/sentinel/index.js';
 import { cli } from '../cli/helpers.js';
+import { faultEntries, outputs, scenarioOf } from './helpers.js';
 
 /**
  * A broken vote rule, injected only here, is caught by explore and shrunk to one fault.
  */
 
-const tmp = mkdtempSync(join(tmpdir(), 'explore-test-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const out = (name: string) => join(tmp, name);
-
-/** The timeline entries that start a fault (heals, restarts and re-laid partitions not counted). */
-function faultEntries(file: string): Record<string, unknown>[] {
-  const d = parse(readFileSync(file, 'utf8')) as { timeline: Record<string, unknown>[] };
-  const heals = ['restart', 'resume', 'host-up', 'heal', 'start'];
-  const items = d.timeline.filter((x) => !heals.some((h) => h in x));
-  // A partition laid again at a heal is the same fault, not a new one.
-  const healTimes = new Set(d.timeline.filter((x) => 'heal' in x).map((x) => x.at));
-  return items.filter((x) => !('partition' in x || 'isolate' in x) || !healTimes.has(x.at));
-}
-
-const scenarioOf = (stdout: string) => /^ {2}scenario: (.+)$/m.exec(stdout)?.[1];
+const out = outputs();
 
 /**
  * A vote rule that forgets the vote it gave: every vote request (SENTINEL is-master-down-by-addr

@@ -1,9 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
+import { faultEntries, outputs, scenarioOf } from './helpers.js';
 
 /**
  * The issue's "done when" checks, run in-process through the CLI: what explore finds on the
@@ -11,21 +9,7 @@ import { cli } from '../cli/helpers.js';
  * and shrunk, and that --workers and --shard change no result.
  */
 
-const tmp = mkdtempSync(join(tmpdir(), 'explore-test-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const out = (name: string) => join(tmp, name);
-
-/** The timeline entries that start a fault (heals, restarts and re-laid partitions not counted). */
-function faultEntries(file: string): Record<string, unknown>[] {
-  const d = parse(readFileSync(file, 'utf8')) as { timeline: Record<string, unknown>[] };
-  const heals = ['restart', 'resume', 'host-up', 'heal', 'start'];
-  const items = d.timeline.filter((x) => !heals.some((h) => h in x));
-  // A partition laid again at a heal is the same fault, not a new one.
-  const healTimes = new Set(d.timeline.filter((x) => 'heal' in x).map((x) => x.at));
-  return items.filter((x) => !('partition' in x || 'isolate' in x) || !healTimes.has(x.at));
-}
-
-const scenarioOf = (stdout: string) => /^ {2}scenario: (.+)$/m.exec(stdout)?.[1];
+const out = outputs();
 
 describe('explore on the shipped models', () => {
   it('explore models/two-node --runs 200 --seed 1 exits 1; its scenario holds one or two faults; run replays it with exit 1, the same bytes twice', async () => {
