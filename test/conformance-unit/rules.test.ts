@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OUTCOME_SHARE, outcomeProblems, type ConformanceCase, type Observation, type Outcome } from '../../src/conformance/compare.js';
-import { EARLY_MS, FLUSH_HOPS, MIN_LATE_MS, noiseFigures, quantile, WAKE_HOPS, windowSums } from '../../src/conformance/noise.js';
+import { EARLY_MS, FLUSH_HOPS, MIN_LATE_MS, noiseFigures, quantile, TICK_SAMPLING_MS, WAKE_HOPS, windowSums } from '../../src/conformance/noise.js';
 import { knownFor, splitStart, type CaseComparison } from '../../src/conformance/compare.js';
 import { verdictChanges, verdictOf } from '../../src/conformance/report.js';
 
@@ -97,14 +97,15 @@ describe('the timing allowance follows the measured scheduling noise', () => {
     expect(windowSums([1, 2], 5)).toEqual([3]);
   });
 
-  it(`late = p99 of ${WAKE_HOPS} wake-ups in a row + p99 of ${FLUSH_HOPS} flushes in a row; quiet machine: the floor`, () => {
+  it(`late = p99 of ${WAKE_HOPS} wake-ups in a row + p99 of ${FLUSH_HOPS} flushes in a row + the sampling term; quiet machine: the floor + the sampling term`, () => {
     const quiet = noiseFigures({ wakeLateMs: Array(300).fill(0.2), flushMs: Array(30).fill(1) });
-    expect(quiet.lateMs).toBe(MIN_LATE_MS);
-    expect(quiet.earlyMs).toBe(EARLY_MS);
+    expect(TICK_SAMPLING_MS).toBe(350);
+    expect(quiet.lateMs).toBe(MIN_LATE_MS + TICK_SAMPLING_MS);
+    expect(quiet.earlyMs).toBe(EARLY_MS + TICK_SAMPLING_MS);
     // 2 ms late per wake-up, flushes of 10 ms: 40 + 30 ms.
     const busy = noiseFigures({ wakeLateMs: Array(300).fill(2), flushMs: Array(30).fill(10) });
     expect(busy.chainP99Ms).toBe(2 * WAKE_HOPS);
-    expect(busy.lateMs).toBe(2 * WAKE_HOPS + FLUSH_HOPS * 10);
+    expect(busy.lateMs).toBe(2 * WAKE_HOPS + FLUSH_HOPS * 10 + TICK_SAMPLING_MS);
     // One slow flush (200 ms) among 30 fast ones (10 ms): counted once in a chain, not FLUSH_HOPS times.
     const oneSlow = noiseFigures({ wakeLateMs: [], flushMs: [...Array(15).fill(10), 200, ...Array(15).fill(10)] });
     expect(oneSlow.flushP99Ms).toBe(200);
