@@ -5,13 +5,12 @@
  * each rule on both sides of its threshold: the tests StrykerJS showed missing for
  * src/sentinel/down.ts. One Sentinel, driven directly through the functions.
  */
-import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { array, bulk, int, type Resp } from '../../../src/net/resp.js';
 import { askMasterStateToOtherSentinels, checkObjectivelyDown, checkSubjectivelyDown, isMasterDownByAddr, receiveIsMasterDownReply } from '../../../src/sentinel/down.js';
-import { Out } from '../../../src/sentinel/out.js';
 import { F, FS, type Instance, type Link, type SentinelState } from '../../../src/sentinel/state.js';
 import { SentinelHarness } from '../fakeCtx.js';
+import { act } from './act.js';
 
 const MYID = 'a'.repeat(40);
 const PEER = (i: number) => String(i).repeat(40);
@@ -33,17 +32,6 @@ function harness(quorum = 2, peers = 2, extra: string[] = []): SentinelHarness {
   return h;
 }
 
-/** Run `fn` on a draft of the state with a fresh Out, then flush it; returns fn's result as plain data. */
-function act<T>(h: SentinelHarness, fn: (s: SentinelState, m: Instance, out: Out, now: number) => T): T {
-  let r: T | undefined;
-  h.state = produce(h.state, (d) => {
-    const out = new Out(h.ctx);
-    const res = fn(d as SentinelState, (d as SentinelState).masters[0]!, out, h.ctx.nowMs());
-    r = res === undefined ? res : (JSON.parse(JSON.stringify(res)) as T);
-    out.flush();
-  });
-  return r as T;
-}
 
 /** A master link that is connected and answered its last PING `ago` ms ago, none pending. */
 function healthyLink(l: Link, now: number, ago = 0): void {

@@ -4,13 +4,12 @@
  * majority and quorum on both sides, the failover delay after voting for someone else, and the
  * "Next failover delay" line. The tests StrykerJS showed missing for src/sentinel/election.ts.
  */
-import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { crand, ctime, getLeader, startFailover, startFailoverIfNeeded, voteLeader } from '../../../src/sentinel/election.js';
-import { Out } from '../../../src/sentinel/out.js';
 import { F, FS, type Instance, type SentinelState } from '../../../src/sentinel/state.js';
 import { dictRank } from '../../../src/sentinel/dictorder.js';
 import { SentinelHarness } from '../fakeCtx.js';
+import { act } from './act.js';
 
 const MYID = 'a'.repeat(40);
 const PEER = (i: number) => String(i).repeat(40);
@@ -30,16 +29,6 @@ function harness(nPeers = 2, quorum = 2, extra: string[] = []): SentinelHarness 
   return h;
 }
 
-function act<T>(h: SentinelHarness, fn: (s: SentinelState, m: Instance, out: Out, now: number) => T): T {
-  let r: T | undefined;
-  h.state = produce(h.state, (d) => {
-    const out = new Out(h.ctx);
-    const res = fn(d as SentinelState, (d as SentinelState).masters[0]!, out, h.ctx.nowMs());
-    r = res === undefined || res === null ? res : (JSON.parse(JSON.stringify(res)) as T);
-    out.flush();
-  });
-  return r as T;
-}
 
 const logs = (h: SentinelHarness) => h.ctx.effects.filter((e) => e.k === 'log').map((e) => (e as { text: string }).text);
 
