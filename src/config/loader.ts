@@ -11,6 +11,10 @@
  * is pure: `dir` and `logfile` are recorded but not checked, and `include` is refused.
  */
 import * as nodefs from 'node:fs';
+import { readBoundedFile } from './boundedRead.js';
+import { strerror } from './strerror.js';
+
+export { strerror };
 import * as nodepath from 'node:path';
 import type { ConfigDirective, SourcePos } from './types.js';
 import {
@@ -96,29 +100,6 @@ export interface LoadedConfig {
 
 export type ConfigValue = boolean | bigint | string | null | number;
 
-/** `strerror()` texts for the errno codes Node reports. */
-export function strerror(code: string | undefined): string {
-  switch (code) {
-    case 'ENOENT':
-      return 'No such file or directory';
-    case 'ENOTDIR':
-      return 'Not a directory';
-    case 'EACCES':
-      return 'Permission denied';
-    case 'EISDIR':
-      return 'Is a directory';
-    case 'EROFS':
-      return 'Read-only file system';
-    case 'ELOOP':
-      return 'Too many levels of symbolic links';
-    case 'ENAMETOOLONG':
-      return 'File name too long';
-    case 'EPERM':
-      return 'Operation not permitted';
-    default:
-      return code ?? 'Unknown error';
-  }
-}
 
 /**
  * Whether `p` lies in the folder `root` once symbolic links are followed (a link inside the
@@ -149,13 +130,12 @@ export function nodeConfigHost(checkPaths: boolean, confineTo?: string): ConfigH
     readFile(p) {
       if (confineTo !== undefined && !isInsideFolder(confineTo, p)) return { error: OUTSIDE_MODEL };
       try {
-        const st = nodefs.statSync(p);
         // fopen(dir, "r") succeeds on Linux but fgets then fails: Redis reads nothing.
-        if (st.isDirectory()) return Buffer.alloc(0);
-        return nodefs.readFileSync(p);
-      } catch (e) {
-        return { error: strerror((e as NodeJS.ErrnoException).code) };
+        if (nodefs.statSync(p).isDirectory()) return Buffer.alloc(0);
+      } catch {
+        /* readBoundedFile says why */
       }
+      return readBoundedFile(p);
     },
     glob(pattern) {
       return globSync(pattern);

@@ -4,6 +4,7 @@
  * checks Redis performs while loading switched on (`dir` chdir, `logfile` append, `include`,
  * script permissions), then the start-up failures of startup.ts. Warnings come after the verdict.
  */
+import { readBoundedFile } from '../config/boundedRead.js';
 import * as nodefs from 'node:fs';
 import * as nodepath from 'node:path';
 import {
@@ -208,11 +209,9 @@ export function lintFiles(paths: readonly string[], opts: LintOptions = {}): Lin
   for (const t of expanded.targets) {
     const p = t.file;
     try {
-      let bytes: Buffer;
-      try {
-        bytes = nodefs.readFileSync(nodepath.resolve(cwd, p));
-      } catch (e) {
-        failures.push({ file: p, message: `can't read it: ${strerror((e as NodeJS.ErrnoException).code)}` });
+      const bytes = readBoundedFile(nodepath.resolve(cwd, p));
+      if (!Buffer.isBuffer(bytes)) {
+        failures.push({ file: p, message: `can't read it: ${bytes.error}` });
         continue;
       }
       const text = decodeConfigBytes(bytes);

@@ -7,6 +7,7 @@
  * The model file is read here only for its hosts and processes (lint must report a refused config
  * in Redis's words, which loading the whole model would turn into an input error first).
  */
+import { readBoundedFile } from '../config/boundedRead.js';
 import * as nodefs from 'node:fs';
 import * as nodepath from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -78,12 +79,9 @@ interface ModelYaml {
 
 /** A model's hosts and processes; a file that is not a model is a clear error, never read as a config. */
 function readModelYaml(file: string, cwd: string): ModelYaml {
-  let text: string;
-  try {
-    text = nodefs.readFileSync(nodepath.resolve(cwd, file), 'utf8');
-  } catch (e) {
-    throw new TargetError(`can't read it: ${(e as Error).message}`);
-  }
+  const bytes = readBoundedFile(nodepath.resolve(cwd, file));
+  if (!Buffer.isBuffer(bytes)) throw new TargetError(`can't read it: ${bytes.error}`);
+  const text = bytes.toString('utf8');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../config/boundedRead.js';
 import { basename } from 'node:path';
 import { inputError } from '../config/errors.js';
 import type { TraceRecord } from '../sim/trace.js';
@@ -10,6 +10,9 @@ import type { Recording } from './recording.js';
  * {timeMs, process, level, event, text}) or a full trace from `run --trace` ({t, k, ...}). Neither
  * holds process states, so the recording has the log and the timeline but no frames.
  */
+
+/** The player holds a saved run in memory: past this, play the scenario itself instead. */
+export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
 
 export const TRACE_NOTE = 'a saved trace has events only: Redis, Sentinel, vote and network panels need the scenario (play <scenario.yaml>)';
 
@@ -55,11 +58,7 @@ export function loadTraceText(text: string, file: string): Recording {
 }
 
 export function loadTraceFile(file: string): Recording {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw inputError(file, undefined, `cannot read the trace: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return loadTraceText(text, file);
+  const bytes = readBoundedFile(file, MAX_TRACE_FILE_BYTES);
+  if (!Buffer.isBuffer(bytes)) throw inputError(file, undefined, `cannot read the trace: ${bytes.error}`);
+  return loadTraceText(bytes.toString('utf8'), file);
 }

@@ -1,3 +1,4 @@
+import { readBoundedFile } from '../config/boundedRead.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -7,7 +8,7 @@ import { parseDurationUs } from './duration.js';
 import { ModelSchema, type ModelFileData } from './schema.js';
 import { fileProblem, readYamlFile, zodToInputError, type YamlFile } from './yamlFile.js';
 import { isInsideFolder, OUTSIDE_MODEL } from '../config/loader.js';
-import { MAX_CLIENTS, MAX_HOSTS, MAX_PROCESSES } from './inputLimits.js';
+import { MAX_CLIENTS, MAX_FILE_BYTES, MAX_HOSTS, MAX_PROCESSES } from './inputLimits.js';
 import { formatUnusual, unusualDeployment } from './unusual.js';
 import { loadRedisConf, loadSentinelConf } from './configs.js';
 
@@ -498,11 +499,9 @@ export function inferModel(folder: string, opts: ModelReadOptions = {}): Model {
 }
 
 function readFileText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw inputError(path, undefined, `cannot read: ${(e as Error).message}`);
-  }
+  const bytes = readBoundedFile(path, MAX_FILE_BYTES);
+  if (!Buffer.isBuffer(bytes)) throw inputError(path, undefined, `cannot read: ${bytes.error}`);
+  return bytes.toString('utf8');
 }
 
 /** Sort key for addresses: IPv4 numerically, anything else as written. */
