@@ -3,12 +3,14 @@ import type { Verdict } from '../report/reached.js';
 import type { RunResult } from '../scenario/runner.js';
 import { formatSeconds } from '../sim/time.js';
 import type { TraceRecord } from '../sim/trace.js';
+import { encodeRecord } from '../recording/traceCodec.js';
 
 export { levelChar, logLine } from '../report/logLines.js';
 
+/** `--format jsonl`: the Sentinel events, in the trace file's schema (after the header line). */
 export function jsonlLine(r: TraceRecord): string | undefined {
   if (r.k !== 'event') return undefined;
-  return JSON.stringify({ timeMs: r.t / 1000, process: r.p, level: r.level, event: r.event, text: r.text });
+  return JSON.stringify(encodeRecord(r));
 }
 
 /** A verdict per expectation; `verdict` absent means pass/fail as `pass` says. */

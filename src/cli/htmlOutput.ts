@@ -8,18 +8,23 @@ import { storiesOf } from './runOutput.js';
 
 /** `run --html FILE`: the run's picture, one self-contained page (vega is loaded only here). */
 export async function writeHtml(path: string, scenario: Scenario, res: RunResult, judged: readonly JudgedExpectation[]): Promise<void> {
+  const page = await htmlPageText(scenario, res, judged);
+  const tmp = `${path}.partial`;
+  writeFileSync(tmp, page);
+  finishOutput(tmp, path, 'page');
+}
+
+/** The page itself (also a run folder's index.html). */
+export async function htmlPageText(scenario: Scenario, res: RunResult, judged: readonly JudgedExpectation[]): Promise<string> {
   const { timelineData } = await import('../report/timeline.js');
   const { htmlPage, timelineSvg } = await import('../report/html.js');
   const { failoverSentences } = await import('../report/sentences.js');
   const svg = await timelineSvg(timelineData(res.records, scenario.model, res.endUs, res.summary.lostWrites));
-  const page = htmlPage({
+  return htmlPage({
     title: `${scenario.name}: ${verdictLine(res, judged, res.endUs)}`,
     subtitle: `model ${scenario.model.name}, seed ${res.seed}, ${(res.endUs / 1e6).toFixed(3)} s simulated`,
     sentences: failoverSentences(storiesOf(scenario, res)),
     verdicts: expectationLines(judged),
     svg,
   });
-  const tmp = `${path}.partial`;
-  writeFileSync(tmp, page);
-  finishOutput(tmp, path, 'page');
 }

@@ -2,6 +2,7 @@ import { renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { strerror } from '../config/loader.js';
+import { encodeRecord, type TraceHeader } from '../recording/traceCodec.js';
 import { FileTrace } from '../sim/trace.js';
 
 /**
@@ -29,10 +30,12 @@ export function checkOutputPath(path: string, what: string): void {
   }
 }
 
-/** Open `<path>.partial` for the trace. */
-export function openTrace(path: string, tmp: string): FileTrace {
+/** Open `<path>.partial` for the trace: the header, then each record in the saved schema (traceSchema.ts). */
+export function openTrace(path: string, tmp: string, header: TraceHeader): FileTrace {
   try {
-    return new FileTrace(tmp);
+    const trace = new FileTrace(tmp, encodeRecord);
+    trace.writeJson(header);
+    return trace;
   } catch (e) {
     throw new InputError(`${path}: cannot write the trace: ${tmp}: ${errno(e)}`, path);
   }

@@ -3,7 +3,7 @@ import { InputError } from '../config/errors.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/scenario.js';
-import type { FileTrace } from '../sim/trace.js';
+import { TeeTrace, type FileTrace, type TraceSink } from '../sim/trace.js';
 import { paintFor, paintText } from './colour.js';
 import { DEFAULT_MAX_EVENTS, RunStoppedError } from '../scenario/limits.js';
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_STOPPED, version, type CliContext, type Io } from './context.js';
@@ -21,6 +21,7 @@ export interface RunFlags {
   events?: boolean;
   trace?: string;
   html?: string;
+  out?: string;
   printConfig?: boolean;
   maxEvents?: number;
   allowOutsideModel?: boolean;
@@ -42,6 +43,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--events', 'log only Sentinel events and the scenario actions (no Redis log lines, no replies)')
     .option('--trace <file>', 'also write the full JSONL trace to this file')
     .option('--html <file>', 'also write the run as one self-contained HTML page with an SVG timeline')
+    .option('--out <dir>', 'also write a run folder: trace.jsonl, summary.json, history.edn (Jepsen) and index.html')
     .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
     .option('--max-events <n>', `stop the run (exit 3) past this many events (default ${DEFAULT_MAX_EVENTS})`, parseMaxEvents)
     .option('--allow-outside-model', "let the model read configuration files outside its folder (a model someone shared may not, by default)")
@@ -86,22 +88,33 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   if (flags.format === 'log') io.stdout.write(`# sentinel-sim ${version()} run ${file} model=${m.name} ${seedNote.replace(/^seed /, 'seed=')}\n`);
   else io.stderr.write(`${seedNote}\n`);
 
+  const { runHeader } = await import('./runHeader.js');
   let trace: FileTrace | undefined;
   const tmp = flags.trace ? `${flags.trace}.partial` : undefined;
   if (tmp) {
     checkOutputPath(flags.trace!, 'trace');
-    trace = openTrace(flags.trace!, tmp);
+    trace = openTrace(flags.trace!, tmp, runHeader(file, scenario, seed, 'all'));
   }
+  let folder: import('./runFolder.js').RunFolder | undefined;
+  try {
+    if (flags.out) folder = (await import('./runFolder.js')).RunFolder.open(flags.out, runHeader(file, scenario, seed, 'all'));
+  } catch (e) {
+    trace?.close();
+    if (tmp) rmSync(tmp, { force: true });
+    throw e;
+  }
+  const sinks = [trace, folder?.sink].filter((x): x is TraceSink => x !== undefined);
   const report = progressReporter(io);
   // The log (or the jsonl events) goes out as the run produces it, flushed every simulated minute.
   const lines = new LineBuffer(io.stdout);
+  if (flags.format === 'jsonl') lines.line(JSON.stringify(runHeader(file, scenario, seed, 'events')));
   const view = flags.events ? 'events' : 'all';
   const lineOf = flags.format === 'log' ? (r: Parameters<typeof logLine>[0]) => logLine(r, view) : flags.format === 'jsonl' ? jsonlLine : undefined;
   let res: RunResult;
   const signals = hooks.handleSignals ? watchSignals() : undefined;
   try {
     res = await drive(runScenarioSteps(scenario, {
-      seed, untilUs: flags.until, trace, traceDetail: trace ? 'full' : 'events', factories: hooks.factories,
+      seed, untilUs: flags.until, trace: sinks.length > 1 ? new TeeTrace(sinks) : sinks[0], traceDetail: sinks.length > 0 ? 'full' : 'events', factories: hooks.factories,
       sentinelConfigs: flags.printConfig,
       maxEvents: flags.maxEvents,
       onRecord: lineOf && ((r) => {
@@ -124,6 +137,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       // already failing; the temporary file is removed below
     }
     if (tmp) rmSync(tmp, { force: true });
+    folder?.abort();
     if (e instanceof StoppedBySignal && tmp) e.message += `; removed ${tmp}`;
     throw e;
   } finally {
@@ -133,8 +147,14 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { judgeAtCut } = await import('../report/reached.js');
   const judged = judgeAtCut(scenario.expectations, res.expectations, res.records, scenario.timeline, res.endUs, scenario.durationUs);
   const { writeRunOutput } = await import('./runOutput.js');
-  writeRunOutput({ scenario, res, judged, flags, ctx });
-  if (flags.html) await (await import('./htmlOutput.js')).writeHtml(flags.html, scenario, res, judged);
+  try {
+    writeRunOutput({ scenario, res, judged, flags, ctx });
+    if (flags.html) await (await import('./htmlOutput.js')).writeHtml(flags.html, scenario, res, judged);
+    await folder?.finish({ scenario, res, judged, flags });
+  } catch (e) {
+    folder?.abort();
+    throw e;
+  }
 
   if (judged.some((e) => e.verdict === 'fail')) {
     if (flags.format !== 'log') for (const l of expectationLines(judged.filter((e) => e.verdict === 'fail'))) io.stderr.write(`${paintText(l, err)}\n`);

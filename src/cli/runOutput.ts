@@ -38,6 +38,12 @@ export function summaryJson(o: Pick<RunOutput, 'scenario' | 'res' | 'judged'>, s
   };
 }
 
+/** What `--format json` prints (and a run folder's summary.json holds). */
+export function jsonSummary(o: Pick<RunOutput, 'scenario' | 'res' | 'judged' | 'flags'>, stories = storiesOf(o.scenario, o.res)): Record<string, unknown> {
+  const summary = summaryJson(o, stories);
+  return o.flags.printConfig ? { ...summary, sentinelConfigs: o.res.sentinelConfigs } : summary;
+}
+
 export function writeRunOutput(o: RunOutput): void {
   const { res, flags, ctx } = o;
   const io = ctx.io;
@@ -49,8 +55,7 @@ export function writeRunOutput(o: RunOutput): void {
     for (const l of expectationLines(o.judged)) io.stdout.write(`${paintText(l, out)}\n`);
     for (const l of failoverSentences(stories)) io.stdout.write(`# ${l}\n`);
   } else if (flags.format === 'json') {
-    const summary = summaryJson(o, stories);
-    io.stdout.write(`${JSON.stringify(flags.printConfig ? { ...summary, sentinelConfigs: res.sentinelConfigs } : summary, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(jsonSummary(o, stories), null, 2)}\n`);
   }
   if (flags.printConfig && flags.format !== 'json') {
     // In jsonl mode stdout stays one JSON object per line, so the files go to stderr.

@@ -3,12 +3,15 @@ import { basename } from 'node:path';
 import { inputError } from '../config/errors.js';
 import type { TraceRecord } from '../sim/trace.js';
 import { logEntries } from './record.js';
+import { decodeRecord, TRACE_SCHEMA, TRACE_VERSION } from './traceCodec.js';
 import type { Recording } from './recording.js';
 
 /**
- * A saved run as the player reads it: either `run --format jsonl` (one Sentinel event per line:
- * {timeMs, process, level, event, text}) or a full trace from `run --trace` ({t, k, ...}). Neither
- * holds process states, so the recording has the log and the timeline but no frames.
+ * A saved run as the player reads it: `run --format jsonl` (Sentinel events), `run --trace` or a run
+ * folder's trace.jsonl (every record). Since schema version 1 (traceSchema.ts) each starts with a
+ * header and has {timeMs, kind, process, ...} lines; files of older versions ({t, k, ...} traces,
+ * {timeMs, event, ...} jsonl without a header) are still read. None holds process states, so the
+ * recording has the log and the timeline but no frames.
  */
 
 /** The player holds a saved run in memory: past this, play the scenario itself instead. */
@@ -24,6 +27,7 @@ export function isTraceFile(file: string, text?: string): boolean {
 
 export function loadTraceText(text: string, file: string): Recording {
   const records: TraceRecord[] = [];
+  let seed: number | null = null;
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -36,16 +40,18 @@ export function loadTraceText(text: string, file: string): Recording {
     }
     if (o === null || typeof o !== 'object' || Array.isArray(o)) throw inputError(file, i + 1, 'each line must be a JSON object');
     const r = o as Record<string, unknown>;
-    if (typeof r.t === 'number' && typeof r.k === 'string') records.push(r as TraceRecord);
+    if (r.kind === 'header') seed = headerSeed(r, file, i + 1);
+    else if (typeof r.timeMs === 'number' && typeof r.kind === 'string') records.push(decodeRecord(r));
+    else if (typeof r.t === 'number' && typeof r.k === 'string') records.push(r as TraceRecord);
     else if (typeof r.timeMs === 'number' && typeof r.event === 'string') {
       records.push({ t: Math.round(r.timeMs * 1000), k: 'event', p: r.process, level: r.level, event: r.event, text: r.text ?? '' });
-    } else throw inputError(file, i + 1, 'a line with neither {t, k} (a trace record) nor {timeMs, event} (a Sentinel event)');
+    } else throw inputError(file, i + 1, 'a line with neither {timeMs, kind} (a trace record), {t, k} (an older trace record) nor {timeMs, event} (an older Sentinel event)');
   });
   const log = logEntries(records);
   const totalUs = records.reduce((m, r) => Math.max(m, r.t), 0);
   return {
     title: basename(file),
-    seed: null,
+    seed,
     source: 'trace',
     totalUs,
     log,
@@ -55,6 +61,15 @@ export function loadTraceText(text: string, file: string): Recording {
     frameTimes: [],
     note: TRACE_NOTE,
   };
+}
+
+/** The header's seed, after checking it is a header this version reads. */
+function headerSeed(r: Record<string, unknown>, file: string, line: number): number | null {
+  if (r.schema !== TRACE_SCHEMA) throw inputError(file, line, `a header of schema ${JSON.stringify(r.schema)}; expected "${TRACE_SCHEMA}"`);
+  if (typeof r.version !== 'number' || r.version > TRACE_VERSION) {
+    throw inputError(file, line, `trace schema version ${JSON.stringify(r.version)}: this sentinel-sim reads versions up to ${TRACE_VERSION} (a newer sentinel-sim wrote it)`);
+  }
+  return typeof r.seed === 'number' ? r.seed : null;
 }
 
 export function loadTraceFile(file: string): Recording {

@@ -53,12 +53,20 @@ export class FileTrace implements TraceSink {
   private bytes = 0;
   private readonly fd: number;
   private readonly ownsFd: boolean;
-  constructor(pathOrFd: string | number) {
+  /** `encode`: the saved form of a record (the CLI's file schema); the record itself by default. */
+  constructor(
+    pathOrFd: string | number,
+    private readonly encode: (rec: TraceRecord) => unknown = (rec) => rec,
+  ) {
     this.ownsFd = typeof pathOrFd === 'string';
     this.fd = typeof pathOrFd === 'string' ? openSync(pathOrFd, 'w') : pathOrFd;
   }
   write(rec: TraceRecord): void {
-    const line = JSON.stringify(rec) + '\n';
+    this.writeJson(this.encode(rec));
+  }
+  /** One line of any JSON value (e.g. a header before the records). */
+  writeJson(value: unknown): void {
+    const line = JSON.stringify(value) + '\n';
     this.buf.push(line);
     this.bytes += line.length;
     if (this.bytes > 1 << 16) this.flush();

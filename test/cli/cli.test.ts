@@ -59,10 +59,11 @@ describe('sentinel-sim CLI', () => {
     const r = await cli(['run', BASIC, '--format', 'jsonl', '--seed', '11'], hooks);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^seed 11\n/);
-    const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [header, ...objs] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(header).toMatchObject({ kind: 'header', schema: 'sentinel-sim/trace', version: 1, seed: 11, records: 'events' });
     expect(objs.length).toBeGreaterThan(0);
-    for (const o of objs) expect(Object.keys(o)).toEqual(expect.arrayContaining(['timeMs', 'process', 'event', 'text']));
-    expect(objs[0]).toMatchObject({ timeMs: 0, process: 's1', event: '+monitor' });
+    for (const o of objs) expect(Object.keys(o)).toEqual(['timeMs', 'kind', 'process', 'level', 'event', 'text']);
+    expect(objs[0]).toMatchObject({ timeMs: 0, kind: 'event', process: 's1', event: '+monitor' });
   });
 
   it('--format json: a summary with roles, counts, failovers and expectations', async () => {
@@ -100,10 +101,11 @@ describe('sentinel-sim CLI', () => {
     const r = await cli(['run', BASIC, '--trace', out], hooks);
     expect(r.code).toBe(0);
     expect(readdirSync(dir)).toEqual(['run.jsonl']);
-    const recs = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(recs.some((x) => x.k === 'msg')).toBe(true);
-    expect(recs.some((x) => x.k === 'reply' && x.label === 'set')).toBe(true);
-    expect(recs.some((x) => x.k === 'event')).toBe(true);
+    const [header, ...recs] = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(header).toMatchObject({ kind: 'header', seed: 7, records: 'all' });
+    expect(recs.some((x) => x.kind === 'msg')).toBe(true);
+    expect(recs.some((x) => x.kind === 'reply' && x.label === 'set')).toBe(true);
+    expect(recs.some((x) => x.kind === 'event')).toBe(true);
   });
 
   it('bad flags and missing files exit 2 without a stack trace', async () => {

@@ -33,7 +33,9 @@ describe('run: the log goes out as the run goes', () => {
     expect(body).toEqual(res.records.map(logLine).filter((l) => l !== undefined));
     expect(body.length).toBeGreaterThan(20);
     const jsonl = await cli(['run', ZATO, '--format', 'jsonl']);
-    expect(jsonl.stdout).toBe(res.records.map(jsonlLine).filter((l) => l !== undefined).map((l) => `${l}\n`).join(''));
+    const [header, ...events] = jsonl.stdout.split('\n');
+    expect(JSON.parse(header!)).toMatchObject({ kind: 'header', records: 'events' });
+    expect(events.join('\n')).toBe(res.records.map(jsonlLine).filter((l) => l !== undefined).map((l) => `${l}\n`).join(''));
   });
 });
 
