@@ -80,6 +80,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const err = paintFor(io.stderr, hooks.env);
   const scenario = await readScenario(file, flags, ctx);
   if (flags.html) checkOutputPath(flags.html, 'page');
+  if (flags.out) (await import('./runFolder.js')).checkRunFolder(flags.out);
   const m = scenario.model;
   for (const n of m.inferred) io.stderr.write(`${n}\n`);
   for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { strerror } from '../config/loader.js';
@@ -18,8 +18,8 @@ import type { RunOutput } from './runOutput.js';
 
 const errno = (e: unknown): string => strerror((e as NodeJS.ErrnoException).code);
 
-/** DIR must be absent or an empty folder, in a folder we can write; checked (by creating the temporary folder) before the run. */
-function makeTemporary(dir: string): string {
+/** DIR must be absent or an empty folder, in a folder we can write: checked before the run prints anything. */
+export function checkRunFolder(dir: string): void {
   let exists = false;
   try {
     const st = statSync(dir);
@@ -30,6 +30,19 @@ function makeTemporary(dir: string): string {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`${dir}: cannot write the run folder: ${errno(e)}`, dir);
   }
   if (exists && readdirSync(dir).length > 0) throw new InputError(`${dir}: exists and is not empty; run --out writes a new or empty folder`, dir);
+  const parent = dirname(resolve(dir));
+  try {
+    if (!statSync(parent).isDirectory()) throw new InputError(`${dir}: cannot write the run folder: ${parent} is not a folder`, dir);
+    accessSync(parent, constants.W_OK);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${dir}: cannot write the run folder: ${parent}: ${errno(e)}`, dir);
+  }
+}
+
+/** The hidden temporary folder next to DIR that becomes DIR at the end. */
+function makeTemporary(dir: string): string {
+  checkRunFolder(dir);
   const parent = dirname(resolve(dir));
   try {
     const tmp = mkdtempSync(join(parent, `.${basename(resolve(dir))}.partial-`));
