@@ -6,12 +6,15 @@ import type { ProcRec } from '../sim/processTable.js';
 import { rngStream } from '../sim/rng.js';
 import type { World } from '../sim/world.js';
 import { Links, type LinkParams, type Route } from './links.js';
-import { RETRANSMIT_GIVE_UP_US, SYN_GIVE_UP_US } from './tcp.js';
+import { RCVBUF_BYTES, RETRANSMIT_GIVE_UP_US, SNDBUF_BYTES, SYN_GIVE_UP_US } from './tcp.js';
 
 /**
  * TCP-like connections over the hosts of a World: connect/accept, in-order delivery per
  * direction, RST from a dead socket, FIN on close, segments held while a path is cut and the
- * kernel's give-up times (tcp.ts), plus the resolver. Payloads are carried as they are.
+ * kernel's give-up times (tcp.ts), plus the resolver. Payloads are carried as they are; their size
+ * in bytes (an injected function) matters only when a reader stops reading: then its receive
+ * buffer fills, then the sender's send buffer, and what is written after that waits in the
+ * sending process's own output buffer (Ctx.unsentBytes). A segment is held whole or sent whole.
  */
 
 interface ConnEnd {
@@ -35,9 +38,15 @@ interface Conn {
   readonly targetHost: Host | undefined;
   /** Latest scheduled arrival per direction (0: a→b, 1: b→a), to keep each direction in order. */
   readonly lastArrivalUs: [number, number];
-  /** Segments waiting for a partition to heal, per direction. */
+  /** Segments not yet on the wire, per direction: the path is cut, or the reader's receive buffer is full. */
   readonly stalled: [Wire[], Wire[]];
+  /** Size of each held segment, and their sum per direction. */
+  readonly stalledSizes: [number[], number[]];
+  readonly heldBytes: [number, number];
+  /** When the pending retransmission give-up timer of a direction was armed (NO_GIVE_UP: none). */
   readonly stalledSinceUs: [number, number];
+  /** Bytes sent toward a reader that is stopped: its receive buffer, emptied when it runs again. */
+  readonly rcvBytes: [number, number];
   /** The link route per direction, looked up once per connection instead of once per segment. */
   routes: [Route, Route] | undefined;
 }
@@ -46,6 +55,7 @@ type TcpEv =
   | { readonly k: 'net'; readonly what: 'arrive'; readonly conn: Conn; readonly dir: 0 | 1; readonly wire: Wire }
   | { readonly k: 'net'; readonly what: 'giveUp'; readonly conn: Conn; readonly dir: 0 | 1; readonly sinceUs: number };
 
+const NO_GIVE_UP = -2;
 const FIRST_EPHEMERAL_PORT = 40000;
 const LAST_EPHEMERAL_PORT = 60999;
 
@@ -57,7 +67,11 @@ export class TcpNetwork implements Network {
   private readonly conns = new Map<ConnId, Conn>();
   private readonly stalledConns = new Set<Conn>();
 
-  constructor(private readonly world: World<TcpNetwork>) {
+  constructor(
+    private readonly world: World<TcpNetwork>,
+    /** Bytes a payload takes on the wire. */
+    private readonly sizeOf: (msg: unknown) => number = () => 0,
+  ) {
     this.links = new Links((name) => rngStream(world.seed, name));
   }
 
@@ -116,16 +130,41 @@ export class TcpNetwork implements Network {
     }
     const inc = p.inc;
     for (const c of [...this.conns.values()]) {
-      if (c.a.pid === p.pid && c.a.inc === inc && c.a.open) {
-        c.a.open = false;
-        if (closeWith && c.b?.open) this.transmit(c, 0, { k: 'closed', conn: c.id, reason: closeWith });
-      }
-      if (c.b && c.b.pid === p.pid && c.b.inc === inc && c.b.open) {
-        c.b.open = false;
-        if (closeWith && c.a.open) this.transmit(c, 1, { k: 'closed', conn: c.id, reason: closeWith });
-      }
+      if (c.a.pid === p.pid && c.a.inc === inc && c.a.open) this.endGone(c, 0, closeWith);
+      if (c.b && c.b.pid === p.pid && c.b.inc === inc && c.b.open) this.endGone(c, 1, closeWith);
       this.forgetIfDead(c);
     }
+  }
+
+  /**
+   * The end sending in direction `dir` died. Its output buffer dies with it; a kill leaves its send
+   * buffer to the kernel, which goes on delivering it to a stopped reader once that reader runs
+   * again (an orphaned socket, measured: the replica of a kill -9ed master still applies it), then
+   * the FIN/RST. A host that vanished takes its send buffer along. What waited for the dead reader
+   * moves on and meets the RST.
+   */
+  private endGone(c: Conn, dir: 0 | 1, closeWith: CloseReason | null): void {
+    (dir === 0 ? c.a : c.b!).open = false;
+    if (closeWith) this.dropOutputBuffer(c, dir);
+    else this.takeHeld(c, dir);
+    const peer = dir === 0 ? c.b : c.a;
+    if (closeWith && peer?.open) this.transmit(c, dir, { k: 'closed', conn: c.id, reason: closeWith });
+    this.release(c, (1 - dir) as 0 | 1);
+  }
+
+  resumed(p: ProcRec): void {
+    const inc = p.inc;
+    for (const c of [...this.conns.values()]) {
+      if (c.b && c.b.pid === p.pid && c.b.inc === inc) this.readerRuns(c, 0);
+      if (c.a.pid === p.pid && c.a.inc === inc) this.readerRuns(c, 1);
+    }
+  }
+
+  unsentBytes(p: ProcRec, id: ConnId): number {
+    const c = this.conns.get(id);
+    if (!c) return 0;
+    const dir = this.dirOf(p, c);
+    return dir === -1 ? 0 : Math.max(0, c.heldBytes[dir] - SNDBUF_BYTES);
   }
 
   connect(p: ProcRec, id: ConnId, to: Endpoint): void {
@@ -135,7 +174,8 @@ export class TcpNetwork implements Network {
     const local: Endpoint = { ip: targetHost === p.host && to.ip === '127.0.0.1' ? '127.0.0.1' : p.host.ip, port };
     const c: Conn = {
       id, a: { pid: p.pid, proc: p, inc: p.inc, host: p.host, ep: local, open: true }, b: undefined, target: to, targetHost,
-      lastArrivalUs: [0, 0], stalled: [[], []], stalledSinceUs: [0, 0], routes: undefined,
+      lastArrivalUs: [0, 0], stalled: [[], []], stalledSizes: [[], []], heldBytes: [0, 0], stalledSinceUs: [NO_GIVE_UP, NO_GIVE_UP],
+      rcvBytes: [0, 0], routes: undefined,
     };
     this.conns.set(id, c);
     if (!targetHost) {
@@ -161,6 +201,8 @@ export class TcpNetwork implements Network {
     if (dir === -1) return;
     if (dir === 0) c.a.open = false;
     else c.b!.open = false;
+    // close(): the kernel still sends what it holds, then the FIN; the output buffer is freed.
+    this.dropOutputBuffer(c, dir);
     const peer = dir === 0 ? c.b : c.a;
     if (peer?.open) this.transmit(c, dir, { k: 'closed', conn: id, reason: 'closed' });
     this.forgetIfDead(c);
@@ -205,18 +247,21 @@ export class TcpNetwork implements Network {
     const from = dir === 0 ? c.a.host : c.targetHost!;
     const to = dir === 0 ? c.targetHost : c.a.host;
     if (!to) return;
-    const held = c.stalled[dir];
     const nowUs = this.world.nowUs;
-    if (held.length > 0 || !to.up || !from.up || this.links.isBlocked(from.name, to.name)) {
-      if (held.length === 0) {
+    const cut = !to.up || !from.up || this.links.isBlocked(from.name, to.name);
+    const reader = dir === 0 ? c.b : c.a;
+    // Only a stopped reader's buffer fills: a running one consumes at once (no slow readers yet).
+    const stopped = wire.k === 'data' && reader !== undefined && reader.proc.status === 'paused' && reader.proc.inc === reader.inc;
+    if (c.stalled[dir].length > 0 || cut || (stopped && c.rcvBytes[dir] >= RCVBUF_BYTES)) {
+      if (cut && c.stalledSinceUs[dir] === NO_GIVE_UP) {
         c.stalledSinceUs[dir] = nowUs;
         const limit = wire.k === 'syn' ? SYN_GIVE_UP_US : RETRANSMIT_GIVE_UP_US;
         this.world.schedule(nowUs + limit, { k: 'net', what: 'giveUp', conn: c, dir, sinceUs: nowUs } as TcpEv);
       }
-      held.push(wire);
-      this.stalledConns.add(c);
+      this.hold(c, dir, wire);
       return;
     }
+    if (stopped) c.rcvBytes[dir] += this.sizeOf((wire as { msg: unknown }).msg);
     if (!c.routes) c.routes = [this.links.route(c.a.host.name, c.targetHost!.name), this.links.route(c.targetHost!.name, c.a.host.name)];
     const atUs = Math.max(nowUs + this.links.delayOn(c.routes[dir]), c.lastArrivalUs[dir]);
     c.lastArrivalUs[dir] = atUs;
@@ -231,8 +276,7 @@ export class TcpNetwork implements Network {
         if (held.length === 0) continue;
         const [from, to] = this.hostsOf(c, dir);
         if (!to || !to.up || !from.up || this.links.isBlocked(from.name, to.name)) continue;
-        c.stalled[dir] = [];
-        for (const w of held) this.transmit(c, dir, w);
+        this.release(c, dir);
       }
       if (c.stalled[0].length === 0 && c.stalled[1].length === 0) this.stalledConns.delete(c);
       this.forgetIfDead(c);
@@ -246,8 +290,7 @@ export class TcpNetwork implements Network {
       return;
     }
     if (c.stalled[dir].length === 0 || c.stalledSinceUs[dir] !== sinceUs) return;
-    const first = c.stalled[dir][0]!;
-    c.stalled[dir] = [];
+    const first = this.takeHeld(c, dir)[0]!;
     if (dir === 0 && first.k === 'syn') {
       if (c.a.open) this.failConnect(c, 'timeout');
       this.stalledConns.delete(c);
@@ -299,6 +342,58 @@ export class TcpNetwork implements Network {
     c.b = { pid: p.pid, proc: p, inc: p.inc, host, ep: c.target, open: true };
     this.transmit(c, 1, { k: 'connected', conn: c.id, local: c.a.ep });
     this.deliverLocal(c.b, { k: 'accepted', conn: c.id, local: c.target, remote: c.a.ep });
+  }
+
+  private hold(c: Conn, dir: 0 | 1, wire: Wire): void {
+    const bytes = wire.k === 'data' ? this.sizeOf(wire.msg) : 0;
+    c.stalled[dir].push(wire);
+    c.stalledSizes[dir].push(bytes);
+    c.heldBytes[dir] += bytes;
+    this.stalledConns.add(c);
+  }
+
+  /** Empty a direction's held segments and return them; its give-up timer no longer applies. */
+  private takeHeld(c: Conn, dir: 0 | 1): Wire[] {
+    const held = c.stalled[dir];
+    c.stalled[dir] = [];
+    c.stalledSizes[dir] = [];
+    c.heldBytes[dir] = 0;
+    c.stalledSinceUs[dir] = NO_GIVE_UP;
+    return held;
+  }
+
+  /** Send a direction's held segments again, in order; what still cannot go is held again. */
+  private release(c: Conn, dir: 0 | 1): void {
+    if (c.stalled[dir].length === 0) return;
+    const sinceUs = c.stalledSinceUs[dir];
+    const held = this.takeHeld(c, dir);
+    const [from, to] = this.hostsOf(c, dir);
+    // A path still cut keeps its running give-up timer (retransmissions go on from the first loss).
+    if (!to || !to.up || !from.up || this.links.isBlocked(from.name, to.name)) c.stalledSinceUs[dir] = sinceUs;
+    for (const w of held) this.transmit(c, dir, w);
+    if (c.stalled[dir].length === 0) c.stalledSinceUs[dir] = NO_GIVE_UP;
+  }
+
+  /** The reader of direction `dir` runs again: its receive buffer empties and the sender may go on. */
+  private readerRuns(c: Conn, dir: 0 | 1): void {
+    c.rcvBytes[dir] = 0;
+    this.release(c, dir);
+    if (c.stalled[0].length === 0 && c.stalled[1].length === 0) this.stalledConns.delete(c);
+  }
+
+  /**
+   * The sender's output buffer (what the kernel had not taken: beyond the send buffer) is freed.
+   * Segments are whole, so the one straddling the send buffer's edge stays.
+   */
+  private dropOutputBuffer(c: Conn, dir: 0 | 1): void {
+    if (c.heldBytes[dir] <= SNDBUF_BYTES) return;
+    const sizes = c.stalledSizes[dir];
+    let kept = 0;
+    let bytes = 0;
+    while (kept < sizes.length && bytes < SNDBUF_BYTES) bytes += sizes[kept++]!;
+    c.stalled[dir].length = kept;
+    sizes.length = kept;
+    c.heldBytes[dir] = bytes;
   }
 
   private deliverLocal(end: ConnEnd, ev: NetEvent): void {

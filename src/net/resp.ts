@@ -58,6 +58,33 @@ export function respCommandBytes(argv: readonly string[]): number {
   return n;
 }
 
+const digits = (n: number): number => (n < 10 ? 1 : String(n).length);
+
+/**
+ * Bytes of a value's RESP2 encoding, for the socket buffers (network.ts). Strings count one byte per
+ * UTF-16 unit, exact for ASCII, so that sizing a segment costs O(1) per element, not per character.
+ */
+export function respWireBytes(v: Resp): number {
+  switch (v.t) {
+    case 'status':
+    case 'error':
+      return v.s.length + 3;
+    case 'int':
+      return String(v.n).length + 3;
+    case 'bulk':
+      return v.s === null ? 5 : digits(v.s.length) + v.s.length + 5;
+    case 'array': {
+      if (v.items === null) return 5;
+      let n = digits(v.items.length) + 3;
+      for (const it of v.items) n += respWireBytes(it);
+      return n;
+    }
+  }
+}
+
+/** Longer bulk strings are shortened in traces: a value of megabytes is one line, not megabytes. */
+const TRACE_BULK_MAX_CHARS = 65_536;
+
 /** A compact one-line rendering for traces and test failures, e.g. `+PONG`, `["SET","k","v"]`. */
 export function respToString(v: Resp): string {
   switch (v.t) {
@@ -68,7 +95,9 @@ export function respToString(v: Resp): string {
     case 'int':
       return `:${v.n}`;
     case 'bulk':
-      return v.s === null ? '(nil)' : JSON.stringify(v.s);
+      if (v.s === null) return '(nil)';
+      if (v.s.length > TRACE_BULK_MAX_CHARS) return `${JSON.stringify(v.s.slice(0, 32))}…(${v.s.length} chars)`;
+      return JSON.stringify(v.s);
     case 'array':
       return v.items === null ? '(nil array)' : `[${v.items.map(respToString).join(',')}]`;
   }

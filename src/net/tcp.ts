@@ -13,3 +13,16 @@
  */
 export const RETRANSMIT_GIVE_UP_US = 924_600_000;
 export const SYN_GIVE_UP_US = 127_000_000;
+
+/**
+ * Socket buffers of one connection, per direction, as measured on this project's machine (Linux,
+ * loopback, Redis 7.0.15; scripts/measure-buffers.sh, test/conformance/REAL-MEASUREMENTS.md): a
+ * master streaming to a SIGSTOPped replica stops with Recv-Q 128,944 bytes on the replica's socket
+ * and Send-Q 3,785,728 bytes on its own. The receive buffer stays near tcp_rmem's default (131072)
+ * because autotuning grows it only as the application reads, and a stopped reader reads nothing;
+ * the send buffer was autotuned toward tcp_wmem's maximum (4194304) while the stream flowed. The
+ * rest of what Redis writes stays in its own output buffer (the `omem` of CLIENT LIST). The same
+ * figures are used for every link: on a LAN autotuning would size them by the path's RTT.
+ */
+export const RCVBUF_BYTES = 128_944;
+export const SNDBUF_BYTES = 3_785_728;

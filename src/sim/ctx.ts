@@ -9,6 +9,7 @@ export interface CtxLoop {
   readonly nowUs: number;
   resolve(name: string): string | undefined;
   allocConnId(): ConnId;
+  unsentBytes(p: CtxProcess, conn: ConnId): number;
 }
 
 /** The incarnation a Ctx belongs to (a ProcRec, seen only through what the Ctx reads). */
@@ -76,6 +77,9 @@ export class ProcCtx implements Ctx {
     // Copied: `to` is often a piece of the handler's draft, revoked when the recipe ends.
     this.add({ k: 'connect', conn, to: { ip: to.ip, port: to.port } });
     return conn;
+  }
+  unsentBytes(conn: ConnId): number {
+    return this.loop.unsentBytes(this.p, conn);
   }
   close(conn: ConnId): void {
     this.add({ k: 'close', conn });

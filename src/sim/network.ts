@@ -24,6 +24,10 @@ export interface Network<M = unknown> {
   processGone(p: ProcRec, closeWith: CloseReason | null): void;
   /** A host came back: what waited for it can move again. */
   hostUp(host: Host): void;
+  /** A stopped process runs again (SIGCONT): it reads its sockets, so their peers may send on. */
+  resumed(p: ProcRec): void;
+  /** Bytes `p` wrote on `id` that the kernels have not taken (see Ctx.unsentBytes). */
+  unsentBytes(p: ProcRec, id: ConnId): number;
   connect(p: ProcRec, id: ConnId, to: Endpoint): void;
   send(p: ProcRec, id: ConnId, msg: M): void;
   close(p: ProcRec, id: ConnId): void;
@@ -39,6 +43,10 @@ export class NoNetwork implements Network {
   listen(): void {}
   processGone(): void {}
   hostUp(): void {}
+  resumed(): void {}
+  unsentBytes(): number {
+    return 0;
+  }
   connect(p: ProcRec): void {
     throw new SimulationError(`${p.pid} cannot connect: this world has no network`);
   }

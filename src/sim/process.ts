@@ -78,6 +78,12 @@ export interface Ctx<M = unknown> {
   connect(to: Endpoint): ConnId;
   close(conn: ConnId): void;
   /**
+   * Bytes this process wrote on `conn` that its kernel has not taken yet (the peer stopped reading
+   * and both socket buffers are full): what the process itself still holds for that connection
+   * (Redis's per-client output buffer). Effects asked for in the current handler are not counted.
+   */
+  unsentBytes(conn: ConnId): number;
+  /**
    * `freezeWhilePaused`: the time left is kept while the process is SIGSTOPped and runs on after
    * SIGCONT, for work a process counts in its own loop iterations (Redis's run_with_period() in
    * serverCron), instead of firing as soon as the process runs again.

@@ -247,6 +247,7 @@ export class World<N extends Network = Network> {
     const p = this.procs.get(pid);
     if (p.status !== 'paused') return;
     p.status = 'running';
+    this.net.resumed(p);
     const net = p.pendingNet;
     const timers = p.pendingTimers;
     p.pendingNet = [];
@@ -312,6 +313,11 @@ export class World<N extends Network = Network> {
   /** For ProcCtx only. */
   allocConnId(): ConnId {
     return this.nextConnId++;
+  }
+
+  /** For ProcCtx only. */
+  unsentBytes(p: ProcRec, conn: ConnId): number {
+    return this.net.unsentBytes(p, conn);
   }
 
   // ---------------------------------------------------------------- internals: processes

@@ -43,6 +43,9 @@ export class FakeCtx implements Ctx {
   close(conn: ConnId): void {
     this.effects.push({ k: 'close', conn });
   }
+  unsentBytes(): number {
+    return 0;
+  }
   timer(key: string, delayMs: number): void {
     this.effects.push({ k: 'timer', key, delayMs });
   }
