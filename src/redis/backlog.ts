@@ -18,16 +18,20 @@ export function effectiveBacklogSize(configured: number): number {
   return Math.max(configured, REPL_BACKLOG_MIN_BYTES);
 }
 
-export function backlogAppend(bl: Backlog, argv: string[], bytes: number, sizeBytes: number): void {
+/** Returns whether a new block was started (feedReplicationBuffer()'s add_new_block). */
+export function backlogAppend(bl: Backlog, argv: string[], bytes: number, sizeBytes: number): boolean {
+  let added = false;
   let last = bl.blocks.length > 0 ? bl.blocks[bl.blocks.length - 1]! : undefined;
   if (!last || last.bytes >= REPL_BLOCK_BYTES) {
     bl.blocks.push({ startOffset: bl.firstByteOffset + bl.histlenBytes, bytes: 0, cmds: [] });
     last = bl.blocks[bl.blocks.length - 1]!;
+    added = true;
   }
   last.cmds.push(argv);
   last.bytes += bytes;
   bl.histlenBytes += bytes;
   trimBacklog(bl, sizeBytes);
+  return added;
 }
 
 /** incrementalTrimReplicationBacklog(): drop whole leading blocks while over size, never the last one. */

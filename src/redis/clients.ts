@@ -30,6 +30,8 @@ export function newClient(n: Node, conn: ConnId, local: Endpoint, remote: Endpoi
     ackTimeSec: 0,
     psyncInitialOffset: 0,
     pending: null,
+    pendingBytes: 0,
+    obufSoftLimitReachedSec: 0,
     closeAfterReply: false,
   };
 }
@@ -53,12 +55,14 @@ export function replicaName(c: ClientRec): string {
 /** networking.c: catClientInfoString(), the fields a log line needs. */
 export function clientInfoString(n: Node, c: ClientRec): string {
   const s = nowSec(n);
+  // networking.c: getClientOutputBufferMemoryUsage(), as obuf.ts counts it.
+  const omem = n.ctx.unsentBytes(c.id) + c.pendingBytes;
   const flags = c.isMaster ? 'M' : c.isReplica ? 'S' : c.channels.length > 0 ? 'P' : c.multi ? 'x' : 'N';
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.id + 7} name=${c.name} age=${s - c.createdSec} ` +
     `idle=${s - c.lastInteractionSec} flags=${flags} db=0 sub=${c.channels.length} psub=0 ssub=0 ` +
     `multi=${c.multi ? c.multi.queued.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 ` +
-    `obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=${c.multi ? 'multi' : 'client|list'} user=default redir=-1 resp=2`
+    `obl=0 oll=0 omem=${omem} tot-mem=${1024 + omem} events=r cmd=${c.multi ? 'multi' : 'client|list'} user=default redir=-1 resp=2`
   );
 }
 

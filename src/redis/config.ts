@@ -1,5 +1,6 @@
 import type { RedisNodeConfig } from '../config/types.js';
-import type { RuntimeConf } from './state.js';
+import type { ConfigDirective } from '../config/types.js';
+import type { ObufLimits, RuntimeConf } from './state.js';
 
 /**
  * The replication-relevant parameters CONFIG GET/SET know about (config.c standardConfig table),
@@ -123,6 +124,32 @@ export function findParam(name: string): Param | undefined {
 }
 
 /** The node's runtime parameters from its config file (defaults already applied by the reader). */
+/** config.c: the 7.0 defaults of client-output-buffer-limit (hard, soft, soft seconds per class). */
+export const DEFAULT_OBUF_LIMITS: ObufLimits = {
+  normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+  replica: { hardBytes: 256 * 1024 * 1024, softBytes: 64 * 1024 * 1024, softSeconds: 60 },
+  pubsub: { hardBytes: 32 * 1024 * 1024, softBytes: 8 * 1024 * 1024, softSeconds: 60 },
+};
+
+/** `client-output-buffer-limit <class> <hard> <soft> <seconds>` lines of redis.conf, the last one per class winning. */
+export function obufLimitsFrom(directives: readonly ConfigDirective[]): ObufLimits {
+  const out = { ...DEFAULT_OBUF_LIMITS };
+  for (const d of directives) {
+    if (d.name !== 'client-output-buffer-limit') continue;
+    for (let j = 0; j + 3 < d.args.length; j += 4) {
+      const cls = d.args[j]!.toLowerCase();
+      const key = cls === 'slave' || cls === 'replica' ? 'replica' : cls === 'normal' || cls === 'pubsub' ? cls : undefined;
+      const hardBytes = parseMemory(d.args[j + 1]!);
+      const softBytes = parseMemory(d.args[j + 2]!);
+      const softSeconds = Number(d.args[j + 3]);
+      // The config reader (src/config) reports malformed lines; they change nothing here.
+      if (!key || hardBytes === undefined || softBytes === undefined || !Number.isInteger(softSeconds)) continue;
+      out[key] = { hardBytes, softBytes, softSeconds };
+    }
+  }
+  return out;
+}
+
 export function runtimeConf(cfg: RedisNodeConfig): RuntimeConf {
   const dbg = cfg.directives.find((d) => d.name === 'enable-debug-command');
   const dbgVal = dbg?.args[0]?.toLowerCase();
@@ -150,5 +177,6 @@ export function runtimeConf(cfg: RedisNodeConfig): RuntimeConf {
     savePoints: cfg.savePoints.map((p) => ({ seconds: p.seconds, changes: p.changes })),
     appendonly: cfg.appendonly,
     enableDebugCommand: dbgVal === 'yes' || dbgVal === 'local' ? dbgVal : 'no',
+    obufLimits: obufLimitsFrom(cfg.directives),
   };
 }

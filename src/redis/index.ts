@@ -8,6 +8,7 @@ import type { Node } from './node.js';
 import { notice, warning } from './node.js';
 import { shutdownCron } from './commands/server.js';
 import { installDb } from './dataset.js';
+import { clientsCronOutputBuffers } from './obuf.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
 import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
@@ -178,6 +179,7 @@ function onTimer(n: Node, key: string): void {
   replicaCron(n);
   masterCron(n, d.replCronLoops);
   d.replCronLoops++;
+  clientsCronOutputBuffers(n);
   saveCron(n);
   aofCron(n);
   d.cronLoops++;

@@ -69,6 +69,10 @@ export interface ClientRec {
   psyncInitialOffset: number;
   /** Stream accumulated while the RDB is produced/transferred (the replica's output buffer). */
   pending: string[][] | null;
+  /** Bytes of `pending`. */
+  pendingBytes: number;
+  /** obuf_soft_limit_reached_time: when the soft output buffer limit was first seen reached (0: not). */
+  obufSoftLimitReachedSec: number;
   /** CLIENT_CLOSE_AFTER_REPLY. */
   closeAfterReply: boolean;
 }
@@ -125,6 +129,19 @@ export interface RdbChild {
   bytes: number;
 }
 
+/** One class of client-output-buffer-limit (0: no limit). */
+export interface ObufLimit {
+  hardBytes: number;
+  softBytes: number;
+  softSeconds: number;
+}
+
+export interface ObufLimits {
+  normal: ObufLimit;
+  replica: ObufLimit;
+  pubsub: ObufLimit;
+}
+
 export interface RuntimeConf {
   port: number;
   requirepass: string | null;
@@ -151,6 +168,7 @@ export interface RuntimeConf {
   appendonly: boolean;
   /** enable-debug-command: 7.0 default "no" refuses DEBUG to everyone. */
   enableDebugCommand: 'yes' | 'no' | 'local';
+  obufLimits: ObufLimits;
 }
 
 /** What survives a restart: the RDB file (with its replication aux fields), the AOF, the rewritten config. */

@@ -1,6 +1,7 @@
 import { command, respCommandBytes } from '../net/resp.js';
 import { backlogAppend } from './backlog.js';
 import type { Node } from './node.js';
+import { closeClientOnOutputBufferLimitReached } from './obuf.js';
 
 /**
  * The replication stream on the sending side: every byte goes to the backlog (advancing
@@ -13,13 +14,17 @@ export function feedReplicationBuffer(n: Node, argv: string[]): void {
   if (!d.backlog) return;
   const bytes = respCommandBytes(argv);
   d.masterReplOffset += bytes;
-  backlogAppend(d.backlog, argv, bytes, d.conf.replBacklogSizeBytes);
-  for (const id of d.replicas) {
+  const newBlock = backlogAppend(d.backlog, argv, bytes, d.conf.replBacklogSizeBytes);
+  for (const id of [...d.replicas]) {
     const c = d.clients[id];
     if (!c) continue;
     if (c.replState === 'online') n.ctx.send(id, command(...argv));
-    else if (c.replState === 'wait_bgsave_end' || c.replState === 'send_bulk') c.pending!.push(argv);
-    // wait_bgsave_start: nothing yet; the RDB will include it (replicationFeedSlaves skips them).
+    else if (c.replState === 'wait_bgsave_end' || c.replState === 'send_bulk') {
+      c.pending!.push(argv);
+      c.pendingBytes += bytes;
+    } else continue; // wait_bgsave_start: nothing yet; the RDB will include it (replicationFeedSlaves skips them).
+    // "Check output buffer limit only when add new block."
+    if (newBlock) closeClientOnOutputBufferLimitReached(n, c, true);
   }
 }
 

@@ -196,6 +196,7 @@ export function startBgsaveForReplication(n: Node): void {
     c.psyncInitialOffset = d.masterReplOffset;
     c.replState = 'wait_bgsave_end';
     c.pending = [];
+    c.pendingBytes = 0;
     n.ctx.send(id, status(`FULLRESYNC ${d.replid} ${d.masterReplOffset}`));
   }
   // replicationSetupSlaveForFullResync(): force a SELECT before the next command.
@@ -226,6 +227,7 @@ export function rdbChildDone(n: Node): void {
     c.ackTimeSec = nowSec(n);
     for (const cmd of c.pending ?? []) n.ctx.send(id, command(...cmd));
     c.pending = null;
+    c.pendingBytes = 0;
     notice(n, `Synchronization with replica ${replicaName(c)} succeeded`);
   }
   d.child = null;
