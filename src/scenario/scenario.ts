@@ -236,7 +236,7 @@ class Ctx {
       }
       case 'command':
       case 'sentinel': {
-        let argv = (d[kind] as (string | number)[]).map(String);
+        let argv = (d[kind] as (string | number | { bytes: number })[]).map((a) => (typeof a === 'object' ? 'x'.repeat(a.bytes) : String(a)));
         let to: Target | undefined;
         if (kind === 'sentinel') {
           const sentinels = this.model.processes.filter((p) => p.kind === 'sentinel');

@@ -119,6 +119,11 @@ const common = {
   label: Name.optional().describe('A name for this action, for `reply` expectations.'),
 };
 
+/** A value of that many bytes ("x" repeated), as `redis-cli -x SET key < file` sends a file's content. */
+const ValueOfBytes = z
+  .strictObject({ bytes: z.number().int().min(0).max(512 * 1024 * 1024) })
+  .describe('A value of this many bytes (at most 512 MB, proto-max-bulk-len).');
+
 const ProcRef = NameOrNames.describe('A process name, or a list of them.');
 const HostRef = Name.describe('A host name (a process name means its host).');
 
@@ -166,7 +171,10 @@ export const ACTION_SCHEMAS = {
   command: z
     .strictObject({
       ...common,
-      command: z.array(z.union([z.string(), z.number()])).min(1).describe('The command and its arguments, e.g. [SET, greeting, hello].'),
+      command: z
+        .array(z.union([z.string(), z.number(), ValueOfBytes]))
+        .min(1)
+        .describe('The command and its arguments, e.g. [SET, greeting, hello], or [SET, big, { bytes: 100000 }] for a large value.'),
       to: z.string().optional().describe('A process name or host:port; absent: the current master as the Sentinels report it.'),
       client: Name.optional().describe('Which client sends it (default: the scenario\'s redis-cli).'),
       timeout: Duration.optional().describe('Give up waiting for the reply after this long (default 5s).'),
