@@ -272,7 +272,48 @@ export const seed004Shutdown: ConformanceCase = {
   },
 };
 
+/** `count` SETs of 100 KB values to `node`, one after another (as the measurement did: REAL-MEASUREMENTS.md). */
+async function writeBulk(d: RealDeployment, node: string, count: number, prefix: string): Promise<void> {
+  const value = 'x'.repeat(100_000);
+  for (let i = 0; i < count; i++) {
+    const r = await d.command(node, ['SET', `${prefix}${i}`, value], 5000);
+    if (r.reply instanceof Error) throw new Error(`SET ${prefix}${i} on ${node}: ${r.reply.message}`);
+  }
+}
+
+/**
+ * Issue 14's lagging-replicas drill: node2 SIGSTOPped, 20 MB written, node3 SIGSTOPped, 20 MB
+ * more, the master kill -9ed, both resumed. Each stopped replica holds only what its socket
+ * buffers took (~3.9 MB); the master's output buffers die with it, so node3 is ~20 MB ahead of
+ * node2 and must be the one promoted, in the real run and in every seed; node2 then needs a full
+ * resync from node3 (far outside its 1 MB backlog), after the diskless delay (Redis's default 5 s).
+ */
+export const laggingReplicas: ConformanceCase = {
+  id: 'lagging-replicas',
+  title: 'node2 SIGSTOPped, 20 MB written, node3 SIGSTOPped, 20 MB more, master `kill -9`ed, both resumed (down-after 5000, diskless sync delay 5 s)',
+  base: 26030,
+  // down-after 5000: the replicas, stopped for the 1-3 s of writing, are not SDOWN when the master dies.
+  topology: { ...STOCK, downAfterMs: 5000, nodeExtra: ['repl-diskless-sync-delay 5'] },
+  promotedAlways: 'node3',
+  // A split start (D4) makes the rest of the run incomparable, but never excuses the promotion.
+  known: [{ ...D4_SPLIT_START, match: /^(?!promoted)/ }],
+  // Replicas attach by 3.0 s of the warm-up at the latest: every Sentinel's first INFO lists both.
+  sentinelStartMs: 3100,
+  async drive(d) {
+    d.pause('node2');
+    await writeBulk(d, 'node1', 200, 'before-b-');
+    d.pause('node3');
+    await writeBulk(d, 'node1', 200, 'after-b-');
+    const kill = await d.kill9('node1');
+    d.resume('node2');
+    d.resume('node3');
+    await waitSwitched(d, kill);
+    await d.waitForEventOnEach('+sdown slave node1', isEv('+sdown', 'slave node1 '), 30_000, { sinceMs: kill.timeMs });
+    await sleep(1500);
+  },
+};
+
 export const ALL_CASES: readonly ConformanceCase[] = [
   killMaster, manualFailover, tiltAllPaused, quorumNoOdown, minReplicas, segfaultOneSentinel, replicaPriority, odownNotElected,
-  seed001ShutdownMaster, seed003PauseMaster, seed004Shutdown,
+  seed001ShutdownMaster, seed003PauseMaster, seed004Shutdown, laggingReplicas,
 ];

@@ -72,6 +72,16 @@ export interface ConformanceCase {
    * priority and offset), random per run. Omitted: the promoted replica must match exactly.
    */
   readonly promotedAnyOf?: readonly string[];
+  /** The replica that must be promoted in the real run and in every seed (not only in OUTCOME_SHARE of them). */
+  readonly promotedAlways?: string;
+  /**
+   * When the simulated Sentinels start (ms of the warm-up; default 2500, see startPhaseMs()). A
+   * replica attaches at its first replicationCron, up to 1 s after its start (a seeded phase), so
+   * with the default a Sentinel may start before the last replica is listed by the master and learn
+   * it only at its next INFO, 10 s later. The real harness waits for every Sentinel to know every
+   * replica; a case where the choice between replicas is the point starts its Sentinels after that.
+   */
+  readonly sentinelStartMs?: number;
   /** Case facts from command replies (both sides): label → value. */
   readonly facts?: (replies: readonly ReplyRec[]) => Record<string, string>;
   /**
@@ -364,10 +374,10 @@ export function warmupMs(seed: number, steps: readonly Step[] = []): number {
  * Sentinels in [2500, 3500) ms: like the real harness, after the replicas are attached, so their
  * first INFO of the master lists every replica.
  */
-function startPhaseMs(seed: number, name: string, kind: 'redis' | 'sentinel', spec: DeploymentSpec): number {
+function startPhaseMs(seed: number, name: string, kind: 'redis' | 'sentinel', spec: DeploymentSpec, sentinelStartMs = 2500): number {
   let h = seed * 2654435761;
   for (const ch of name) h = (Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0);
-  if (kind === 'sentinel') return 2500 + (h % 1000);
+  if (kind === 'sentinel') return sentinelStartMs + (h % 1000);
   return (spec.nodes[0]!.name === name ? 0 : 1000) + (h % 1000);
 }
 
@@ -382,7 +392,7 @@ export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readon
     for (const [kind, list] of [['redis', spec.nodes], ['sentinel', spec.sentinels]] as const) {
       for (const p of list) {
         writeFileSync(join(dir, `${p.name}.conf`), `${p.config}bind ${HOST}\n`);
-        procs.push({ name: p.name, kind, host: 'local', config: `${p.name}.conf`, start: `${startPhaseMs(seed, p.name, kind, spec)}ms` });
+        procs.push({ name: p.name, kind, host: 'local', config: `${p.name}.conf`, start: `${startPhaseMs(seed, p.name, kind, spec, c.sentinelStartMs)}ms` });
       }
     }
     const modelFile = join(dir, 'model.yaml');
@@ -412,7 +422,7 @@ export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readon
         case 'sentinel-failover':
         case 'sentinel-debug':
         case 'command':
-          return timeline.push({ at: t, command: s.argv, to: s.target, label: `c${i}` });
+          return timeline.push({ at: t, command: s.argv?.map(compactArg), to: s.target, label: `c${i}` });
       }
     });
     const scenarioFile = join(dir, 'scenario.yaml');
@@ -449,6 +459,11 @@ export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readon
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A long value of one repeated "x" (a bulk write) as the scenario's `{ bytes: n }`: keeps the scenario text small. */
+function compactArg(a: string): string | { bytes: number } {
+  return a.length > 1024 && /^x+$/.test(a) ? { bytes: a.length } : a;
 }
 
 /** A simulated reply in the real side's text form: `-ERR…` for error replies, plain values otherwise. */
@@ -518,6 +533,12 @@ export function outcomeProblems(c: ConformanceCase, real: Outcome, sims: readonl
   const samePromotion = (p: string | null) => (anyOf && real.promoted !== null ? p !== null && anyOf.includes(p) : p === real.promoted);
   const realPromo = anyOf && real.promoted !== null ? `one of ${anyOf.join(', ')} (${real.promoted})` : String(real.promoted);
   out.push(shareProblem('promoted', realPromo, sims, (s) => samePromotion(s.outcome.promoted), (s) => String(s.outcome.promoted)));
+  const must = c.promotedAlways;
+  if (must !== undefined) {
+    if (real.promoted !== must) out.push(`promoted: real ${real.promoted}, the case requires ${must}`);
+    const off = sims.filter((s) => s.outcome.promoted !== must);
+    if (off.length > 0) out.push(`promoted: ${must} required in every seed; ${off.map((s) => `seed ${s.seed}: ${s.outcome.promoted}`).join(', ')}`);
+  }
   for (const [k, v] of Object.entries(real.facts)) {
     out.push(shareProblem(`fact ${k}`, JSON.stringify(v), sims, (s) => s.outcome.facts[k] === v, (s) => JSON.stringify(s.outcome.facts[k] ?? null)));
   }
