@@ -14,3 +14,5 @@ export { createWorld, type NetWorld } from './net/world.js';
 export * as faults from './faults/index.js';
 export { FileTrace, HashTrace, MemoryTrace, type TraceRecord, type TraceSink } from './sim/trace.js';
 export { InputError } from './config/errors.js';
+export { encodeRecord, decodeRecord, traceHeader, TRACE_SCHEMA, TRACE_VERSION, type TraceHeader } from './recording/traceCodec.js';
+export { TraceLineSchema, TraceRecordSchema, HeaderSchema, traceJsonSchema } from './recording/traceSchema.js';

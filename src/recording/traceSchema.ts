@@ -28,7 +28,7 @@ export const HeaderSchema = z
     version: z.literal(TRACE_VERSION).describe('schema version; a reader refuses a newer one'),
     simulator: z.literal('sentinel-sim'),
     simulatorVersion: z.string().describe('version of sentinel-sim that wrote the file (package.json)'),
-    scenario: z.string().describe('the scenario file as given on the command line ("<stdin>" for run -)'),
+    scenario: z.string().describe('the scenario file as given on the command line ("-" for run -, as the log header quotes it)'),
     model: z.string().describe("the model's name"),
     modelHash: z.string().regex(/^[0-9a-f]{64}$/).describe("SHA-256 (hex) over the model's files: each file's path relative to the model folder and its contents, in path order"),
     seed: z.number().int().describe('the seed the run used'),
