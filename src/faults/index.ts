@@ -50,6 +50,18 @@ export function debugSegfault(w: NetWorld, pid: string): void {
   w.at(w.nowUs + delayUs, `debug-segfault ${pid} exits`, (ww) => crash(ww, pid, 'debug-segfault'));
 }
 
+/**
+ * kill -TERM: a Redis node or Sentinel shuts down gracefully (server.c sigShutdownHandler(), then
+ * prepareForShutdown() at its next serverCron: a master waits up to shutdown-timeout for its
+ * replicas, saves if save points or shutdown-on-sigterm say so, logs its own lines and exits; its
+ * peers see FIN, not RST). Held by the kernel while the process is SIGSTOPped.
+ */
+export function sigterm(w: NetWorld, pid: string): void {
+  if (w.status(pid) === 'down') return;
+  w.note({ what: 'sigterm', p: pid });
+  w.signal(pid, 'SIGTERM');
+}
+
 /** SIGSTOP: no timer fires and no input is handled; the kernel still accepts and buffers. */
 export function pause(w: NetWorld, pid: string): void {
   if (w.status(pid) !== 'running') return;

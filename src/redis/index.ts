@@ -6,7 +6,7 @@ import { processCommand } from './commands/dispatch.js';
 import { findParam, runtimeConf } from './config.js';
 import type { Node } from './node.js';
 import { notice, warning } from './node.js';
-import { shutdownCron } from './commands/server.js';
+import { shutdownCron, sigShutdownHandler } from './shutdown.js';
 import { installDb } from './dataset.js';
 import { clientsCronOutputBuffers } from './obuf.js';
 import { aofCron, saveCron } from './persistence.js';
@@ -32,6 +32,9 @@ export function redisBehavior(cfg: RedisNodeConfig): Behavior<RedisState> {
     listenPorts: (s) => [s.conf.port],
     onNet: (draft, ev, ctx) => onNet({ d: draft as RedisState, ctx, cfg }, ev),
     onTimer: (draft, key, ctx) => onTimer({ d: draft as RedisState, ctx, cfg }, key),
+    onSignal: (draft, sig, ctx) => {
+      if (!(draft as RedisState).shuttingDown) sigShutdownHandler({ d: draft as RedisState, ctx, cfg }, sig);
+    },
   };
 }
 
@@ -78,6 +81,7 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined):
     stats: { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, commands: 0, connections: 0 },
     shuttingDown: false,
     shutdown: null,
+    shutdownAsap: null,
   };
   const n: Node = { d, ctx, cfg };
   notice(n, 'Server initialized');

@@ -238,6 +238,8 @@ export interface RedisState {
    * shutdown-timeout); writes are paused meanwhile. Null when no shutdown is in progress.
    */
   shutdown: { deadlineMs: number; save: boolean; nosave: boolean } | null;
+  /** server.shutdown_asap / last_sig_received: a SIGTERM or SIGINT waiting for serverCron. */
+  shutdownAsap: string | null;
 }
 
 export const unixSec = (nowMs: number): number => Math.floor(nowMs / 1000);

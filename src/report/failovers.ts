@@ -42,7 +42,7 @@ export interface FailoverStory extends FailoverSummary {
   readonly lostWrites: number | null;
 }
 
-const DISRUPTIVE = new Set(['crash', 'debug-segfault', 'shutdown', 'pause', 'host-down', 'isolate', 'partition', 'clock-jump']);
+const DISRUPTIVE = new Set(['crash', 'debug-segfault', 'sigterm', 'shutdown', 'pause', 'host-down', 'isolate', 'partition', 'clock-jump']);
 
 export interface StoryInput {
   readonly records: readonly TraceRecord[];

@@ -11,6 +11,7 @@ const VERB: Readonly<Record<string, (t: string) => string>> = {
   crash: (t) => `${t} crashed`,
   'debug-segfault': (t) => `${t} segfaulted`,
   shutdown: (t) => `${t} was shut down`,
+  sigterm: (t) => `${t} was sent SIGTERM`,
   pause: (t) => `${t} was paused`,
   'host-down': (t) => `host ${t} went down`,
   isolate: (t) => `host ${t} was cut off from the others`,

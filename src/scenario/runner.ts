@@ -327,6 +327,7 @@ export function describeAction(a: TimedAction): string {
   switch (a.kind) {
     case 'crash':
     case 'debug-segfault':
+    case 'sigterm':
     case 'restart':
     case 'start':
     case 'pause':
@@ -362,6 +363,9 @@ function apply(w: NetWorld, model: Model, a: TimedAction): void {
       return;
     case 'debug-segfault':
       for (const p of a.procs) faults.debugSegfault(w, p);
+      return;
+    case 'sigterm':
+      for (const p of a.procs) faults.sigterm(w, p);
       return;
     case 'restart':
       for (const p of a.procs) faults.restart(w, p);

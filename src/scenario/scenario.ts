@@ -23,7 +23,7 @@ export interface Target {
 }
 
 export type Action =
-  | { readonly kind: 'crash' | 'debug-segfault' | 'restart' | 'start' | 'pause' | 'resume'; readonly procs: readonly string[] }
+  | { readonly kind: 'crash' | 'debug-segfault' | 'sigterm' | 'restart' | 'start' | 'pause' | 'resume'; readonly procs: readonly string[] }
   | { readonly kind: 'shutdown'; readonly proc: string }
   | { readonly kind: 'host-down' | 'host-up' | 'isolate'; readonly host: string }
   | { readonly kind: 'partition'; readonly from: readonly string[]; readonly to: readonly string[]; readonly oneWay: boolean }
@@ -194,6 +194,7 @@ class Ctx {
     switch (kind) {
       case 'crash':
       case 'debug-segfault':
+      case 'sigterm':
       case 'restart':
       case 'start':
       case 'pause':

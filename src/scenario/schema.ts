@@ -130,6 +130,9 @@ const HostRef = Name.describe('A host name (a process name means its host).');
 export const ACTION_SCHEMAS = {
   crash: z.strictObject({ ...common, crash: ProcRef }).describe('kill -9: connections are reset, nothing is saved.'),
   'debug-segfault': z.strictObject({ ...common, 'debug-segfault': ProcRef }).describe('DEBUG SEGFAULT: the process dies at once, as after a crash.'),
+  sigterm: z
+    .strictObject({ ...common, sigterm: ProcRef })
+    .describe('kill -TERM: Redis and Sentinel shut down gracefully at their next serverCron (a master first waits up to shutdown-timeout for its replicas, then saves if configured), with their own log lines; peers see FIN.'),
   shutdown: z.strictObject({ ...common, shutdown: Name }).describe('SHUTDOWN sent by redis-cli: the process saves (if configured) and exits.'),
   restart: z.strictObject({ ...common, restart: ProcRef }).describe('Start a stopped process again (a running one is killed first).'),
   start: z.strictObject({ ...common, start: ProcRef }).describe('Start a process that is down.'),

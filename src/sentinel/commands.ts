@@ -1,5 +1,6 @@
 import { array, bulk, error, int, NULL_BULK, OK, status, type Resp } from '../net/resp.js';
 import type { ConnId, Ctx } from '../net/process.js';
+import { shutdownSentinel } from './shutdown.js';
 import { DEBUG_KEYS, REDIS_VERSION, SENTINEL_HELLO_CHANNEL } from './constants.js';
 import { isMasterDownByAddr } from './down.js';
 import { startFailover } from './election.js';
@@ -79,8 +80,7 @@ export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnI
       return;
     }
     case 'shutdown':
-      ctx.log('warning', 'User requested shutdown...');
-      ctx.exit(0);
+      shutdownSentinel(ctx);
       return;
     case 'sentinel':
       return reply(sentinelCommand(s, ctx, out, argv, now));

@@ -11,6 +11,7 @@ import { Out } from './out.js';
 import { toFileConfig } from './persist.js';
 import { dispatchReply } from './replies.js';
 import type { SentinelState } from './state.js';
+import { shutdownSentinel, sigShutdownHandler } from './shutdown.js';
 import { sentinelTimer } from './timer.js';
 
 export type { SentinelState } from './state.js';
@@ -42,11 +43,17 @@ export function sentinelBehavior(cfg: SentinelFileConfig, opts: SentinelOptions 
       const s = d as SentinelState;
       const out = new Out(ctx);
       if (key === 'tick') {
+        // serverCron() checks shutdown_asap before it calls sentinelTimer(); the exit ends the loop.
+        if (s.shutdownAsap) {
+          shutdownSentinel(ctx);
+          return;
+        }
         const delayMs = sentinelTimer(s, ctx, out);
         ctx.timer('tick', delayMs);
       }
       endHandler(s, ctx, out);
     },
+    onSignal: (d, sig, ctx) => sigShutdownHandler(d as SentinelState, ctx, sig),
     onNet: (d, ev, ctx) => {
       const s = d as SentinelState;
       const out = new Out(ctx);

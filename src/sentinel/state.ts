@@ -171,4 +171,6 @@ export interface SentinelState {
   configFile: string;
   /** Ticks since start, for the trace. */
   ticks: number;
+  /** server.shutdown_asap: a SIGTERM/SIGINT seen, the shutdown waits for the next serverCron (tick). */
+  shutdownAsap?: boolean;
 }

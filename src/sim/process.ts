@@ -105,4 +105,9 @@ export interface Behavior<S, M = unknown> {
   listenPorts(state: S): readonly number[];
   onNet(draft: Draft<S>, ev: NetEvent<M>, ctx: Ctx<M>): void;
   onTimer(draft: Draft<S>, key: string, ctx: Ctx<M>): void;
+  /**
+   * A signal sent from outside (SIGTERM, SIGINT), handled like an input. Absent: the signal's
+   * default action, which for these is to die at once as after an exit.
+   */
+  onSignal?(draft: Draft<S>, signal: string, ctx: Ctx<M>): void;
 }

@@ -26,6 +26,8 @@ export interface ProcRec {
   /** What arrived while SIGSTOPped: socket data in arrival order, then due timers. */
   pendingNet: NetEvent[];
   pendingTimers: { key: string; gen: number }[];
+  /** Signals sent while SIGSTOPped: the kernel delivers them on SIGCONT, before anything else. */
+  pendingSignals: string[];
 }
 
 /** Forget everything an incarnation held in memory (at boot and at death); the disk stays. */
@@ -35,6 +37,7 @@ export function clearIncarnation(p: ProcRec): void {
   p.frozen = new Map();
   p.pendingNet = [];
   p.pendingTimers = [];
+  p.pendingSignals = [];
 }
 
 export class ProcessTable {
@@ -44,7 +47,7 @@ export class ProcessTable {
     if (this.procs.has(pid)) throw new SimulationError(`process ${pid} defined twice`);
     const p: ProcRec = {
       pid, host, behavior, status: 'down', inc: 0, state: undefined, disk, ctx: undefined,
-      ports: [], timers: new Map(), timerGen: 0, freezable: new Map(), frozen: new Map(), pendingNet: [], pendingTimers: [],
+      ports: [], timers: new Map(), timerGen: 0, freezable: new Map(), frozen: new Map(), pendingNet: [], pendingTimers: [], pendingSignals: [],
     };
     this.procs.set(pid, p);
     return p;

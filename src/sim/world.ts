@@ -250,11 +250,17 @@ export class World<N extends Network = Network> {
     this.net.resumed(p);
     const net = p.pendingNet;
     const timers = p.pendingTimers;
+    const signals = p.pendingSignals;
     p.pendingNet = [];
     p.pendingTimers = [];
+    p.pendingSignals = [];
     const inc = p.inc;
     // A handler may pause or kill the process again; re-read the status each time.
     const alive = (): boolean => (p.status as ProcessStatus) === 'running' && p.inc === inc;
+    for (const sig of signals) {
+      if (!alive()) break;
+      this.handleSignal(p, sig);
+    }
     for (const ev of net) {
       if (!alive()) break;
       this.handleNet(p, ev);
@@ -264,6 +270,20 @@ export class World<N extends Network = Network> {
       this.fireTimer(p, inc, t.key, t.gen);
     }
     if (alive()) thawTimers(this.queue, this.nowUs, p);
+  }
+
+  /**
+   * kill -<signal>: the process's handler runs now (held until SIGCONT while it is stopped); a
+   * process without one dies as after an exit, its sockets closed with FIN.
+   */
+  signal(pid: string, sig: string): void {
+    const p = this.procs.get(pid);
+    if (p.status === 'down') return;
+    if (p.status === 'paused') {
+      p.pendingSignals.push(sig);
+      return;
+    }
+    this.handleSignal(p, sig);
   }
 
   /** The whole machine goes away: its processes die and say nothing to their peers. */
@@ -369,6 +389,21 @@ export class World<N extends Network = Network> {
     ctx.begin();
     if (this.snapshots) p.state = produce(p.state, (d: any) => p.behavior.onNet(d, ev, ctx));
     else p.behavior.onNet(p.state, ev, ctx);
+    this.applyEffects(p, ctx.end());
+  }
+
+  private handleSignal(p: ProcRec, sig: string): void {
+    const onSignal = p.behavior.onSignal;
+    if (!onSignal) {
+      // The default action of SIGTERM/SIGINT: killed by the signal (shell status 128 + signal number).
+      this.record({ t: this.nowUs, k: 'fault', what: 'exit', p: p.pid, code: sig === 'SIGINT' ? 130 : 143 });
+      this.terminate(p, 'closed');
+      return;
+    }
+    const ctx = p.ctx!;
+    ctx.begin();
+    if (this.snapshots) p.state = produce(p.state, (d: any) => onSignal(d, sig, ctx));
+    else onSignal(p.state, sig, ctx);
     this.applyEffects(p, ctx.end());
   }
 

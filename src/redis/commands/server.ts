@@ -2,13 +2,13 @@ import { array, bulk, error, int, OK, status, type Resp } from '../../net/resp.j
 import { stringmatch } from '../../net/stringmatch.js';
 import { findParam, PARAMS } from '../config.js';
 import { trimBacklog } from '../backlog.js';
-import { notice, nowSec, warning, type Node } from '../node.js';
+import { notice, warning } from '../node.js';
 import { persistDisk, rdbSave } from '../persistence.js';
+import { prepareForShutdown, SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW, SHUTDOWN_SAVE } from '../shutdown.js';
 import { infoText, roleReply } from '../info.js';
 import { refreshGoodReplicas, replconfCommand, syncCommand } from '../replication/master.js';
 import { masterModeLog, replicationSetMaster, replicationUnsetMaster } from '../replication/replica.js';
-import { clientInfoString, replicaName } from '../clients.js';
-import { replicationFeedSlaves } from '../stream.js';
+import { clientInfoString } from '../clients.js';
 import type { Call } from './types.js';
 
 /** server.c / replication.c / config.c commands a Sentinel and an operator use. */
@@ -160,79 +160,29 @@ export function configResetstatCmd(x: Call): void {
 }
 
 /**
- * server.c: shutdownCommand() / prepareForShutdown(). No reply: the process exits, at once or, on a
- * master whose replicas have not acknowledged everything, once they have (or shutdown-timeout
- * seconds later): meanwhile writes are paused and the replicas are asked for an ACK.
+ * server.c: shutdownCommand(). No reply: the process exits, at once or, on a master whose replicas
+ * have not acknowledged everything, once they have (prepareForShutdown(), in ../shutdown.ts).
  */
 export function shutdownCmd(x: Call): void {
-  const d = x.n.d;
-  let nosave = false;
-  let save = false;
-  let now = false;
+  let flags = 0;
   for (const a of x.argv.slice(1)) {
     const l = a.toLowerCase();
-    if (l === 'nosave') nosave = true;
-    else if (l === 'save') save = true;
-    else if (l === 'now') now = true;
-    else if (l === 'force') continue;
+    if (l === 'nosave') flags |= SHUTDOWN_NOSAVE;
+    else if (l === 'save') flags |= SHUTDOWN_SAVE;
+    else if (l === 'now') flags |= SHUTDOWN_NOW;
+    else if (l === 'force') flags |= SHUTDOWN_FORCE;
     else {
       x.out.push(error('ERR syntax error'));
       return;
     }
   }
-  if (nosave && save) {
+  if (flags & SHUTDOWN_NOSAVE && flags & SHUTDOWN_SAVE) {
     x.out.push(error('ERR syntax error'));
     return;
   }
   // Already waiting: this client waits too (blockClientShutdown()).
-  if (d.shutdown) return;
-  warning(x.n, 'User requested shutdown...');
-  if (!now && d.conf.shutdownTimeoutSec !== 0 && !isReadyToShutdown(x.n)) {
-    d.shutdown = { deadlineMs: x.n.ctx.nowMs() + d.conf.shutdownTimeoutSec * 1000, save, nosave };
-    // sendGetackToReplicas(): the replica answers with its offset before this command's own bytes,
-    // so in practice the wait ends at the replicas' next once-a-second REPLCONF ACK.
-    replicationFeedSlaves(x.n, ['REPLCONF', 'GETACK', '*'], null);
-    notice(x.n, 'Waiting for replicas before shutting down.');
-    x.n.ctx.timer('shutdown', SERVER_CRON_MS);
-    return;
-  }
-  finishShutdown(x.n, save, nosave);
-}
-
-/** serverCron() runs every 100 ms (hz 10); a pending shutdown is checked there. */
-const SERVER_CRON_MS = 100;
-
-/** serverCron(): finish a pending shutdown once the replicas caught up or the timeout passed. */
-export function shutdownCron(n: Node): void {
-  const sd = n.d.shutdown;
-  if (!sd) return;
-  if (n.ctx.nowMs() >= sd.deadlineMs || isReadyToShutdown(n)) finishShutdown(n, sd.save, sd.nosave);
-  else n.ctx.timer('shutdown', SERVER_CRON_MS);
-}
-
-/** server.c: isReadyToShutdown(): every replica has acknowledged the whole stream. */
-function isReadyToShutdown(n: Node): boolean {
-  const d = n.d;
-  return d.replicas.every((id) => d.clients[id]?.ackOffset === d.masterReplOffset);
-}
-
-/** server.c: finishShutdown(). */
-function finishShutdown(n: Node, save: boolean, nosave: boolean): void {
-  const d = n.d;
-  for (const id of d.replicas) {
-    const c = d.clients[id];
-    if (!c || c.ackOffset === d.masterReplOffset) continue;
-    const lag = c.replState === 'online' ? nowSec(n) - c.ackTimeSec : 0;
-    warning(n, `Lagging replica ${replicaName(c)} reported offset ${d.masterReplOffset - c.ackOffset} behind master, lag=${lag}, state=${c.replState}.`);
-  }
-  if ((d.conf.savePoints.length > 0 && !nosave) || save) {
-    notice(n, 'Saving the final RDB snapshot before exiting.');
-    rdbSave(n);
-  }
-  if (d.conf.appendonly) persistDisk(n);
-  warning(n, 'Redis is now ready to exit, bye bye...');
-  d.shuttingDown = true;
-  n.ctx.exit(0);
+  if (x.n.d.shutdown) return;
+  prepareForShutdown(x.n, flags);
 }
 
 /** debug.c: DEBUG SEGFAULT (protected by enable-debug-command, "no" by default in 7.0). */
