@@ -1,6 +1,5 @@
 import type { LinkParams } from '../net/links.js';
 import type { NetWorld } from '../net/world.js';
-import { rngStream } from '../sim/rng.js';
 import type { TimeUs } from '../sim/time.js';
 
 /**
@@ -38,16 +37,14 @@ function skippedOnDownHost(w: NetWorld, pid: string, action: string): boolean {
 }
 
 /**
- * DEBUG SEGFAULT: a segfaulting Redis first writes its crash report (stack trace, INFO,
- * registers) with its sockets still open, answering nothing; measured on 7.0.15 that takes
- * 0.77–1.0 s before the process is gone (test/conformance/REAL-MEASUREMENTS.md, D6). Seeded per
- * process and time.
+ * DEBUG SEGFAULT: the process gets SIGSEGV now. A Redis node then writes its bug report with its
+ * sockets open, answering nothing, and dies (exit record, status 139) when the report is done: the
+ * model's `crashReportMs` range (src/redis/crash.ts has the measured default). Its peers see FIN.
  */
 export function debugSegfault(w: NetWorld, pid: string): void {
   if (w.status(pid) === 'down') return;
-  const delayUs = 770_000 + rngStream(w.seed, `scenario/debug-segfault/${pid}/${w.nowUs}`).int(230_001);
-  pause(w, pid);
-  w.at(w.nowUs + delayUs, `debug-segfault ${pid} exits`, (ww) => crash(ww, pid, 'debug-segfault'));
+  w.note({ what: 'debug-segfault', p: pid });
+  w.signal(pid, 'SIGSEGV');
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { RedisNodeConfig } from '../config/types.js';
 import type { ConfigDirective } from '../config/types.js';
 import type { ObufLimits, RuntimeConf } from './state.js';
+import { DEFAULT_CRASH_REPORT_MS, type CrashReportRange } from './crash.js';
 
 /**
  * The replication-relevant parameters CONFIG GET/SET know about (config.c standardConfig table),
@@ -150,7 +151,7 @@ export function obufLimitsFrom(directives: readonly ConfigDirective[]): ObufLimi
   return out;
 }
 
-export function runtimeConf(cfg: RedisNodeConfig): RuntimeConf {
+export function runtimeConf(cfg: RedisNodeConfig, crashReportMs: CrashReportRange = DEFAULT_CRASH_REPORT_MS): RuntimeConf {
   const dbg = cfg.directives.find((d) => d.name === 'enable-debug-command');
   const dbgVal = dbg?.args[0]?.toLowerCase();
   return {
@@ -178,5 +179,6 @@ export function runtimeConf(cfg: RedisNodeConfig): RuntimeConf {
     appendonly: cfg.appendonly,
     enableDebugCommand: dbgVal === 'yes' || dbgVal === 'local' ? dbgVal : 'no',
     obufLimits: obufLimitsFrom(cfg.directives),
+    crashReportMs: { minMs: crashReportMs.minMs, maxMs: crashReportMs.maxMs },
   };
 }

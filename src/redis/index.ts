@@ -9,6 +9,7 @@ import { notice, warning } from './node.js';
 import { shutdownCron, sigShutdownHandler } from './shutdown.js';
 import { installDb } from './dataset.js';
 import { clientsCronOutputBuffers } from './obuf.js';
+import { crashReportDone, sigsegvHandler, type CrashReportRange } from './crash.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
 import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
@@ -25,21 +26,29 @@ export { redisView, type RedisView } from './view.js';
  * good-replica count) and the save points. The first tick comes 1 ms after start, as serverCron's
  * first timer, shifted by the seeded start phase (cronDrift.ts). `rdb` marks the end of an RDB child.
  */
-export function redisBehavior(cfg: RedisNodeConfig): Behavior<RedisState> {
+export interface RedisOptions {
+  /** How long a segfault's bug report takes before the process dies (default: measured, crash.ts). */
+  readonly crashReportMs?: CrashReportRange;
+}
+
+export function redisBehavior(cfg: RedisNodeConfig, opts: RedisOptions = {}): Behavior<RedisState> {
   return {
     kind: 'redis',
-    init: (ctx, disk) => initState(cfg, ctx, disk as RedisDisk | undefined),
+    init: (ctx, disk) => initState(cfg, ctx, disk as RedisDisk | undefined, opts),
     listenPorts: (s) => [s.conf.port],
     onNet: (draft, ev, ctx) => onNet({ d: draft as RedisState, ctx, cfg }, ev),
     onTimer: (draft, key, ctx) => onTimer({ d: draft as RedisState, ctx, cfg }, key),
     onSignal: (draft, sig, ctx) => {
-      if (!(draft as RedisState).shuttingDown) sigShutdownHandler({ d: draft as RedisState, ctx, cfg }, sig);
+      const n: Node = { d: draft as RedisState, ctx, cfg };
+      if (n.d.shuttingDown) return;
+      if (sig === 'SIGSEGV') sigsegvHandler(n);
+      else sigShutdownHandler(n, sig);
     },
   };
 }
 
-function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined): RedisState {
-  const conf = runtimeConf(cfg);
+function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined, opts: RedisOptions): RedisState {
+  const conf = runtimeConf(cfg, opts.crashReportMs);
   // A config file rewritten by CONFIG REWRITE is what the restarted process reads.
   let replicaof = cfg.replicaof ? { host: cfg.replicaof.host, port: cfg.replicaof.port } : null;
   if (disk?.conf) {
@@ -161,6 +170,10 @@ function onNet(n: Node, ev: NetEvent): void {
 
 function onTimer(n: Node, key: string): void {
   const d = n.d;
+  if (key === 'crash-report') {
+    crashReportDone(n);
+    return;
+  }
   if (d.shuttingDown) return;
   if (key === 'rdb') {
     rdbChildDone(n);

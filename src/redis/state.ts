@@ -1,3 +1,4 @@
+import type { CrashReportRange } from './crash.js';
 import type { ConnId } from '../net/process.js';
 
 /**
@@ -169,6 +170,8 @@ export interface RuntimeConf {
   /** enable-debug-command: 7.0 default "no" refuses DEBUG to everyone. */
   enableDebugCommand: 'yes' | 'no' | 'local';
   obufLimits: ObufLimits;
+  /** Not a Redis parameter: how long a segfault's bug report takes here (the model's `crashReportMs`). */
+  crashReportMs: CrashReportRange;
 }
 
 /** What survives a restart: the RDB file (with its replication aux fields), the AOF, the rewritten config. */

@@ -3,14 +3,14 @@ import { error } from '../net/resp.js';
 import type { Behavior } from '../net/process.js';
 import { redisBehavior } from '../redis/index.js';
 import { sentinelBehavior } from '../sentinel/index.js';
-import type { ModelProcess } from './model.js';
+import type { ModelOptions, ModelProcess } from './model.js';
 
 /**
  * How the world builder turns a model process into a Behavior. The defaults are the real Redis
  * node and Sentinel models; tests pass small fakes.
  */
 export interface BehaviorFactories {
-  redis(cfg: RedisNodeConfig, proc: ModelProcess): Behavior<any>;
+  redis(cfg: RedisNodeConfig, proc: ModelProcess, options?: ModelOptions): Behavior<any>;
   sentinel(cfg: SentinelFileConfig, proc: ModelProcess): Behavior<any>;
 }
 
@@ -28,6 +28,6 @@ export function inertBehavior(kind: string, port: number): Behavior<{ n: number 
 }
 
 export const defaultFactories: BehaviorFactories = {
-  redis: (cfg) => redisBehavior(cfg),
+  redis: (cfg, _proc, options) => redisBehavior(cfg, { crashReportMs: options?.crashReportMs }),
   sentinel: (cfg) => sentinelBehavior(cfg),
 };

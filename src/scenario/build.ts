@@ -38,7 +38,7 @@ export function buildWorld(model: Model, opts: BuildOptions): NetWorld {
     setLink(w, l.from, l.to, params, !l.oneWay);
   }
   for (const p of model.processes) {
-    const b = p.kind === 'redis' ? f.redis(p.redis!, p) : f.sentinel(p.sentinel!, p);
+    const b = p.kind === 'redis' ? f.redis(p.redis!, p, model.options) : f.sentinel(p.sentinel!, p);
     w.addProcess(p.name, p.host, b, { down: p.down, startAtUs: p.startAtUs });
   }
   for (const x of opts.extraProcesses ?? []) w.addProcess(x.pid, x.host, x.behavior);

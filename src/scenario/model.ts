@@ -11,6 +11,7 @@ import { isInsideFolder, OUTSIDE_MODEL } from '../config/loader.js';
 import { MAX_CLIENTS, MAX_FILE_BYTES, MAX_HOSTS, MAX_PROCESSES } from './inputLimits.js';
 import { formatUnusual, unusualDeployment } from './unusual.js';
 import { loadRedisConf, loadSentinelConf } from './configs.js';
+import type { CrashReportRange } from '../redis/crash.js';
 
 /**
  * A deployment model: hosts with one address each, the redis/sentinel processes on them with
@@ -81,6 +82,11 @@ export interface ModelClient {
   readonly line: number;
 }
 
+/** Model parameters that are not in a config file (schema.ts ModelOptionsSchema). */
+export interface ModelOptions {
+  readonly crashReportMs?: CrashReportRange;
+}
+
 export interface Model {
   /** model.yaml path, or the folder when inferred. */
   readonly file: string;
@@ -94,6 +100,8 @@ export interface Model {
   readonly clients: readonly ModelClient[];
   /** Where scenario commands run from. */
   readonly clientHost: { readonly name: string; readonly ip: string };
+  /** Absent: every default. */
+  readonly options?: ModelOptions;
   /** What was inferred (folder of .conf files without a model.yaml), one line each. */
   readonly inferred: readonly string[];
   readonly warnings: readonly string[];
@@ -298,7 +306,7 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadO
 
   const model: Model = {
     file: y.file, dir, name: d.name ?? basename(dir), description: d.description, hosts, processes,
-    failureDomains: domains, links, clients, clientHost, inferred: [], warnings: [],
+    failureDomains: domains, links, clients, clientHost, inferred: [], warnings: [], options: modelOptions(y, d.options),
   };
   return { ...model, warnings: crossCheck(model) };
 }
@@ -513,3 +521,15 @@ function firstBind(bind: readonly string[]): string | undefined {
   return bind.find((b) => !b.startsWith('-') && b !== '*' && b !== '0.0.0.0' && b !== '::' && b !== '::*');
 }
 
+
+function modelOptions(y: YamlFile, o: ModelFileData['options']): ModelOptions {
+  if (!o) return {};
+  const out: { crashReportMs?: CrashReportRange } = {};
+  const c = o.crashReportMs;
+  if (c !== undefined) {
+    const r = typeof c === 'number' ? { minMs: c, maxMs: c } : { minMs: c.min, maxMs: c.max };
+    if (r.minMs > r.maxMs) throw y.fail(['options', 'crashReportMs'], `min (${r.minMs}) is above max (${r.maxMs})`);
+    out.crashReportMs = r;
+  }
+  return out;
+}

@@ -94,6 +94,17 @@ export const ClientSchema = z
   })
   .describe('A simulated client: a Sentinel-aware client (as the Sentinel client guidelines on redis.io describe), a client at a fixed address (e.g. behind a proxy), or a TCP proxy with HAProxy-like tcp-check health checks.');
 
+export const ModelOptionsSchema = z
+  .strictObject({
+    crashReportMs: z
+      .union([z.number().min(0).max(60_000), z.strictObject({ min: z.number().min(0).max(60_000), max: z.number().min(0).max(60_000) })])
+      .optional()
+      .describe(
+        'How long a segfaulting Redis (DEBUG SEGFAULT) writes its bug report, answering nothing with its sockets open, before it dies and its clients see EOF: ms, or {min, max} for a seeded uniform draw per crash. Default {min: 236, max: 334}, measured against redis-server 7.0.15 on the machine this project was built on; other machines measured 140-150 and 770-1000.',
+      ),
+  })
+  .describe('Model parameters that are not in any config file: properties of the machines the deployment runs on.');
+
 export const ModelSchema = z
   .strictObject({
     name: z.string().optional(),
@@ -103,6 +114,7 @@ export const ModelSchema = z
     failureDomains: z.array(FailureDomainSchema).optional(),
     links: z.array(LinkSchema).optional(),
     clients: z.array(ClientSchema).optional(),
+    options: ModelOptionsSchema.optional(),
     clientHost: z
       .strictObject({ name: Name, ip: z.string().min(1) })
       .optional()

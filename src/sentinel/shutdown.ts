@@ -9,6 +9,12 @@ import type { SentinelState } from './state.js';
 
 /** server.c: sigShutdownHandler(): log and leave the shutdown to the next serverCron (the next tick). */
 export function sigShutdownHandler(s: SentinelState, ctx: Ctx, sig: string): void {
+  if (sig === 'SIGSEGV') {
+    // kill -SEGV (si_code 0, SI_USER): the bug report's duration is not modelled for a Sentinel.
+    ctx.log('warning', 'Redis 7.0.15 crashed by signal: 11, si_code: 0');
+    ctx.exit(139);
+    return;
+  }
   if (s.shutdownAsap && sig === 'SIGINT') {
     ctx.log('warning', 'You insist... exiting now.');
     ctx.exit(1);

@@ -52,6 +52,9 @@ export interface WorldOptions<N extends Network = Network> {
 /** Events allowed at one instant before the loop says it is stuck instead of spinning forever. */
 const MAX_EVENTS_PER_INSTANT = 1_000_000;
 
+/** Linux signal numbers, for the shell status (128 + n) of a process a signal killed. */
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGINT: 2, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15 };
+
 export class World<N extends Network = Network> {
   readonly seed: number | string;
   nowUs: TimeUs = 0;
@@ -396,7 +399,7 @@ export class World<N extends Network = Network> {
     const onSignal = p.behavior.onSignal;
     if (!onSignal) {
       // The default action of SIGTERM/SIGINT: killed by the signal (shell status 128 + signal number).
-      this.record({ t: this.nowUs, k: 'fault', what: 'exit', p: p.pid, code: sig === 'SIGINT' ? 130 : 143 });
+      this.record({ t: this.nowUs, k: 'fault', what: 'exit', p: p.pid, code: 128 + (SIGNAL_NUMBERS[sig] ?? 15) });
       this.terminate(p, 'closed');
       return;
     }

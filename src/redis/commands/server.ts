@@ -4,6 +4,7 @@ import { findParam, PARAMS } from '../config.js';
 import { trimBacklog } from '../backlog.js';
 import { notice, warning } from '../node.js';
 import { persistDisk, rdbSave } from '../persistence.js';
+import { sigsegvHandler } from '../crash.js';
 import { prepareForShutdown, SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW, SHUTDOWN_SAVE } from '../shutdown.js';
 import { infoText, roleReply } from '../info.js';
 import { refreshGoodReplicas, replconfCommand, syncCommand } from '../replication/master.js';
@@ -200,10 +201,7 @@ export function debugCmd(x: Call): void {
   }
   const sub = x.argv[1]!.toLowerCase();
   if (sub === 'segfault') {
-    warning(x.n, `Redis 7.0.15 crashed by signal: 11, si_code: 0`);
-    d.shuttingDown = true;
-    // Simplification: a segfault is an exit the world reports with FIN, not RST.
-    x.n.ctx.exit(139);
+    sigsegvHandler(x.n);
     return;
   }
   x.out.push(error(`ERR unknown subcommand '${x.argv[1]}'. Try DEBUG HELP.`));
