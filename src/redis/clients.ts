@@ -33,6 +33,8 @@ export function newClient(n: Node, conn: ConnId, local: Endpoint, remote: Endpoi
     pendingBytes: 0,
     obufSoftLimitReachedSec: 0,
     closeAfterReply: false,
+    woff: 0,
+    waitAcks: null,
   };
 }
 

@@ -9,6 +9,7 @@ import { notice, warning } from './node.js';
 import { shutdownCron, sigShutdownHandler } from './shutdown.js';
 import { installDb } from './dataset.js';
 import { clientsCronOutputBuffers } from './obuf.js';
+import { waitTimedOut, waitTimerConn } from './wait.js';
 import { crashReportDone, sigsegvHandler, type CrashReportRange } from './crash.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
@@ -181,6 +182,11 @@ function onTimer(n: Node, key: string): void {
   }
   if (key === 'shutdown') {
     shutdownCron(n);
+    return;
+  }
+  const waitConn = waitTimerConn(key);
+  if (waitConn !== undefined) {
+    waitTimedOut(n, waitConn);
     return;
   }
   if (key !== 'cron') {

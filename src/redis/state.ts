@@ -76,6 +76,10 @@ export interface ClientRec {
   obufSoftLimitReachedSec: number;
   /** CLIENT_CLOSE_AFTER_REPLY. */
   closeAfterReply: boolean;
+  /** c->woff: master_repl_offset after this client's last propagated write (what WAIT waits for). */
+  woff: number;
+  /** Blocked in WAIT (BLOCKED_WAIT): how many replicas must acknowledge which offset. */
+  waitAcks: { numreplicas: number; offset: number } | null;
 }
 
 export interface BacklogBlock {

@@ -7,6 +7,7 @@ import { goodReplicasOk } from '../replication/master.js';
 import { sendAck } from '../replication/replica.js';
 import type { ClientRec } from '../state.js';
 import { propagate } from '../stream.js';
+import { waitCmd } from '../wait.js';
 import { clientGetnameCmd, clientIdCmd, clientInfoCmd, clientKillCmd, clientListCmd, clientSetnameCmd } from './client.js';
 import { dbsizeCmd, delCmd, existsCmd, flushallCmd, getCmd, incrCmd, setCmd } from './keyspace.js';
 import { publishCmd, subscribeCmd, unsubscribeCmd } from './pubsub.js';
@@ -97,6 +98,7 @@ export const COMMANDS: Readonly<Record<string, CmdSpec>> = {
   psync: spec('psync', -3, 'nomulti', psyncCmd),
   sync: spec('sync', 1, 'nomulti', psyncCmd),
   replconf: spec('replconf', -1, 'loading stale', replconfCmd),
+  wait: spec('wait', 3, '', waitCmd),
 };
 
 /**
@@ -197,6 +199,7 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
     const x: Call = { n, c, argv, out, prop: [], fromMaster: false };
     call(x, canonical, cmd);
     propagate(n, x.prop);
+    if (x.prop.length > 0) c.woff = d.masterReplOffset;
   }
   flush(n, c, out);
 }

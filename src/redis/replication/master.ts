@@ -6,6 +6,7 @@ import { type Node, nowSec, notice, warning } from '../node.js';
 import { snapshotDb } from '../dataset.js';
 import { persistDisk, rdbBytes, serializeRdb } from '../persistence.js';
 import { NULL_REPLID, RDB_BYTES_PER_MS, RDB_FIXED_MS, type ClientRec } from '../state.js';
+import { processClientsWaitingReplicas } from '../wait.js';
 import { replicationFeedSlaves } from '../stream.js';
 
 /** The master side of replication (replication.c). */
@@ -83,6 +84,7 @@ export function replconfCommand(n: Node, c: ClientRec, argv: string[]): Resp | n
       if (!Number.isFinite(off)) return null;
       if (off > c.ackOffset) c.ackOffset = off;
       c.ackTimeSec = nowSec(n);
+      processClientsWaitingReplicas(n);
       return null;
     } else if (opt === 'getack') {
       return null;
