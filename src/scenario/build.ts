@@ -16,7 +16,7 @@ export interface BuildOptions {
   /** Extra processes on the client host (the scenario's redis-cli, probes), added after the model's. */
   readonly clientProcesses?: readonly { readonly pid: string; readonly behavior: Behavior<any> }[];
   /** Extra processes on model hosts (Sentinel-aware clients, proxies). */
-  readonly extraProcesses?: readonly { readonly pid: string; readonly host: string; readonly behavior: Behavior<any> }[];
+  readonly extraProcesses?: readonly { readonly pid: string; readonly host: string; readonly behavior: Behavior<any>; readonly startAtUs?: number }[];
 }
 
 /**
@@ -41,7 +41,7 @@ export function buildWorld(model: Model, opts: BuildOptions): NetWorld {
     const b = p.kind === 'redis' ? f.redis(p.redis!, p, model.options) : f.sentinel(p.sentinel!, p);
     w.addProcess(p.name, p.host, b, { down: p.down, startAtUs: p.startAtUs });
   }
-  for (const x of opts.extraProcesses ?? []) w.addProcess(x.pid, x.host, x.behavior);
+  for (const x of opts.extraProcesses ?? []) w.addProcess(x.pid, x.host, x.behavior, { startAtUs: x.startAtUs });
   for (const c of opts.clientProcesses ?? []) w.addProcess(c.pid, model.clientHost.name, c.behavior);
   return w;
 }

@@ -79,6 +79,8 @@ export interface ModelClient {
   readonly fall?: number;
   readonly shutdownSessionsOnDown?: boolean;
   readonly idleTimeoutUs?: number;
+  /** When the client (or proxy) process starts; absent: at time 0. */
+  readonly startAtUs?: number;
   readonly line: number;
 }
 
@@ -300,6 +302,7 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadO
       backends: c.backends ?? [], checkIntervalUs: dur(y, at('check-interval'), c['check-interval']), line: y.lineOf(['clients', i]),
       ...(c.resolve ? { resolve: c.resolve } : {}), ...(c.to ? { to: c.to } : {}), ...(c.workload ? { workload: c.workload } : {}),
       ...(c.rise !== undefined ? { rise: c.rise } : {}), ...(c.fall !== undefined ? { fall: c.fall } : {}),
+      ...(c.start !== undefined ? { startAtUs: dur(y, at('start'), c.start) } : {}),
       ...(c['on-marked-down'] ? { shutdownSessionsOnDown: true } : {}), ...(c['idle-timeout'] ? { idleTimeoutUs: dur(y, at('idle-timeout'), c['idle-timeout']) } : {}),
     };
   });

@@ -191,7 +191,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
 
   // Model clients: proxies (HAProxy with tcp-check) and workload clients (Sentinel-aware, or at a
   // fixed address such as a proxy), each a process on its host.
-  const extra: { pid: string; host: string; behavior: Behavior<any> }[] = [];
+  const extra: { pid: string; host: string; behavior: Behavior<any>; startAtUs?: number }[] = [];
   const lookup = (ip: string, port: number) => {
     const p = processAt(model, ip, port);
     return p ? { name: p.name, password: passwordOf(p) } : undefined;
@@ -209,7 +209,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
   for (const c of model.clients) {
     if (c.kind === 'proxy') {
       extra.push({
-        pid: c.name, host: c.host,
+        pid: c.name, host: c.host, startAtUs: c.startAtUs,
         behavior: proxyBehavior({
           port: c.port!, servers: c.backends.map((b) => { const e = refEndpoint(b); return { name: e.name ?? b, ip: e.ip, port: e.port }; }),
           interMs: c.checkIntervalUs === undefined ? undefined : c.checkIntervalUs / 1000, rise: c.rise, fall: c.fall,
@@ -224,7 +224,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
       ? { kind: 'sentinels', master: c.master!, sentinels: c.sentinels.map(refEndpoint), resolve: c.resolve ?? 'every-op' }
       : { kind: 'fixed', to: refEndpoint(c.to!) };
     extra.push({
-      pid: c.name, host: c.host,
+      pid: c.name, host: c.host, startAtUs: c.startAtUs,
       behavior: workloadClientBehavior({ name: c.name, via, password: c.password, timeoutMs, everyMs: c.everyUs / 1000, workload: c.workload ?? 'set-get', key: c.key ?? 'key', lookup }, 'client'),
     });
   }
