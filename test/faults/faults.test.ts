@@ -42,18 +42,17 @@ describe('faults: one place, each with its trace record', () => {
     expect(w.status('pb')).toBe('running');
   });
 
-  it('pauseFor resumes by itself; debug-segfault answers nothing for 0.77-1.0 s, then the process is gone', () => {
+  // debug-segfault's timing belongs to the process (a Redis node's bug report): test/faults/segfault.test.ts.
+  it('pauseFor resumes by itself; debug-segfault of a process without a SIGSEGV handler kills it at once', () => {
     const { w, faultsSeen } = world();
     faults.pauseFor(w, 'pa', 2_000_000);
     faults.debugSegfault(w, 'pb');
-    expect(w.status('pb')).toBe('paused');
-    w.runUntil(769_999);
-    expect(w.status('pb')).toBe('paused');
-    w.runUntil(1_000_001);
     expect(w.status('pb')).toBe('down');
+    w.runUntil(1_999_999);
+    expect(w.status('pa')).toBe('paused');
     w.runUntil(2_000_000);
     expect(w.status('pa')).toBe('running');
-    expect(faultsSeen()).toEqual(['pause pa', 'pause pb', 'debug-segfault pb', 'resume pa']);
+    expect(faultsSeen()).toEqual(['pause pa', 'debug-segfault pb', 'exit pb', 'resume pa']);
   });
 
   it('isolate cuts one host from the hosts it is given only; heal removes every cut', () => {
