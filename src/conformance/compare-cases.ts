@@ -313,7 +313,71 @@ export const laggingReplicas: ConformanceCase = {
   },
 };
 
+/** First GET refused with -MASTERDOWN after the restart (the old master converted), and readable again (the full resync done). */
+function resyncFacts(replies: readonly ReplyRec[]): Record<string, string> {
+  const gets = replies.filter((r) => r.argv[0] === 'GET');
+  const refused = gets.find((r) => r.error);
+  return {
+    'GET refused while resyncing': refused?.text.split(' ')[0] ?? 'never',
+    'readable after the resync': String(refused !== undefined && gets.some((r) => r.timeMs > refused.timeMs && !r.error)),
+  };
+}
+
+export const oldMasterResync: ConformanceCase = {
+  id: 'old-master-resync',
+  title: '`kill -9` master, failover, restart it: converted to a replica, full resync after the default `repl-diskless-sync-delay 5` (node1 `replica-serve-stale-data no`, so GET shows when the sync ends)',
+  base: 26560,
+  seeds: ELECTION_SEEDS,
+  known: [D4_SPLIT_START],
+  topology: {
+    ...STOCK,
+    nodeExtra: { node1: ['repl-diskless-sync-delay 5', 'replica-serve-stale-data no'], node2: ['repl-diskless-sync-delay 5'], node3: ['repl-diskless-sync-delay 5'] },
+  },
+  promotedAnyOf: ['node2', 'node3'],
+  facts: resyncFacts,
+  // The simulator reads node1 every 50 ms for 25 s from the restart, past any resync the real run saw.
+  simCommands(real) {
+    const restart = real.find((s) => s.kind === 'restart')!.atMs;
+    const out: Step[] = [];
+    for (let t = restart + 20; t < restart + 25_000; t += 50) out.push({ atMs: t, kind: 'command', target: 'node1', argv: ['GET', 'k'] });
+    return out;
+  },
+  async drive(d) {
+    const kill = await d.kill9('node1');
+    await waitSwitched(d, kill);
+    await d.waitForEventOnEach('+sdown slave node1', isEv('+sdown', 'slave node1 '), 30_000, { sinceMs: kill.timeMs });
+    const restart = await d.restart('node1');
+    let refused = false;
+    await waitFor(
+      'node1 readable after its resync',
+      async () => {
+        const r = (await d.command('node1', ['GET', 'k'])).reply;
+        if (r instanceof RespError) refused = true;
+        return refused && !(r instanceof Error);
+      },
+      40_000,
+      50,
+    );
+    await d.waitForEvent('+convert-to-slave', isEv('+convert-to-slave', 'slave node1 '), 10_000, { sinceMs: restart.timeMs });
+    await sleep(1500);
+  },
+};
+
+export const sigtermSentinel: ConformanceCase = {
+  id: 'sigterm-sentinel',
+  title: '`kill -TERM` a Sentinel (graceful: FIN to its peers), 3+3 quorum 2: the others mark it +sdown',
+  base: 26900,
+  topology: STOCK,
+  async drive(d) {
+    // Settled links first, as in quorum-no-odown: a Sentinel stopped right after discovery is seen later.
+    await sleep(3000);
+    const f = await d.sigterm('sentinel3');
+    await d.waitForEventOnEach('+sdown sentinel3', isEv('+sdown', 'sentinel sentinel3 '), 30_000, { sentinels: ['sentinel1', 'sentinel2'], sinceMs: f.timeMs });
+    await sleep(1500);
+  },
+};
+
 export const ALL_CASES: readonly ConformanceCase[] = [
   killMaster, manualFailover, tiltAllPaused, quorumNoOdown, minReplicas, segfaultOneSentinel, replicaPriority, odownNotElected,
-  seed001ShutdownMaster, seed003PauseMaster, seed004Shutdown, laggingReplicas,
+  seed001ShutdownMaster, seed003PauseMaster, seed004Shutdown, laggingReplicas, oldMasterResync, sigtermSentinel,
 ];

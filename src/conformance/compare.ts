@@ -170,7 +170,7 @@ export interface Timing {
 
 // ------------------------------------------------------------------------------------ helpers
 
-const PRIMARY: ReadonlySet<FaultKind> = new Set(['kill9', 'shutdown-nosave', 'debug-segfault', 'sigstop', 'sigcont', 'restart', 'sentinel-failover']);
+const PRIMARY: ReadonlySet<FaultKind> = new Set(['kill9', 'shutdown-nosave', 'debug-segfault', 'sigterm', 'sigstop', 'sigcont', 'restart', 'sentinel-failover']);
 
 export function defaultOrigin(faults: readonly FaultRecord[]): number {
   const i = faults.findIndex((f) => PRIMARY.has(f.kind));
@@ -413,6 +413,8 @@ export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readon
           return timeline.push({ at: t, command: ['SHUTDOWN', 'NOSAVE'], to: s.target, label: `c${i}` });
         case 'debug-segfault':
           return timeline.push({ at: t, 'debug-segfault': s.target });
+        case 'sigterm':
+          return timeline.push({ at: t, sigterm: s.target });
         case 'sigstop':
           return timeline.push({ at: t, pause: s.target });
         case 'sigcont':

@@ -41,6 +41,7 @@ export type FaultKind =
   | 'kill9'
   | 'shutdown-nosave'
   | 'debug-segfault'
+  | 'sigterm'
   | 'sigstop'
   | 'sigcont'
   | 'restart'
@@ -365,6 +366,16 @@ export class RealDeployment {
     const f = this.record('debug-segfault', name);
     const r = await this.call(name, ['DEBUG', 'SEGFAULT'], 5000).catch(() => undefined);
     if (r instanceof RespError) throw new Error(`DEBUG SEGFAULT refused by ${name}: ${r.message}`);
+    await this.awaitExit(name, 20_000);
+    return f;
+  }
+
+  /** kill -TERM: a graceful shutdown (waits for the process to exit). */
+  async sigterm(name: string): Promise<FaultRecord> {
+    const p = this.proc(name);
+    if (!p.alive || p.pid === undefined) throw new Error(`${name} is not running`);
+    const f = this.record('sigterm', name);
+    process.kill(p.pid, 'SIGTERM');
     await this.awaitExit(name, 20_000);
     return f;
   }
