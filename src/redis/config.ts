@@ -151,7 +151,7 @@ export function obufLimitsFrom(directives: readonly ConfigDirective[]): ObufLimi
   return out;
 }
 
-export function runtimeConf(cfg: RedisNodeConfig, crashReportMs: CrashReportRange = DEFAULT_CRASH_REPORT_MS): RuntimeConf {
+export function runtimeConf(cfg: RedisNodeConfig, crashReportMs: CrashReportRange = DEFAULT_CRASH_REPORT_MS, datasetBytes = 0): RuntimeConf {
   const dbg = cfg.directives.find((d) => d.name === 'enable-debug-command');
   const dbgVal = dbg?.args[0]?.toLowerCase();
   return {
@@ -180,5 +180,6 @@ export function runtimeConf(cfg: RedisNodeConfig, crashReportMs: CrashReportRang
     enableDebugCommand: dbgVal === 'yes' || dbgVal === 'local' ? dbgVal : 'no',
     obufLimits: obufLimitsFrom(cfg.directives),
     crashReportMs: { minMs: crashReportMs.minMs, maxMs: crashReportMs.maxMs },
+    datasetBytes,
   };
 }

@@ -6,7 +6,7 @@ import { processCommand } from './commands/dispatch.js';
 import { findParam, runtimeConf } from './config.js';
 import type { Node } from './node.js';
 import { notice, warning } from './node.js';
-import { shutdownCron, sigShutdownHandler } from './shutdown.js';
+import { finalSaveDone, shutdownCron, sigShutdownHandler } from './shutdown.js';
 import { installDb } from './dataset.js';
 import { clientsCronOutputBuffers } from './obuf.js';
 import { waitTimedOut, waitTimerConn } from './wait.js';
@@ -30,6 +30,8 @@ export { redisView, type RedisView } from './view.js';
 export interface RedisOptions {
   /** How long a segfault's bug report takes before the process dies (default: measured, crash.ts). */
   readonly crashReportMs?: CrashReportRange;
+  /** Dataset bytes beyond the simulated keys, counted by every RDB save and transfer (default 0). */
+  readonly datasetBytes?: number;
 }
 
 export function redisBehavior(cfg: RedisNodeConfig, opts: RedisOptions = {}): Behavior<RedisState> {
@@ -49,7 +51,7 @@ export function redisBehavior(cfg: RedisNodeConfig, opts: RedisOptions = {}): Be
 }
 
 function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined, opts: RedisOptions): RedisState {
-  const conf = runtimeConf(cfg, opts.crashReportMs);
+  const conf = runtimeConf(cfg, opts.crashReportMs, opts.datasetBytes);
   // A config file rewritten by CONFIG REWRITE is what the restarted process reads.
   let replicaof = cfg.replicaof ? { host: cfg.replicaof.host, port: cfg.replicaof.port } : null;
   if (disk?.conf) {
@@ -173,6 +175,10 @@ function onTimer(n: Node, key: string): void {
   const d = n.d;
   if (key === 'crash-report') {
     crashReportDone(n);
+    return;
+  }
+  if (key === 'final-save') {
+    finalSaveDone(n);
     return;
   }
   if (d.shuttingDown) return;

@@ -1,6 +1,7 @@
 import { replicaName } from './clients.js';
 import { notice, nowSec, warning, type Node } from './node.js';
-import { persistDisk, rdbSave } from './persistence.js';
+import { persistDisk, rdbBytes, rdbSave } from './persistence.js';
+import { RDB_BYTES_PER_MS } from './state.js';
 import { replicationFeedSlaves } from './stream.js';
 
 /**
@@ -101,12 +102,28 @@ function finishShutdown(n: Node, save: boolean, nosave: boolean): void {
   }
   if (d.replicas.length > 0) notice(n, `${d.replicas.length - lagging} of ${d.replicas.length} replicas are in sync when shutting down.`);
   if (d.conf.appendonly) notice(n, 'Calling fsync() on the AOF file.');
+  d.shuttingDown = true;
   if ((d.conf.savePoints.length > 0 && !nosave) || save) {
     notice(n, 'Saving the final RDB snapshot before exiting.');
+    // rdbSave() blocks the process: it answers nothing until the file is written and it exits.
+    const saveMs = Math.floor((rdbBytes(d.db) + d.conf.datasetBytes) / RDB_BYTES_PER_MS);
+    if (saveMs >= 1) {
+      n.ctx.timer('final-save', saveMs);
+      return;
+    }
     rdbSave(n);
   }
-  if (d.conf.appendonly) persistDisk(n);
+  exitAfterSave(n);
+}
+
+/** The end of finishShutdown(), once the final RDB (timer `final-save`, if it took time) is written. */
+export function finalSaveDone(n: Node): void {
+  rdbSave(n);
+  exitAfterSave(n);
+}
+
+function exitAfterSave(n: Node): void {
+  if (n.d.conf.appendonly) persistDisk(n);
   warning(n, 'Redis is now ready to exit, bye bye...');
-  d.shuttingDown = true;
   n.ctx.exit(0);
 }

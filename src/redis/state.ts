@@ -176,6 +176,11 @@ export interface RuntimeConf {
   obufLimits: ObufLimits;
   /** Not a Redis parameter: how long a segfault's bug report takes here (the model's `crashReportMs`). */
   crashReportMs: CrashReportRange;
+  /**
+   * Not a Redis parameter: bytes of dataset the model stands for beyond the keys it simulates (the
+   * model's `datasetBytes`). Every RDB made here counts them: its save, its transfer, a full sync.
+   */
+  datasetBytes: number;
 }
 
 /** What survives a restart: the RDB file (with its replication aux fields), the AOF, the rewritten config. */

@@ -28,6 +28,6 @@ export function inertBehavior(kind: string, port: number): Behavior<{ n: number 
 }
 
 export const defaultFactories: BehaviorFactories = {
-  redis: (cfg, _proc, options) => redisBehavior(cfg, { crashReportMs: options?.crashReportMs }),
+  redis: (cfg, _proc, options) => redisBehavior(cfg, { crashReportMs: options?.crashReportMs, datasetBytes: options?.datasetBytes }),
   sentinel: (cfg) => sentinelBehavior(cfg),
 };

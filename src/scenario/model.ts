@@ -87,6 +87,7 @@ export interface ModelClient {
 /** Model parameters that are not in a config file (schema.ts ModelOptionsSchema). */
 export interface ModelOptions {
   readonly crashReportMs?: CrashReportRange;
+  readonly datasetBytes?: number;
 }
 
 export interface Model {
@@ -527,7 +528,8 @@ function firstBind(bind: readonly string[]): string | undefined {
 
 function modelOptions(y: YamlFile, o: ModelFileData['options']): ModelOptions {
   if (!o) return {};
-  const out: { crashReportMs?: CrashReportRange } = {};
+  const out: { crashReportMs?: CrashReportRange; datasetBytes?: number } = {};
+  if (o.datasetBytes !== undefined) out.datasetBytes = o.datasetBytes;
   const c = o.crashReportMs;
   if (c !== undefined) {
     const r = typeof c === 'number' ? { minMs: c, maxMs: c } : { minMs: c.min, maxMs: c.max };

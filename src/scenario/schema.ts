@@ -103,6 +103,13 @@ export const ModelOptionsSchema = z
       .describe(
         'How long a segfaulting Redis (DEBUG SEGFAULT) writes its bug report, answering nothing with its sockets open, before it dies and its clients see EOF: ms, or {min, max} for a seeded uniform draw per crash. Default {min: 236, max: 334}, measured against redis-server 7.0.15 on the machine this project was built on; other machines measured 140-150 and 770-1000.',
       ),
+    datasetBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 40)
+      .optional()
+      .describe('Bytes of data each Redis node holds beyond the keys the simulation writes (an RDB of that size): it lengthens every RDB save (SHUTDOWN/SIGTERM with save points) and every RDB transfer of a full sync. Default 0.'),
   })
   .describe('Model parameters that are not in any config file: properties of the machines the deployment runs on.');
 

@@ -191,7 +191,7 @@ export function startBgsaveForReplication(n: Node): void {
   const socket = d.conf.replDisklessSync && waiting.every((id) => d.clients[id]!.capaEof);
   notice(n, `Starting BGSAVE for SYNC with target: ${socket ? 'replicas sockets' : 'disk'}`);
   const snapshot = snapshotDb(d);
-  const bytes = rdbBytes(snapshot);
+  const bytes = rdbBytes(snapshot) + d.conf.datasetBytes;
   d.child = { target: socket ? 'socket' : 'disk', replicas: waiting, snapshot, replid: d.replid, offset: d.masterReplOffset, startedMs: n.ctx.nowMs(), bytes };
   for (const id of waiting) {
     const c = d.clients[id]!;
