@@ -112,12 +112,14 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const view = flags.events ? 'events' : 'all';
   const lineOf = flags.format === 'log' ? (r: Parameters<typeof logLine>[0]) => logLine(r, view) : flags.format === 'jsonl' ? jsonlLine : undefined;
   let res: RunResult;
+  // The page's writability lane needs each master's good-replica count, which no record carries.
+  const writability = flags.html || flags.out ? (await import('../report/writability.js')).watchWritability(m) : undefined;
   const signals = hooks.handleSignals ? watchSignals() : undefined;
   try {
     res = await drive(runScenarioSteps(scenario, {
       seed, untilUs: flags.until, trace: sinks.length > 1 ? new TeeTrace(sinks) : sinks[0], traceDetail: sinks.length > 0 ? 'full' : 'events', factories: hooks.factories,
       sentinelConfigs: flags.printConfig,
-      maxEvents: flags.maxEvents,
+      maxEvents: flags.maxEvents, onWorld: writability?.attach,
       onRecord: lineOf && ((r) => {
         const l = lineOf(r);
         if (l !== undefined) lines.line(l);
@@ -150,8 +152,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { writeRunOutput } = await import('./runOutput.js');
   try {
     writeRunOutput({ scenario, res, judged, flags, ctx });
-    if (flags.html) await (await import('./htmlOutput.js')).writeHtml(flags.html, scenario, res, judged);
-    await folder?.finish({ scenario, res, judged, flags });
+    if (flags.html) await (await import('./htmlOutput.js')).writeHtml(flags.html, scenario, res, judged, writability?.changes);
+    await folder?.finish({ scenario, res, judged, flags, writability: writability?.changes });
   } catch (e) {
     folder?.abort();
     throw e;

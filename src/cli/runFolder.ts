@@ -4,6 +4,7 @@ import { InputError } from '../config/errors.js';
 import { strerror } from '../config/loader.js';
 import { encodeRecord, type TraceHeader } from '../recording/traceCodec.js';
 import { JepsenHistory } from '../report/history.js';
+import type { WritabilityChange } from '../report/writability.js';
 import { FileTrace, type TraceRecord, type TraceSink } from '../sim/trace.js';
 import { LineBuffer } from './lineBuffer.js';
 import type { RunOutput } from './runOutput.js';
@@ -92,13 +93,13 @@ export class RunFolder {
   }
 
   /** The run is over: write the summary and the page, then put the folder in place. */
-  async finish(o: Pick<RunOutput, 'scenario' | 'res' | 'judged' | 'flags'>): Promise<void> {
+  async finish(o: Pick<RunOutput, 'scenario' | 'res' | 'judged' | 'flags'> & { writability?: readonly WritabilityChange[] }): Promise<void> {
     try {
       this.closeStreams();
       const { jsonSummary } = await import('./runOutput.js');
       writeFileSync(join(this.tmp, 'summary.json'), `${JSON.stringify(jsonSummary(o), null, 2)}\n`);
       const { htmlPageText } = await import('./htmlOutput.js');
-      writeFileSync(join(this.tmp, 'index.html'), await htmlPageText(o.scenario, o.res, o.judged));
+      writeFileSync(join(this.tmp, 'index.html'), await htmlPageText(o.scenario, o.res, o.judged, o.writability));
       renameSync(this.tmp, this.dir);
     } catch (e) {
       this.abort();

@@ -18,7 +18,7 @@ import { NULL_REPLID, unixSec, type RedisDisk, type RedisState } from './state.j
 import { cronPeriodMs, startPhaseMs } from './cronDrift.js';
 
 export type { RedisState } from './state.js';
-export { redisView, type RedisView } from './view.js';
+export { masterAcceptsWrites, redisView, type RedisView } from './view.js';
 
 /**
  * A Redis 7.0 node (server.c, replication.c). One recurring timer, `cron`, every 1000 ms of the host's

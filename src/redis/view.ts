@@ -23,10 +23,18 @@ export interface RedisView {
   readonly replicaPriority: number;
 }
 
+/**
+ * Would a master take a write now? Not below min-replicas-to-write good replicas (-NOREPLICAS,
+ * server.c processCommand() through checkGoodReplicasStatus()).
+ */
+export function masterAcceptsWrites(s: RedisState): boolean {
+  const minOn = s.conf.minReplicasToWrite > 0 && s.conf.minReplicasMaxLagSec > 0;
+  return !minOn || s.goodReplicas >= s.conf.minReplicasToWrite;
+}
+
 export function redisView(s: RedisState): RedisView {
   const r = s.repl;
-  const minOn = s.conf.minReplicasToWrite > 0 && s.conf.minReplicasMaxLagSec > 0;
-  const writable = r ? !s.conf.replicaReadOnly && (r.state === 'connected' || s.conf.replicaServeStaleData) : !minOn || s.goodReplicas >= s.conf.minReplicasToWrite;
+  const writable = r ? !s.conf.replicaReadOnly && (r.state === 'connected' || s.conf.replicaServeStaleData) : masterAcceptsWrites(s);
   const online: { ip: string; port: number; offset: number }[] = [];
   for (const id of s.replicas) {
     const c = s.clients[id];

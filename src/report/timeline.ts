@@ -1,6 +1,7 @@
 import { acknowledgedWrites, type LostWritesReport } from '../check/lost-writes.js';
 import { processAt, type Model } from '../scenario/model.js';
 import type { TraceRecord } from '../sim/trace.js';
+import type { WritabilityChange } from './writability.js';
 
 /**
  * A run as rows for a timeline picture: spans (a process's state over a stretch of time), bands
@@ -34,27 +35,46 @@ export interface TimelineData {
 
 const s = (us: number): number => us / 1e6;
 
-/** Redis lanes: role (master/replica) and whether it accepts writes; down and paused. */
-function redisSpans(records: readonly TraceRecord[], model: Model, endUs: number): Span[] {
+const DOWN_FAULTS = new Set(['exit', 'crash', 'kill', 'debug-segfault']);
+
+/**
+ * Redis lanes: role (master/replica) and whether it accepts writes; down and paused. A master
+ * below min-replicas-to-write good replicas refuses writes (`changes`, from watchWritability()).
+ */
+function redisSpans(records: readonly TraceRecord[], model: Model, endUs: number, changes: readonly WritabilityChange[]): Span[] {
   const out: Span[] = [];
   for (const p of model.processes.filter((x) => x.kind === 'redis')) {
     let state = p.down ? 'down' : 'replica';
     let since = 0;
-    const move = (t: number, next: string) => {
+    let role = 'replica';
+    let writable = true;
+    let stopped: 'down' | 'paused' | undefined = p.down ? 'down' : undefined;
+    const move = (t: number) => {
+      const next = stopped ?? (role !== 'master' ? 'replica' : writable ? 'master (writable)' : 'master (refusing writes)');
       if (next === state) return;
       if (t > since) out.push({ lane: p.name, from: s(since), to: s(t), state });
       [state, since] = [next, t];
     };
-    let role = 'replica';
+    const mine = changes.filter((c) => c.p === p.name && c.t <= endUs);
+    let next = 0;
+    const applyChangesBefore = (us: number) => {
+      for (; next < mine.length && mine[next]!.t < us; next++) {
+        writable = mine[next]!.writable;
+        move(mine[next]!.t);
+      }
+    };
     for (const r of records) {
       if (r.p !== p.name) continue;
-      if (r.k === 'state' && (r.what === 'boot' || r.what === 'role')) {
-        role = r.role === 'master' ? 'master' : 'replica';
-        move(r.t, role === 'master' ? 'master (writable)' : 'replica');
-      } else if (r.k === 'fault' && (r.what === 'exit' || r.what === 'crash' || r.what === 'kill' || r.what === 'debug-segfault')) move(r.t, 'down');
-      else if (r.k === 'fault' && r.what === 'pause') move(r.t, 'paused');
-      else if (r.k === 'fault' && r.what === 'resume') move(r.t, role === 'master' ? 'master (writable)' : 'replica');
+      // A change sampled after the step of this record's instant comes after it.
+      applyChangesBefore(r.t);
+      if (r.k === 'state' && (r.what === 'boot' || r.what === 'role')) [role, stopped] = [r.role === 'master' ? 'master' : 'replica', undefined];
+      else if (r.k === 'fault' && DOWN_FAULTS.has(String(r.what))) stopped = 'down';
+      else if (r.k === 'fault' && r.what === 'pause') stopped = 'paused';
+      else if (r.k === 'fault' && r.what === 'resume') stopped = undefined;
+      else continue;
+      move(r.t);
     }
+    applyChangesBefore(Infinity);
     if (endUs > since) out.push({ lane: p.name, from: s(since), to: s(endUs), state });
   }
   return out;
@@ -155,8 +175,8 @@ function points(records: readonly TraceRecord[], model: Model, lost: LostWritesR
   return out;
 }
 
-export function timelineData(records: readonly TraceRecord[], model: Model, endUs: number, lost?: LostWritesReport): TimelineData {
-  const spans = [...redisSpans(records, model, endUs), ...sentinelSpans(records, model, endUs)];
+export function timelineData(records: readonly TraceRecord[], model: Model, endUs: number, lost?: LostWritesReport, writability: readonly WritabilityChange[] = []): TimelineData {
+  const spans = [...redisSpans(records, model, endUs, writability), ...sentinelSpans(records, model, endUs)];
   const pts = points(records, model, lost);
   const lanes = [
     ...model.processes.filter((p) => p.kind === 'redis').map((p) => p.name),
