@@ -43,6 +43,8 @@ export interface CheckCommandOptions {
   readonly workers?: number;
   readonly width?: number;
   readonly save?: string;
+  /** Let the model read configuration files outside its folder (as run --allow-outside-model). */
+  readonly allowOutsideModel?: boolean;
 }
 
 const AS_CONFIGURED: Variant = { label: 'as configured' };
@@ -51,8 +53,9 @@ const AS_CONFIGURED: Variant = { label: 'as configured' };
 export async function runCheck(target: string, o: CheckCommandOptions, ctx: CheckCommandContext = {}): Promise<CommandOutput> {
   const io = { stdout: '', stderr: '' };
   try {
-    const model = loadModel(target);
-    for (const n of model.inferred) io.stderr += `${n}\n`;
+    const model = loadModel(target, { allowOutsideModel: o.allowOutsideModel });
+    // As `run` does: what was inferred, then each unusual trait as file:line: warning (they are flags too).
+    for (const n of [...model.inferred, ...model.warnings]) io.stderr += `${n}\n`;
     const seeds = o.seeds ?? [...DEFAULT_SEEDS];
     const required = o.require ?? [...DEFAULT_REQUIREMENTS];
     io.stderr += `check: seeds ${seeds.join(' ')}\n`;
@@ -69,7 +72,10 @@ export async function runCheck(target: string, o: CheckCommandOptions, ctx: Chec
     });
     const jobs: PlanJob[] = applied.map((a) => ({
       plan: planCheck(a.model, { seeds, maxPartitions: o.maxPartitions }),
-      source: { modelPath: target, variant: a.variant, ...(o.maxPartitions !== undefined ? { maxPartitions: o.maxPartitions } : {}) },
+      source: {
+        modelPath: target, variant: a.variant, ...(o.maxPartitions !== undefined ? { maxPartitions: o.maxPartitions } : {}),
+        ...(o.allowOutsideModel ? { allowOutsideModel: true } : {}),
+      },
     }));
     const outcomes = await runJobs(jobs, o.workers ?? defaultWorkers(), ctx.factories);
     const checked: Checked[] = jobs.map((j, i) => {

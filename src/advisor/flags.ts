@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { resolveInModel } from '../scenario/model.js';
+import { unusualDeployment } from '../scenario/unusual.js';
 import { majorityOf, monitorAddr, type Deployment } from './deployment.js';
 
 /**
@@ -132,6 +133,15 @@ export function checkFlags(d: Deployment): Flag[] {
       const more = extras.length > 1 ? ` (and ${extras.length - 1} more)` : '';
       add('stale-known-sentinel', `${shown(k.pos.file)}:${k.pos.line}: ${s.name} lists known-sentinel ${k.runid} at ${k.host}:${k.port}, where no Sentinel of the model runs${more}: it counts ${voters} voters, so a leader needs ${majorityOf(voters)} votes instead of ${maj}, until SENTINEL RESET`);
     }
+  }
+
+  // What `run` warns about on stderr (an unknown address, a replicaof cycle, two masters), unless a
+  // flag above says it already: quorum-above-sentinels, and divergent-monitor for one name
+  // monitored at two nodes.
+  const said = new Set(flags.map((f) => f.id));
+  for (const u of unusualDeployment(d.model)) {
+    if (u.kind === 'quorum-above-sentinels' || (said.has('divergent-monitor') && u.text.startsWith('two masters named'))) continue;
+    add(u.kind, `${shown(u.pos.file)}:${u.pos.line}: ${u.text}`);
   }
   return flags;
 }

@@ -31,7 +31,7 @@ export function workerFile(): string {
 export interface PlanJob {
   readonly plan: CheckPlan;
   /** How a worker rebuilds the same plan. */
-  readonly source: { readonly modelPath: string; readonly variant: Variant; readonly maxPartitions?: number };
+  readonly source: { readonly modelPath: string; readonly variant: Variant; readonly maxPartitions?: number; readonly allowOutsideModel?: boolean };
 }
 
 /** `outcomes[job][case][seed]`, in plan order. */

@@ -13,6 +13,8 @@ export interface CaseTask {
   readonly variant: Variant;
   readonly seeds: readonly number[];
   readonly maxPartitions?: number;
+  /** check --allow-outside-model: the worker reads the model as the main thread did. */
+  readonly allowOutsideModel?: boolean;
   readonly caseIndex: number;
   readonly seed: number;
 }
@@ -20,10 +22,10 @@ export interface CaseTask {
 const plans = new Map<string, CheckPlan>();
 
 export function planFor(t: Omit<CaseTask, 'caseIndex' | 'seed'>): CheckPlan {
-  const key = JSON.stringify([t.modelPath, t.variant, t.seeds, t.maxPartitions ?? null]);
+  const key = JSON.stringify([t.modelPath, t.variant, t.seeds, t.maxPartitions ?? null, t.allowOutsideModel ?? false]);
   let p = plans.get(key);
   if (!p) {
-    const base = loadModel(t.modelPath);
+    const base = loadModel(t.modelPath, { allowOutsideModel: t.allowOutsideModel });
     const model = isEmptyVariant(t.variant) ? base : applyVariant(base, t.variant).model;
     p = planCheck(model, { seeds: t.seeds, maxPartitions: t.maxPartitions });
     plans.set(key, p);

@@ -16,6 +16,7 @@ interface CheckFlags {
   workers?: number;
   width?: number;
   save?: string;
+  allowOutsideModel?: boolean;
   [whatIf: string]: unknown;
 }
 
@@ -50,7 +51,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .option('--variant <settings>', 'a what-if column next to the deployment, e.g. "sentinels=5,quorum=3" (repeatable)', (v: string, prev: Variant[] = []) => [...prev, usage(parseVariant)(v)])
     .option('--workers <n>', 'worker threads (default: every core); the output is the same bytes for any number', parseIntIn(1, 256))
     .option('--width <columns>', 'text width (default: COLUMNS on a terminal, else 100)', parseIntIn(40, 1000))
-    .option('--save <dir>', 'write every case as a scenario file (model, seed, timeline, expectations) that run replays and play opens');
+    .option('--save <dir>', 'write every case as a scenario file (model, seed, timeline, expectations) that run replays and play opens')
+    .option('--allow-outside-model', 'let the model read configuration files outside its folder (a model someone shared may not, by default)');
   for (const [name, s] of Object.entries(VARIANT_KEYS)) {
     cmd.option(`--${name} <${s.ms ? 'ms' : 'n'}>`, `what-if: ${s.what}`, usage((v: string) => parseSetting(name, v)));
   }
@@ -60,7 +62,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       const { runCheck } = await import('../advisor/command.js');
       const r = await runCheck(
         target,
-        { format: o.format, seeds: o.seeds, maxPartitions: o.maxPartitions, require: o.require, base: variantOfFlags(o), variants: o.variant, workers: o.workers, width: o.width, save: o.save },
+        { format: o.format, seeds: o.seeds, maxPartitions: o.maxPartitions, require: o.require, base: variantOfFlags(o), variants: o.variant, workers: o.workers, width: o.width, save: o.save, allowOutsideModel: o.allowOutsideModel },
         { factories: ctx.hooks.factories, columns: terminalColumns(ctx) },
       );
       const colour = o.format === 'text' ? paintFor(ctx.io.stdout, ctx.hooks.env) : undefined;
