@@ -4,6 +4,8 @@
  * negative for clock jumps (`-30s`). A bare number is refused: `10` could mean seconds or
  * milliseconds, and guessing wrong would silently shift a whole timeline.
  */
+import type { YamlFile } from './yamlFile.js';
+
 const PART = (unit: string): string => `([0-9]+(\\.[0-9]+)?${unit})?`;
 /** Each unit at most once, largest first; the lookahead refuses the empty string. */
 export const DURATION_PATTERN = `^-?(0|(?=[0-9])${PART('h')}${PART('m')}${PART('s')}${PART('ms')}${PART('us')})$`;
@@ -35,4 +37,12 @@ export function formatDurationUs(us: number): string {
   if (us % 1_000_000 === 0) return `${us / 1_000_000}s`;
   if (us % 1000 === 0) return `${us / 1000}ms`;
   return `${us}us`;
+}
+
+/** A model or scenario field's optional non-negative duration, in µs; file:line when it is not one. */
+export function optionalDurationUs(y: YamlFile, path: PropertyKey[], v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const us = parseDurationUs(v);
+  if (us === undefined || us < 0) throw y.fail(path, `"${v}" is not a non-negative duration`);
+  return us;
 }

@@ -9,6 +9,8 @@ import { ModelSchema, type ModelFileData } from './schema.js';
 import { fileProblem, readYamlFile, zodToInputError, type YamlFile } from './yamlFile.js';
 import { isInsideFolder, OUTSIDE_MODEL } from '../config/loader.js';
 import { MAX_CLIENTS, MAX_FILE_BYTES, MAX_HOSTS, MAX_PROCESSES } from './inputLimits.js';
+import { parseClients } from './clients.js';
+import { optionalDurationUs as dur } from './duration.js';
 import { formatUnusual, unusualDeployment } from './unusual.js';
 import { loadRedisConf, loadSentinelConf } from './configs.js';
 import type { CrashReportRange } from '../redis/crash.js';
@@ -173,13 +175,6 @@ function checkIp(y: YamlFile, path: PropertyKey[], ip: string): void {
   if (isIP(ip) === 0) throw y.fail(path, `"${ip}" is not an IP address (a host's ip must be numeric; put names in aliases)`);
 }
 
-function dur(y: YamlFile, path: PropertyKey[], v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const us = parseDurationUs(v);
-  if (us === undefined || us < 0) throw y.fail(path, `"${v}" is not a non-negative duration`);
-  return us;
-}
-
 function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadOptions): Model {
   const access = { root: dir, allowOutside: opts.allowOutsideModel };
   const hosts: ModelHost[] = [];
@@ -275,53 +270,13 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadO
     if (ipOwner.has(clientHost.ip)) throw y.fail(['clientHost', 'ip'], `clientHost address ${clientHost.ip} belongs to host "${ipOwner.get(clientHost.ip)}"`);
   }
 
-  const clientNames = new Set<string>();
-  const clients: ModelClient[] = (d.clients ?? []).map((c, i) => {
-    const at = (k: PropertyKey) => ['clients', i, k];
-    if (clientNames.has(c.name) || procByName.has(c.name)) throw y.fail(at('name'), `the name "${c.name}" is already used`);
-    clientNames.add(c.name);
-    if (!hostByName.has(c.host) && c.host !== clientHost.name) throw y.fail(at('host'), `unknown host "${c.host}"`);
-    if (c.kind === 'sentinel-aware') {
-      if (!c.master) throw y.fail(['clients', i], `a sentinel-aware client needs "master" (the name the Sentinels monitor)`);
-      if (!c.sentinels || c.sentinels.length === 0) throw y.fail(['clients', i], `a sentinel-aware client needs "sentinels"`);
-      c.sentinels.forEach((s, j) => checkEndpointRef(y, ['clients', i, 'sentinels', j], s, procByName, 'sentinel'));
-    } else if (c.kind === 'direct') {
-      if (!c.to) throw y.fail(['clients', i], `a direct client needs "to" (a proxy of the model, a Redis process or host:port)`);
-      const proxyFirst = (d.clients ?? []).some((o) => o.kind === 'proxy' && o.name === c.to);
-      if (!proxyFirst) checkEndpointRef(y, at('to'), c.to, procByName, 'redis');
-    } else {
-      if (c.port === undefined) throw y.fail(['clients', i], `a proxy needs "port"`);
-      if (!c.backends || c.backends.length === 0) throw y.fail(['clients', i], `a proxy needs "backends"`);
-      c.backends.forEach((s, j) => checkEndpointRef(y, ['clients', i, 'backends', j], s, procByName, 'redis'));
-      const key = `${c.host}:${c.port}`;
-      if (portOwner.has(key)) throw y.fail(at('port'), `port ${c.port} of host "${c.host}" is already used by "${portOwner.get(key)}"`);
-      portOwner.set(key, c.name);
-    }
-    return {
-      name: c.name, host: c.host, kind: c.kind, master: c.master, sentinels: c.sentinels ?? [], password: c.password,
-      everyUs: dur(y, at('every'), c.every), key: c.key, timeoutUs: dur(y, at('timeout'), c.timeout), port: c.port,
-      backends: c.backends ?? [], checkIntervalUs: dur(y, at('check-interval'), c['check-interval']), line: y.lineOf(['clients', i]),
-      ...(c.resolve ? { resolve: c.resolve } : {}), ...(c.to ? { to: c.to } : {}), ...(c.workload ? { workload: c.workload } : {}),
-      ...(c.rise !== undefined ? { rise: c.rise } : {}), ...(c.fall !== undefined ? { fall: c.fall } : {}),
-      ...(c.start !== undefined ? { startAtUs: dur(y, at('start'), c.start) } : {}),
-      ...(c['on-marked-down'] ? { shutdownSessionsOnDown: true } : {}), ...(c['idle-timeout'] ? { idleTimeoutUs: dur(y, at('idle-timeout'), c['idle-timeout']) } : {}),
-    };
-  });
+  const clients = parseClients(y, d.clients ?? [], { procs: procByName, hosts: new Set(hostByName.keys()), clientHost: clientHost.name, portOwner });
 
   const model: Model = {
     file: y.file, dir, name: d.name ?? basename(dir), description: d.description, hosts, processes,
     failureDomains: domains, links, clients, clientHost, inferred: [], warnings: [], options: modelOptions(y, d.options),
   };
   return { ...model, warnings: crossCheck(model) };
-}
-
-function checkEndpointRef(y: YamlFile, path: PropertyKey[], ref: string, procs: Map<string, ModelProcess>, kind: 'redis' | 'sentinel'): void {
-  const p = procs.get(ref);
-  if (p) {
-    if (p.kind !== kind) throw y.fail(path, `"${ref}" is a ${p.kind} process, expected a ${kind}`);
-    return;
-  }
-  if (!/^[^\s]+:\d+$/.test(ref)) throw y.fail(path, `"${ref}" is neither a ${kind} process of this model nor host:port`);
 }
 
 function freeName(base: string, taken: Map<string, unknown>): string {

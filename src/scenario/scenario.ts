@@ -6,7 +6,9 @@ import type { Expectation, PropertyName } from '../check/types.js';
 import { formatDurationUs, parseDurationUs } from './duration.js';
 import { loadModel, processAt, resolveInModel, type Model, type ModelLink } from './model.js';
 import { ACTION_KINDS, ACTION_SCHEMAS, EXPECT_KINDS, EXPECT_SCHEMAS, ScenarioTopSchema, type ActionKind, type ExpectKind } from './schema.js';
-import { MAX_ACTIONS, MAX_EXPECTATIONS } from './inputLimits.js';
+import { MAX_ACTIONS, MAX_CLIENTS, MAX_EXPECTATIONS } from './inputLimits.js';
+import { parseClients } from './clients.js';
+import type { ClientFileData } from './schema.js';
 import { parseYamlFile, readTextFile, zodToInputError, type YamlFile } from './yamlFile.js';
 
 /**
@@ -73,9 +75,9 @@ export function parseScenario(text: string, file: string, opts: ScenarioReadOpti
   const top = ScenarioTopSchema.safeParse(y.data);
   if (!top.success) throw zodToInputError(y, top.error);
   const d = top.data;
-  for (const [key, max] of [['timeline', MAX_ACTIONS], ['expect', MAX_EXPECTATIONS]] as const) {
+  for (const [key, max] of [['timeline', MAX_ACTIONS], ['expect', MAX_EXPECTATIONS], ['clients', MAX_CLIENTS]] as const) {
     const n = d[key]?.length ?? 0;
-    if (n > max) throw y.fail([key, max], `${n} ${key === 'timeline' ? 'actions' : 'expectations'}; the limit is ${max}`);
+    if (n > max) throw y.fail([key, max], `${n} ${key === 'timeline' ? 'actions' : key === 'expect' ? 'expectations' : 'clients'}; the limit is ${max}`);
   }
   const durationUs = mustDur(y, ['duration'], d.duration);
   if (durationUs <= 0) throw y.fail(['duration'], 'duration must be greater than 0');
@@ -87,6 +89,7 @@ export function parseScenario(text: string, file: string, opts: ScenarioReadOpti
     if (e instanceof InputError && e.file === modelPath && e.line === undefined) throw y.fail(['model'], `model ${modelPath}: ${e.message.replace(/^[^:]*: /, '')}`);
     throw e;
   }
+  if (d.clients?.length) model = withScenarioClients(y, model, d.clients);
   const cx = new Ctx(y, model, durationUs);
   const timeline = (d.timeline ?? []).map((item, i) => cx.action(item, i));
   // Stable sort by time; same-time actions keep file order.
@@ -98,6 +101,19 @@ export function parseScenario(text: string, file: string, opts: ScenarioReadOpti
     file, name: d.name ?? file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''), description: d.description, model, seed: d.seed,
     durationUs, timeline: sorted, expectations,
   };
+}
+
+/** The scenario's clients: (a folder of .conf files has no model.yaml to declare them in). */
+function withScenarioClients(y: YamlFile, model: Model, list: readonly ClientFileData[]): Model {
+  const portOwner = new Map<string, string>();
+  for (const p of model.processes) portOwner.set(`${p.host}:${p.port}`, p.name);
+  for (const c of model.clients) if (c.kind === 'proxy') portOwner.set(`${c.host}:${c.port}`, c.name);
+  const clients = parseClients(y, list, {
+    procs: new Map(model.processes.map((p) => [p.name, p])), hosts: new Set(model.hosts.map((h) => h.name)),
+    clientHost: model.clientHost.name, portOwner, taken: new Set(model.clients.map((c) => c.name)),
+    proxies: new Set(model.clients.filter((c) => c.kind === 'proxy').map((c) => c.name)),
+  });
+  return { ...model, clients: [...model.clients, ...clients] };
 }
 
 function mustDur(y: YamlFile, path: PropertyKey[], v: string): number {
@@ -340,7 +356,7 @@ class Ctx {
       }
       case 'lostWrites': {
         const workloads = this.model.clients.filter((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
-        if (workloads.length === 0) throw this.y.fail(at('lostWrites'), 'the model has no client with a workload ("every:"), so no write is ever acknowledged');
+        if (workloads.length === 0) throw this.y.fail(at('lostWrites'), 'the model has no client with a workload ("every:"), so no write is ever acknowledged (declare clients: in the model.yaml, or in the scenario)');
         if (d.client !== undefined && !workloads.some((c) => c.name === d.client)) {
           throw this.y.fail(at('client'), `"${d.client}" is not a workload client of the model (${workloads.map((c) => c.name).join(', ')})`);
         }

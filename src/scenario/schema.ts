@@ -112,6 +112,7 @@ export const ModelOptionsSchema = z
       .describe('Bytes of data each Redis node holds beyond the keys the simulation writes (an RDB of that size): it lengthens every RDB save (SHUTDOWN/SIGTERM with save points) and every RDB transfer of a full sync. Default 0.'),
   })
   .describe('Model parameters that are not in any config file: properties of the machines the deployment runs on.');
+export type ClientFileData = z.infer<typeof ClientSchema>;
 
 export const ModelSchema = z
   .strictObject({
@@ -316,6 +317,10 @@ export const ScenarioSchema = z
     duration: Duration.describe('How long to simulate.'),
     timeline: z.array(z.union(Object.values(ACTION_SCHEMAS) as any)).optional(),
     expect: z.array(z.union(Object.values(EXPECT_SCHEMAS) as any)).optional(),
+    clients: z
+      .array(ClientSchema)
+      .optional()
+      .describe("Clients added to the model for this scenario, as a model.yaml's clients: (the way to give clients to a folder of .conf files, which has no model.yaml). Hosts are the model's (inferred ones are printed on stderr) or the scenario's client host."),
   })
   .describe('A sentinel-sim scenario: a model, a seed, a timeline of actions and expectations.');
 
