@@ -10,6 +10,7 @@ import type { TraceRecord, TraceSink } from '../sim/trace.js';
 import type { NetWorld as World } from '../net/world.js';
 import type { ProcessStatus } from '../sim/world.js';
 import { keyKindOf, type Frame, type LogEntry, type ProcInfo, type Recording } from './recording.js';
+import { writeSeries } from './writes.js';
 
 /**
  * Runs a scenario once, exactly as `run` does (runScenario, same seed, same records), and keeps a
@@ -125,6 +126,7 @@ export function recordScenario(scenario: Scenario, opts: RecordOptions = {}): Re
     hosts,
     frames,
     frameTimes: frames.map((f) => f.t),
+    writes: writeSeries(res.records, res.summary.lostWrites, res.endUs),
     procAt: (host, port, from) => {
       const p = processAt(model, host, port, procs[from]?.host);
       return p ? procs.findIndex((x) => x.name === p.name) : -1;

@@ -1,5 +1,6 @@
 import type { ProcessStatus } from '../sim/world.js';
 import { lastAtOrBefore, type PlaybackTimeline } from './playback.js';
+import type { ClientWrites } from './writes.js';
 
 /**
  * What the player plays: the log of a run and, when it came from a scenario, frames of every
@@ -76,6 +77,8 @@ export interface Recording {
   readonly procAt?: (host: string, port: number, from: number) => number;
   /** Why there are no state panels, when there are none. */
   readonly note?: string;
+  /** Each workload client's acknowledged and lost writes over time (writeCountsAt() reads them). */
+  readonly writes?: readonly ClientWrites[];
   readonly stats?: RecordingStats;
 }
 

@@ -1,6 +1,6 @@
 import { fit, seg, type Line } from './lines.js';
 import {
-  headerLine, HELP_TEXT, helpLine, logLines, markersOf, networkLine, redisLines, sentinelHeight, sentinelLines, timelineLines, voteLine,
+  headerLine, HELP_TEXT, helpLine, logLines, markersOf, networkLine, redisLines, sentinelHeight, sentinelLines, timelineLines, voteLine, writesLine,
   type Marker,
 } from './panels.js';
 import type { PlaybackState } from '../recording/playback.js';
@@ -10,8 +10,8 @@ import { screenModel } from './view.js';
 /**
  * The whole screen for a size: exactly `height` lines of exactly `width` columns. What folds
  * first when rooms is short: blank separators, timers beyond the first, the network row, the
- * timeline's labels; the event log keeps at least 5 lines. The timer column folds when the width
- * leaves it under 22 columns.
+ * writes row, the timeline's labels; the event log keeps at least 5 lines. The timer column folds
+ * when the width leaves it under 22 columns.
  */
 
 export interface UiState {
@@ -49,15 +49,15 @@ export function screenLines(inp: ScreenInput): Line[] {
     return finish([header, ...body], bottom, width, height);
   }
 
-  const opt = { blank: true, extraTimers: true, network: m.network !== null, labels: true };
+  const opt = { blank: true, extraTimers: true, network: m.network !== null, writes: m.writes !== null, labels: true };
   const hasState = rec.frames.length > 0;
   const measure = (): number => {
     let n = 1 + 1 + (opt.labels ? 1 : 0) + 1; // header, bar, labels, help
     if (!hasState) return n + 1 + (opt.blank ? 1 : 0);
-    n += (opt.blank ? 2 : 0) + 1 + m.redis.length + sentinelHeight(m.sentinels, { timers: true, extraTimerLines: opt.extraTimers }) + 1 + (opt.network ? 1 : 0);
+    n += (opt.blank ? 2 : 0) + 1 + m.redis.length + sentinelHeight(m.sentinels, { timers: true, extraTimerLines: opt.extraTimers }) + 1 + (opt.network ? 1 : 0) + (opt.writes ? 1 : 0);
     return n;
   };
-  for (const drop of ['blank', 'extraTimers', 'network', 'labels'] as const) {
+  for (const drop of ['blank', 'extraTimers', 'network', 'writes', 'labels'] as const) {
     if (height - measure() >= MIN_LOG_LINES) break;
     opt[drop] = false;
   }
@@ -73,6 +73,7 @@ export function screenLines(inp: ScreenInput): Line[] {
     lines.push(...sentinelLines(m.sentinels, width, { timers: true, extraTimerLines: opt.extraTimers }));
     lines.push(voteLine(m.votes, width));
     if (opt.network) lines.push(networkLine(m.network, width));
+    if (opt.writes) lines.push(writesLine(m.writes, width));
     if (opt.blank) lines.push([]);
   }
   void inp.logMode;

@@ -4,6 +4,7 @@ import { bar, bytes, groupDigits, padEnd, padStart, secs, seg, truncate, type Li
 import { speedOf, type PlaybackState } from '../recording/playback.js';
 import type { KeyKind, LogEntry } from '../recording/recording.js';
 import type { NetworkRow, RedisRow, ScreenModel, SentinelRow, VotePanel } from './view.js';
+import type { WriteCounts } from '../recording/writes.js';
 
 /** The panels of the screen as styled lines. Pure: the same model and width give the same lines. */
 
@@ -277,6 +278,20 @@ export function networkLine(n: NetworkRow | null, width: number): Line {
     if (n.cuts.length > 0) segs.push(seg(`cut: ${n.cuts.join(', ')}`, { color: 'red' }));
     if (n.oneWay.length > 0) segs.push(seg(`${segs.length > 1 ? '   ' : ''}one-way: ${n.oneWay.join(', ')}`, { color: 'yellow' }));
   }
+  return segs;
+}
+
+/** Acknowledged and lost writes of each workload client so far ("lost": among the run's lost writes, once their node gave up its data). */
+export function writesLine(w: readonly WriteCounts[] | null, width: number): Line {
+  const head = seg(padEnd(' WRITES', 18), { bold: true });
+  if (!w) return [head, seg('—', { dim: true })];
+  const segs: Seg[] = [head];
+  const long = 18 + w.reduce((n, c) => n + c.client.length + 36, 0) <= width;
+  w.forEach((c, i) => {
+    if (i > 0) segs.push(seg(' · ', { dim: true }));
+    segs.push(seg(`${c.client} `), seg(`${c.acknowledged}${long ? ' acknowledged' : ' ack'}`, { color: 'green' }), seg(', '));
+    segs.push(seg(`${c.lost} lost`, c.lost > 0 ? { color: 'red', bold: true } : { dim: true }));
+  });
   return segs;
 }
 

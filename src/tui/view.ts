@@ -1,6 +1,7 @@
 import type { RedisView } from '../redis/index.js';
 import type { SentinelMasterView, SentinelView, TimerView } from '../sentinel/view.js';
 import { frameAt, type Frame, type LogEntry, type Recording } from '../recording/recording.js';
+import { writeCountsAt, type WriteCounts } from '../recording/writes.js';
 
 /**
  * What the screen shows at the cursor, as data: every number comes from the model's own state
@@ -78,6 +79,8 @@ export interface ScreenModel {
   readonly sentinels: readonly SentinelRow[];
   readonly votes: VotePanel | null;
   readonly network: NetworkRow | null;
+  /** Per workload client, acknowledged and lost writes so far (null: the model has no writer). */
+  readonly writes: readonly WriteCounts[] | null;
   readonly note: string | null;
 }
 
@@ -104,7 +107,7 @@ export function screenModel(rec: Recording, cursorUs: number): ScreenModel {
   })();
   if (!frame) {
     return {
-      title: rec.title, seed: rec.seed, cursorUs, totalUs: rec.totalUs, epoch: null, masterName, redis: [], sentinels: [], votes: null, network: null,
+      title: rec.title, seed: rec.seed, cursorUs, totalUs: rec.totalUs, epoch: null, masterName, redis: [], sentinels: [], votes: null, network: null, writes: null,
       note: rec.note ?? 'no state recorded',
     };
   }
@@ -126,6 +129,7 @@ export function screenModel(rec: Recording, cursorUs: number): ScreenModel {
     title: rec.title, seed: rec.seed, cursorUs, totalUs: rec.totalUs, epoch, masterName, redis, sentinels,
     votes: votePanel(sentinels, epoch, byId, nameOfId),
     network: networkRow(rec, frame),
+    writes: rec.writes && rec.writes.length > 0 ? writeCountsAt(rec.writes, cursorUs) : null,
     note: null,
   };
 }
