@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseVariant, parseSetting, variantOfFlags, VARIANT_KEYS, WHAT_IF_HELP, type Variant } from '../advisor/options.js';
 import { DEFAULT_REQUIREMENTS, parseRequirements, requirementsHelp, type Requirement } from '../advisor/require.js';
-import { paintFor, paintText } from './colour.js';
 import type { CliContext } from './context.js';
 import { parseIntIn, parseSeedList } from './options.js';
 
@@ -60,6 +59,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addHelpText('after', `${WHAT_IF_HELP}\n\nRequirements (--require a,b; default ${DEFAULT_REQUIREMENTS.join(',')}):\n${requirementsHelp()}\n\nExit codes: 0 the requirements hold, 1 they do not, 2 bad input, 70 internal error.`)
     .action(async (target: string, o: CheckFlags) => {
       const { runCheck } = await import('../advisor/command.js');
+      const { paintFor, paintText } = await import('./colour.js');
       const r = await runCheck(
         target,
         { format: o.format, seeds: o.seeds, maxPartitions: o.maxPartitions, require: o.require, base: variantOfFlags(o), variants: o.variant, workers: o.workers, width: o.width, save: o.save, allowOutsideModel: o.allowOutsideModel },

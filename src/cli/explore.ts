@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InputError } from '../config/errors.js';
 import { parseDurationUs } from '../scenario/duration.js';
-import { DEFAULT_PROPERTIES, parsePropertyChoice, PROPERTY_DOCS, PROPERTY_NAMES, type PropertyChoice } from '../explore/properties.js';
-import { FAULT_DOCS, FAULT_KINDS, type FaultKind } from '../explore/schedule.js';
-import { DEFAULT_WORKLOAD_CLIENT } from '../explore/scenarioFile.js';
+// Names and docs only: the model and the scenario reader load when the command runs.
+import {
+  choiceLabel, DEFAULT_PROPERTIES, DEFAULT_WORKLOAD_CLIENT, FAULT_DOCS, FAULT_KINDS, parsePropertyChoice, PROPERTY_DOCS, PROPERTY_NAMES, type FaultKind, type PropertyChoice,
+} from '../explore/names.js';
 import { version, type CliContext, type Io } from './context.js';
 import { parseIntIn, parseSeed } from './options.js';
 
@@ -106,7 +107,6 @@ async function exploreCommand(target: string, f: Flags, ctx: CliContext): Promis
   const { applicableKinds } = await import('../explore/arbitraries.js');
   const { explore } = await import('../explore/explore.js');
   const { formatExploreJson, formatExploreText } = await import('../explore/report.js');
-  const { choiceLabel } = await import('../explore/properties.js');
   const { hasWorkload } = await import('../explore/scenarioFile.js');
   const io = ctx.io;
   const factories = ctx.hooks.factories;

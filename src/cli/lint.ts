@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { paintFor, paintText } from './colour.js';
 import type { CliContext } from './context.js';
 
 /** `sentinel-sim lint <file...>`: would Redis 7.0.15 accept these config files? */
@@ -22,6 +21,7 @@ export function registerLint(program: Command, ctx: CliContext): void {
     .option('--on-this-host', "also check what only this machine can answer: dir/logfile paths, script permissions, a writable Sentinel config, bind against this machine's interfaces (by default a file is judged for the host it is written for)", false)
     .action(async (files: string[], o: LintFlags) => {
       const { runLint } = await import('../lint/command.js');
+      const { paintFor, paintText } = await import('./colour.js');
       const r = runLint(files, o, { cwd: ctx.hooks.cwd });
       const colour = o.format === 'text' ? paintFor(ctx.io.stdout, ctx.hooks.env) : undefined;
       ctx.io.stdout.write(colour ? paintText(r.stdout, colour) : r.stdout);

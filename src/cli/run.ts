@@ -3,8 +3,7 @@ import { InputError } from '../config/errors.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { TeeTrace, type FileTrace, type TraceSink } from '../sim/trace.js';
-import { paintFor, paintText } from './colour.js';
+import type { FileTrace, TraceSink } from '../sim/trace.js';
 import { DEFAULT_MAX_EVENTS, RunStoppedError } from '../scenario/limits.js';
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_STOPPED, version, type CliContext, type Io } from './context.js';
 import { LineBuffer } from './lineBuffer.js';
@@ -77,6 +76,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   // The trace writer pulls in the config reader (strerror): loaded here, not by `--version` or `--help`.
   const { checkOutputPath, finishOutput, openTrace } = await import('./output.js');
+  const { TeeTrace } = await import('../sim/trace.js');
+  const { paintFor, paintText } = await import('./colour.js');
   const err = paintFor(io.stderr, hooks.env);
   const scenario = await readScenario(file, flags, ctx);
   if (flags.html) checkOutputPath(flags.html, 'page');

@@ -1,8 +1,7 @@
 import { PROPERTY_DOCS } from '../check/properties.js';
 import { PROPERTY_NAMES, type PropertyName } from '../check/types.js';
-import { inputError } from '../config/errors.js';
-import { formatDurationUs, parseDurationUs } from '../scenario/duration.js';
 import type { Model } from '../scenario/model.js';
+import { choiceLabel, type PropertyChoice } from './names.js';
 import { formatMs, lastHealMs, sortedFaults, type Fault, type Schedule } from './schedule.js';
 import { initialMaster, modelTimers, sentinelsOf } from './timers.js';
 
@@ -15,26 +14,7 @@ import { initialMaster, modelTimers, sentinelsOf } from './timers.js';
  */
 
 export { PROPERTY_NAMES, PROPERTY_DOCS, type PropertyName };
-
-export const DEFAULT_PROPERTIES: readonly PropertyName[] = ['one-leader-per-epoch', 'one-vote-per-epoch', 'config-epoch-increases', 'converges', 'fails-over', 'no-lost-writes'];
-
-/** A property as the user picked it: single-writable-master may carry a window ("single-writable-master:2s"). */
-export interface PropertyChoice {
-  readonly name: PropertyName;
-  readonly windowMs?: number;
-}
-
-export function parsePropertyChoice(text: string, where = '--property'): PropertyChoice {
-  const [name, arg] = text.split(':', 2) as [string, string | undefined];
-  if (!(PROPERTY_NAMES as readonly string[]).includes(name)) throw inputError(where, undefined, `unknown property "${name}" (known: ${PROPERTY_NAMES.join(', ')})`);
-  if (arg === undefined) return { name: name as PropertyName };
-  if (name !== 'single-writable-master') throw inputError(where, undefined, `${name} takes no argument (only single-writable-master:<window>)`);
-  const us = parseDurationUs(arg);
-  if (us === undefined || us < 0) throw inputError(where, undefined, `"${arg}" is not a duration (e.g. single-writable-master:2s)`);
-  return { name, windowMs: us / 1000 };
-}
-
-export const choiceLabel = (c: PropertyChoice): string => (c.windowMs ? `${c.name}:${formatDurationUs(c.windowMs * 1000)}` : c.name);
+export { choiceLabel, DEFAULT_PROPERTIES, parsePropertyChoice, type PropertyChoice } from './names.js';
 
 /** The processes a fault stops outright (not cut off): for the fails-over precondition. */
 function stopped(model: Model, f: Fault): Set<string> {

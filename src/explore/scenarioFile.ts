@@ -18,7 +18,9 @@ import { sentinelsOf } from './timers.js';
  * scenarios, so the scenario replays it too.
  */
 
-export const DEFAULT_WORKLOAD_CLIENT = 'explore-writer';
+import { DEFAULT_WORKLOAD_CLIENT } from './names.js';
+
+export { DEFAULT_WORKLOAD_CLIENT };
 
 const posix = (p: string) => p.split(sep).join('/');
 

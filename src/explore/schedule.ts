@@ -6,22 +6,7 @@ import { formatDurationUs } from '../scenario/duration.js';
  * a step of one host's wall clock and has nothing to undo.
  */
 
-export const FAULT_KINDS = ['crash', 'segfault', 'shutdown', 'pause', 'host-down', 'domain', 'isolate', 'partition', 'one-way', 'clock-jump'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
-/** What each kind does, for --help. */
-export const FAULT_DOCS: Readonly<Record<FaultKind, string>> = {
-  crash: 'kill -9 one process; heals by restarting it',
-  segfault: 'DEBUG SEGFAULT one process (a crash report first); heals by restarting it',
-  shutdown: 'SHUTDOWN one process (a Redis master waits for its replicas); heals by starting it',
-  pause: 'SIGSTOP one process; heals with SIGCONT',
-  'host-down': 'one host vanishes with its processes (no RSTs); heals when it boots again',
-  domain: "a failure domain of the model fails together; heals when it comes back",
-  isolate: 'one host is cut from every other host; heals',
-  partition: 'two sides of the hosts cannot talk (hosts on neither side reach both); heals',
-  'one-way': 'packets from one side to the other are dropped, not back; heals',
-  'clock-jump': "one host's wall clock steps (monotonic clocks do not); nothing to heal",
-};
+export { FAULT_DOCS, FAULT_KINDS, type FaultKind } from './names.js';
 
 interface Timed {
   /** Simulated start, ms from the beginning of the run. */
