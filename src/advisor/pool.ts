@@ -23,7 +23,8 @@ export function defaultWorkers(): number {
 
 export function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  const built = here.endsWith('.ts') ? fileURLToPath(new URL('../../dist/advisor/worker.js', import.meta.url)) : fileURLToPath(new URL('./worker.js', import.meta.url));
+  // '../advisor/': this file runs from dist/advisor/ or, bundled, from dist/cli/.
+  const built = fileURLToPath(new URL(here.endsWith('.ts') ? '../../dist/advisor/worker.js' : '../advisor/worker.js', import.meta.url));
   if (!existsSync(built)) throw new Error(`the check worker ${built} is not built: run npm run build`);
   return built;
 }

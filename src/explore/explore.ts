@@ -69,7 +69,8 @@ function writeAtomic(file: string, text: string): void {
 }
 
 function workerFile(): string {
-  const here = new URL('./worker.js', import.meta.url);
+  // '../explore/': this file runs from dist/explore/ or, bundled, from dist/cli/.
+  const here = new URL('../explore/worker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here.href;
   // Running from the TypeScript sources (tests): the compiled worker of `npm run build`.
   const built = new URL('../../dist/explore/worker.js', import.meta.url);

@@ -35,6 +35,8 @@ describe('the published package', () => {
     mkdirSync(stage);
     for (const f of ['package.json', 'README.md', 'models', 'scenarios', 'schema']) cpSync(join(repo, f), join(stage, f), { recursive: true });
     execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'tsconfig.json'), '--outDir', join(stage, 'dist')], { cwd: repo });
+    // What `npm run build` does after tsc: bundle the CLI, the package's `bin`.
+    execFileSync(process.execPath, [join(repo, 'scripts/bundle-cli.mjs'), join(stage, 'dist')], { cwd: repo });
     const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], stage);
     expect(packed.status, packed.stderr).toBe(0);
     const info = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
@@ -58,8 +60,8 @@ describe('the published package', () => {
     expect(twoNode.stdout + twoNode.stderr).toMatch(/no-lost-writes/);
     const written = readdirSync(join(user, 'counterexample'));
     expect(written).toContain('scenario.yaml');
-    // The counterexample replays with the installed CLI: exit 1.
-    const replay = run(process.execPath, [join(user, 'node_modules/sentinel-sim/dist/cli/main.js'), 'run', 'counterexample/scenario.yaml'], user);
+    // The counterexample replays with the installed CLI (the bin npm linked): exit 1.
+    const replay = run(join(user, 'node_modules/.bin/sentinel-sim'), ['run', 'counterexample/scenario.yaml'], user);
     expect(replay.status, replay.stderr).toBe(1);
 
     const zato = run(process.execPath, [vitest, 'run'], user, { MODEL: join(repo, 'models/zato'), PROPERTIES: 'one-leader-per-epoch' });

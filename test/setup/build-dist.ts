@@ -1,6 +1,7 @@
 /**
  * Vitest global set-up: worker threads (check's tinypool workers) load the built dist/, so build
- * it first when a source file is newer than the build. Tests in this process import src/ directly.
+ * it first when a source file is newer than the build, and the bundled CLI (the `bin`) after it.
+ * Tests in this process import src/ directly.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
 const STAMP = join(ROOT, 'dist/advisor/worker.js');
+/** The bundled CLI (`bin`), built from dist/cli/main.js by scripts/bundle-cli.mjs. */
+const BUNDLE = join(ROOT, 'dist/cli/sentinel-sim.js');
 
 function newestMs(dir: string): number {
   let newest = 0;
@@ -22,4 +25,7 @@ function newestMs(dir: string): number {
 export default function setup(): void {
   const stale = !existsSync(STAMP) || newestMs(join(ROOT, 'src')) > statSync(STAMP).mtimeMs;
   if (stale) execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+  if (stale || !existsSync(BUNDLE) || statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs > statSync(BUNDLE).mtimeMs) {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/bundle-cli.mjs')], { stdio: 'inherit' });
+  }
 }
