@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROPERTY_NAMES } from '../check/types.js';
 import { DURATION_PATTERN } from './duration.js';
 
