@@ -40,10 +40,11 @@ const HEAVY = [
   /\/dist\/config\/(loader|index)\.js$/,
 ];
 
-/** Code only another subcommand needs: the player, the advisor, explore, lint, the HTML page. */
+/** Code only another subcommand needs: the player (its recording, not the trace codec run writes with), the advisor, explore, lint, the HTML page. */
 const OTHER_COMMANDS = [
   ...['ink', 'react', 'vega', 'vega-lite', 'tinypool', 'fast-check'].map(pkg),
-  ...['tui', 'recording', 'lint'].map(folder),
+  ...['tui', 'lint'].map(folder),
+  /\/dist\/recording\/(?!traceCodec\.js)/,
   /\/dist\/advisor\/(?!options\.js|require\.js)/,
   /\/dist\/explore\/(?!names\.js)/,
   /\/dist\/cli\/htmlOutput\.js$/,
