@@ -79,25 +79,55 @@ export interface LostWritesReport {
 const ms = (us: number) => Math.round(us / 1000);
 
 /**
- * The acknowledged writes in a history. `backendOf(conn)` names what stands behind a proxied
- * connection (from the proxy's session records), so a write through HAProxy is attributed to the
- * node that acknowledged it.
+ * A workload history folded as its `op` records arrive, so a run keeps one small entry per
+ * acknowledged write (and per write of unknown outcome) instead of every record: the invocation
+ * time of an op is dropped as soon as its outcome is in (a workload op completes exactly once).
+ * `backendOf(conn)` names what stands behind a proxied connection (from the proxy's session records,
+ * which come before any reply through that session), so a write through HAProxy is attributed to
+ * the node that acknowledged it.
  */
-export function acknowledgedWrites(records: readonly TraceRecord[], backendOf: (conn: number) => string | undefined = () => undefined): AckedWrite[] {
-  const invoked = new Map<string, number>();
-  const out: AckedWrite[] = [];
-  for (const r of records) {
-    if (r.k !== 'op') continue;
+export class WriteHistory {
+  readonly acked: AckedWrite[] = [];
+  readonly clients = new Set<string>();
+  indeterminate = 0;
+  /** Writes of unknown outcome per key (a register's final value may come from one of them). */
+  readonly infoByKey = new Map<string, { value: string; invokedUs: number }[]>();
+  private readonly invokedAt = new Map<string, number>();
+
+  constructor(private readonly backendOf: (conn: number) => string | undefined = () => undefined) {}
+
+  static of(records: readonly TraceRecord[], backendOf?: (conn: number) => string | undefined): WriteHistory {
+    const h = new WriteHistory(backendOf);
+    for (const r of records) h.add(r);
+    return h;
+  }
+
+  add(r: TraceRecord): void {
+    if (r.k !== 'op') return;
     const o = r as OpRecord;
-    if (o.f !== 'SET') continue;
+    this.clients.add(o.p);
+    if (o.f !== 'SET') return;
     const id = `${o.p}#${o.n}`;
-    if (o.phase === 'invoke') invoked.set(id, o.t);
-    else if (o.phase === 'ok' && o.value !== undefined) {
-      const via = o.conn !== undefined ? backendOf(o.conn) : undefined;
-      out.push({ client: o.p, n: o.n, key: o.key, value: o.value, invokedUs: invoked.get(id) ?? o.t, ackedUs: o.t, ackedBy: via ? `${via} via ${o.to}` : (o.to ?? '?') });
+    if (o.phase === 'invoke') {
+      this.invokedAt.set(id, o.t);
+      return;
+    }
+    const invokedUs = this.invokedAt.get(id) ?? o.t;
+    this.invokedAt.delete(id);
+    if (o.phase === 'ok' && o.value !== undefined) {
+      const via = o.conn !== undefined ? this.backendOf(o.conn) : undefined;
+      this.acked.push({ client: o.p, n: o.n, key: o.key, value: o.value, invokedUs, ackedUs: o.t, ackedBy: via ? `${via} via ${o.to}` : (o.to ?? '?') });
+    } else if (o.phase === 'info' && o.value !== undefined) {
+      this.indeterminate++;
+      if (!this.infoByKey.has(o.key)) this.infoByKey.set(o.key, []);
+      this.infoByKey.get(o.key)!.push({ value: o.value, invokedUs });
     }
   }
-  return out;
+}
+
+/** The acknowledged writes in a history (see WriteHistory for `backendOf`). */
+export function acknowledgedWrites(records: readonly TraceRecord[], backendOf: (conn: number) => string | undefined = () => undefined): AckedWrite[] {
+  return WriteHistory.of(records, backendOf).acked;
 }
 
 export function checkLostWrites(
@@ -107,23 +137,13 @@ export function checkLostWrites(
   backendOf: (conn: number) => string | undefined = () => undefined,
   note?: string,
 ): LostWritesReport {
-  const acked = acknowledgedWrites(records, backendOf);
+  return checkLostWritesOf(WriteHistory.of(records, backendOf), finalMaster, finalValue, note);
+}
+
+/** checkLostWrites() over a history folded as the run went. */
+export function checkLostWritesOf(h: WriteHistory, finalMaster: string | null, finalValue: (key: string) => string | null, note?: string): LostWritesReport {
+  const { acked, clients, indeterminate, infoByKey } = h;
   const acknowledged: Record<string, number> = {};
-  const clients = new Set<string>();
-  let indeterminate = 0;
-  const infoByKey = new Map<string, { value: string; invokedUs: number }[]>();
-  const invokedAt = new Map<string, number>();
-  for (const r of records) {
-    if (r.k !== 'op') continue;
-    const o = r as OpRecord;
-    clients.add(o.p);
-    if (o.f === 'SET' && o.phase === 'invoke') invokedAt.set(`${o.p}#${o.n}`, o.t);
-    if (o.f === 'SET' && o.phase === 'info' && o.value !== undefined) {
-      indeterminate++;
-      if (!infoByKey.has(o.key)) infoByKey.set(o.key, []);
-      infoByKey.get(o.key)!.push({ value: o.value, invokedUs: invokedAt.get(`${o.p}#${o.n}`) ?? o.t });
-    }
-  }
   for (const c of [...clients].sort()) acknowledged[c] = 0;
   for (const w of acked) acknowledged[w.client] = (acknowledged[w.client] ?? 0) + 1;
   if (finalMaster === null) {

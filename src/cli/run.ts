@@ -121,6 +121,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       seed, untilUs: flags.until, trace: sinks.length > 1 ? new TeeTrace(sinks) : sinks[0], traceDetail: sinks.length > 0 ? 'full' : 'events', factories: hooks.factories,
       sentinelConfigs: flags.printConfig,
       maxEvents: flags.maxEvents, onWorld: writability?.attach,
+      // Memory flat over a long run; the page draws every write, so it keeps every record.
+      keep: flags.html ? 'all' : 'checks',
       onRecord: lineOf && ((r) => {
         const l = lineOf(r);
         if (l !== undefined) lines.line(l);
@@ -149,7 +151,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   }
 
   const { judgeAtCut } = await import('../report/reached.js');
-  const judged = judgeAtCut(scenario.expectations, res.expectations, res.records, scenario.timeline, res.endUs, scenario.durationUs);
+  const judged = judgeAtCut(scenario.expectations, res.expectations, res.records, scenario.timeline, res.endUs, scenario.durationUs, res.acked);
   const { writeRunOutput } = await import('./runOutput.js');
   try {
     writeRunOutput({ scenario, res, judged, flags, ctx });

@@ -20,7 +20,7 @@ export interface RunOutput {
 
 export function storiesOf(scenario: Scenario, res: RunResult): FailoverStory[] {
   return failoverStories({
-    records: res.records, failovers: res.summary.failovers, timeline: scenario.timeline, model: scenario.model, endUs: res.endUs, lostWrites: res.summary.lostWrites,
+    records: res.records, acked: res.acked, failovers: res.summary.failovers, timeline: scenario.timeline, model: scenario.model, endUs: res.endUs, lostWrites: res.summary.lostWrites,
   });
 }
 

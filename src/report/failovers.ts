@@ -1,4 +1,4 @@
-import { acknowledgedWrites, type LostWritesReport } from '../check/lost-writes.js';
+import { acknowledgedWrites, type AckedWrite, type LostWritesReport } from '../check/lost-writes.js';
 import type { FailoverSummary } from '../check/summary.js';
 import { processAt, type Model } from '../scenario/model.js';
 import type { TimedAction } from '../scenario/scenario.js';
@@ -51,6 +51,8 @@ export interface StoryInput {
   readonly model: Model;
   readonly endUs: number;
   readonly lostWrites?: LostWritesReport;
+  /** The acknowledged writes, when `records` no longer holds the op records (RunResult.acked). */
+  readonly acked?: readonly AckedWrite[];
 }
 
 function causeOf(a: TimedAction): FaultCause {
@@ -136,7 +138,7 @@ function writeOutcomes(input: StoryInput): WriteOutcomes | undefined {
   const lost = input.lostWrites;
   if (!lost || Object.keys(lost.acknowledged).length === 0) return undefined;
   const lostIds = new Set(lost.lost.map((w) => `${w.client}/${w.key}/${w.value}/${w.ackedMs}`));
-  const kept = acknowledgedWrites(input.records).filter((w) => !lostIds.has(`${w.client}/${w.key}/${w.value}/${Math.round(w.ackedUs / 1000)}`));
+  const kept = (input.acked ?? acknowledgedWrites(input.records)).filter((w) => !lostIds.has(`${w.client}/${w.key}/${w.value}/${Math.round(w.ackedUs / 1000)}`));
   const clients = Object.keys(lost.acknowledged);
   return {
     unwritableAfter(faultUs, untilUs) {

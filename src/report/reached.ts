@@ -1,5 +1,5 @@
 import { checkEvent, checkWrites, type EventRecord } from '../check/expectations.js';
-import { acknowledgedWrites } from '../check/lost-writes.js';
+import { acknowledgedWrites, type AckedWrite } from '../check/lost-writes.js';
 import type { Expectation, ExpectationResult } from '../check/types.js';
 import type { TimedAction } from '../scenario/scenario.js';
 import type { TraceRecord } from '../sim/trace.js';
@@ -17,7 +17,7 @@ export interface JudgedExpectation extends ExpectationResult {
   readonly verdict: Verdict;
 }
 
-function couldStillHold(e: Expectation, records: readonly TraceRecord[], cutUs: number, labelTimes: ReadonlyMap<string, number>): boolean {
+function couldStillHold(e: Expectation, records: readonly TraceRecord[], cutUs: number, labelTimes: ReadonlyMap<string, number>, ackedWrites?: readonly AckedWrite[]): boolean {
   switch (e.kind) {
     case 'master':
     case 'key':
@@ -39,7 +39,7 @@ function couldStillHold(e: Expectation, records: readonly TraceRecord[], cutUs: 
       if (e.toUs <= cutUs) return false;
       const sessions = new Map<number, string>();
       for (const r of records) if (r.k === 'state' && r.proxy === 'session') sessions.set(r.conn as number, r.server as string);
-      const acked = acknowledgedWrites(records, (c) => sessions.get(c));
+      const acked = ackedWrites ?? acknowledgedWrites(records, (c) => sessions.get(c));
       return checkWrites({ ...e, min: 0 }, { endUs: cutUs, processAt: () => undefined, probes: new Map(), labelTimes, acked }).pass;
     }
   }
@@ -53,12 +53,14 @@ export function judgeAtCut(
   timeline: readonly TimedAction[],
   cutUs: number,
   durationUs: number,
+  /** The acknowledged writes, when `records` no longer holds the op records (RunResult.acked). */
+  acked?: readonly AckedWrite[],
 ): JudgedExpectation[] {
   const labelTimes = new Map<string, number>();
   for (const a of timeline) if (a.label) labelTimes.set(a.label, a.atUs);
   return results.map((r, i) => {
     if (r.pass) return { ...r, verdict: 'pass' };
-    if (cutUs >= durationUs || !couldStillHold(exps[i]!, records, cutUs, labelTimes)) return { ...r, verdict: 'fail' };
+    if (cutUs >= durationUs || !couldStillHold(exps[i]!, records, cutUs, labelTimes, acked)) return { ...r, verdict: 'fail' };
     return { ...r, verdict: 'not reached' };
   });
 }

@@ -5,7 +5,7 @@ import type { ExpectationResult } from '../check/types.js';
 import { cliBehavior, type CliEndpoint, type CliJob } from '../clients/cli.js';
 import { proxyBehavior } from '../clients/proxy.js';
 import { workloadClientBehavior, type WorkloadClientConfig } from '../clients/workload.js';
-import { acknowledgedWrites, checkLostWrites, type LostWritesReport } from '../check/lost-writes.js';
+import { checkLostWritesOf, WriteHistory, type AckedWrite, type LostWritesReport } from '../check/lost-writes.js';
 import type { RedisState } from '../redis/state.js';
 import type { Behavior } from '../net/process.js';
 import type { TraceRecord, TraceSink } from '../sim/trace.js';
@@ -52,6 +52,15 @@ export interface RunOptions {
   readonly onRecord?: (r: TraceRecord) => void;
   /** Called as simulated time advances (every simulated minute), so a long run can say how far it got. */
   readonly onProgress?: (simulatedUs: number, endUs: number) => void;
+  /**
+   * Which records RunResult.records keeps. 'all' (the default): every record up to the end time.
+   * 'checks': only what the expectations, the summary and the reports read (Sentinel events,
+   * faults, state changes, the scenario redis-cli's replies), so a long run's memory does not grow
+   * with simulated time: the workload clients' op and reply records (one per operation) and the log
+   * lines are left out. The lost-write accounting is folded as op records arrive either way
+   * (RunResult.acked); onRecord and the trace sink still see every record.
+   */
+  readonly keep?: 'all' | 'checks';
 }
 
 export interface RunSummary {
@@ -75,6 +84,8 @@ export interface RunResult {
   readonly endUs: number;
   /** Every record up to the end time (events detail), reply records included. */
   readonly records: readonly TraceRecord[];
+  /** The workload clients' acknowledged writes up to the end time, in order (also when RunOptions.keep is 'checks'). */
+  readonly acked: readonly AckedWrite[];
   readonly expectations: readonly ExpectationResult[];
   readonly summary: RunSummary;
   readonly ok: boolean;
@@ -85,13 +96,21 @@ export interface RunResult {
 const CLI_PID = 'redis-cli';
 const PROBE_TIMEOUT_US = 1_000_000;
 
-/** The trace sink the runner gives the world: turns client `state` records into `reply` records. */
+/**
+ * The trace sink the runner gives the world: turns client `state` records into `reply` and `op`
+ * records, folds op records into the write history as they arrive, and keeps the records the
+ * end-of-run checks read (RunOptions.keep).
+ */
 class RunSink implements TraceSink {
   readonly records: TraceRecord[] = [];
+  /** conn id → backend, from the proxies' session records (a proxied connection keeps its id on both sides). */
+  private readonly sessions = new Map<number, string>();
+  readonly writes = new WriteHistory((conn) => this.sessions.get(conn));
   constructor(
     private readonly inner: TraceSink | undefined,
     private readonly endUs: number,
     private readonly onRecord: ((r: TraceRecord) => void) | undefined,
+    private readonly keepAll: boolean,
   ) {}
   write(r: TraceRecord): void {
     const x: TraceRecord =
@@ -99,11 +118,18 @@ class RunSink implements TraceSink {
       : r.k === 'state' && r.op !== undefined ? { t: r.t, k: 'op', p: r.p, ...(r.op as object) }
       : r;
     if (x.k !== 'msg' && x.k !== 'timer' && x.k !== 'net') {
-      this.records.push(x);
+      if (x.k === 'state' && x.proxy === 'session') this.sessions.set(x.conn as number, x.server as string);
+      else if (x.k === 'op') this.writes.add(x);
+      if (this.keepAll || keptForChecks(x)) this.records.push(x);
       if (x.t <= this.endUs) this.onRecord?.(x);
     }
     this.inner?.write(x);
   }
+}
+
+/** What the checks and reports read: not the workload's per-operation records, nor log lines. */
+function keptForChecks(r: TraceRecord): boolean {
+  return r.k === 'event' || r.k === 'fault' || r.k === 'state' || (r.k === 'reply' && r.p === CLI_PID);
 }
 
 function passwordOf(p: ModelProcess): string | undefined {
@@ -228,7 +254,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
       behavior: workloadClientBehavior({ name: c.name, via, password: c.password, timeoutMs, everyMs: c.everyUs / 1000, workload: c.workload ?? 'set-get', key: c.key ?? 'key', lookup }, 'client'),
     });
   }
-  const sink = new RunSink(opts.trace, endUs, opts.onRecord);
+  const sink = new RunSink(opts.trace, endUs, opts.onRecord, (opts.keep ?? 'all') === 'all');
   const world = buildWorld(model, {
     seed, trace: sink, traceDetail: opts.traceDetail, snapshots: opts.snapshots, factories: opts.factories, extraProcesses: extra,
     clientProcesses: jobs.length > 0 ? [{ pid: CLI_PID, behavior: cliBehavior(jobs, { lookup }) }] : [],
@@ -275,8 +301,8 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
     finalRoles[r.name] = !rep ? 'no reply' : rep.error ? String(rep.text) : Array.isArray(rep.reply) ? String(rep.reply[0]) : String(rep.text);
   }
   const hasWorkload = model.clients.some((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
-  const lostWrites = hasWorkload ? lostWritesAtEnd(world, model, sink.records, finalRoles) : undefined;
-  const acked = hasWorkload ? acknowledgedWrites(sink.records, backendResolver(sink.records)) : undefined;
+  const lostWrites = hasWorkload ? lostWritesAtEnd(world, model, sink.writes, finalRoles) : undefined;
+  const acked = hasWorkload ? sink.writes.acked : undefined;
   const redisHosts = new Map(redis.map((r) => [r.name, r.host]));
   const expectations = checkAll(scenario.expectations, inRun, { endUs, processAt: at, probes, labelTimes, lostWrites, acked, redisHosts });
 
@@ -288,21 +314,14 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
     expectations: expectations.map((e) => ({ name: e.name, where: e.where, pass: e.pass, atMs: e.atUs === undefined ? null : Math.round(e.atUs / 1000), evidence: e.evidence })),
     passed, failed: expectations.length - passed, ...(lostWrites ? { lostWrites } : {}),
   };
-  return { seed, endUs, records, expectations, summary, ok: passed === expectations.length, sentinelConfigs };
-}
-
-/** conn id → backend, from the proxies' session records (a proxied connection keeps its id on both sides). */
-function backendResolver(records: readonly TraceRecord[]): (conn: number) => string | undefined {
-  const m = new Map<number, string>();
-  for (const r of records) if (r.k === 'state' && r.proxy === 'session') m.set(r.conn as number, r.server as string);
-  return (conn) => m.get(conn);
+  return { seed, endUs, records, acked: sink.writes.acked.filter((w) => w.ackedUs <= endUs), expectations, summary, ok: passed === expectations.length, sentinelConfigs };
 }
 
 /**
  * The lost-writes check at the end: the final master is the one running node with role master;
  * with several (a split brain at the end), the one most running Sentinels name.
  */
-function lostWritesAtEnd(world: NetWorld, model: Model, records: readonly TraceRecord[], finalRoles: Readonly<Record<string, string>>): LostWritesReport {
+function lostWritesAtEnd(world: NetWorld, model: Model, writes: WriteHistory, finalRoles: Readonly<Record<string, string>>): LostWritesReport {
   const masters = model.processes.filter((p) => p.kind === 'redis' && finalRoles[p.name] === 'master');
   let final = masters[0];
   let note: string | undefined;
@@ -319,8 +338,8 @@ function lostWritesAtEnd(world: NetWorld, model: Model, records: readonly TraceR
     note = `several nodes are master at the end (${masters.map((p) => p.name).join(', ')}); checked against ${final.name}, which ${best[1]} Sentinel(s) name`;
   }
   const db = final ? world.stateOf<Partial<RedisState>>(final.name).db : undefined;
-  if (final && !db) return checkLostWrites(records, null, () => null, backendResolver(records), `the dataset of ${final.name} is not readable (not the Redis model)`);
-  return checkLostWrites(records, final?.name ?? null, (k) => db?.[k] ?? null, backendResolver(records), note);
+  if (final && !db) return checkLostWritesOf(writes, null, () => null, `the dataset of ${final.name} is not readable (not the Redis model)`);
+  return checkLostWritesOf(writes, final?.name ?? null, (k) => db?.[k] ?? null, note);
 }
 
 export function describeAction(a: TimedAction): string {
