@@ -1,4 +1,4 @@
-import { SimulationError } from '../sim/world.js';
+import { ZeroDelayLoopError } from '../sim/world.js';
 import { formatDurationUs } from './duration.js';
 import { RunStoppedError } from './limits.js';
 
@@ -23,7 +23,7 @@ export function runCapped(world: { readonly nowUs: number; readonly eventsProces
     }
   } catch (e) {
     // The World's guard against a model stuck at one instant; its other SimulationErrors are bugs.
-    if (e instanceof SimulationError && /zero-delay loop/.test(e.message)) throw new RunStoppedError(`the run stopped at simulated time ${formatDurationUs(world.nowUs)}: ${e.message}`);
+    if (e instanceof ZeroDelayLoopError) throw new RunStoppedError(`the run stopped at simulated time ${formatDurationUs(world.nowUs)}: ${e.message}`);
     throw e;
   }
 }

@@ -1,7 +1,7 @@
 import { produce, setAutoFreeze } from 'immer';
 import { jumpClock, setDrift, wallUs } from './clock.js';
 import { ProcCtx } from './ctx.js';
-import { SimulationError } from './errors.js';
+import { SimulationError, ZeroDelayLoopError } from './errors.js';
 import { HostTable, type Host } from './hosts.js';
 import { NoNetwork, type NetQueued, type Network } from './network.js';
 import type { Behavior, CloseReason, ConnId, Effect, NetEvent } from './process.js';
@@ -11,7 +11,7 @@ import { armTimer, cancelTimer, consumeTimer, freezeTimers, isCurrent, thawTimer
 import type { TraceRecord, TraceSink } from './trace.js';
 import type { TimeUs } from './time.js';
 
-export { SimulationError } from './errors.js';
+export { SimulationError, ZeroDelayLoopError } from './errors.js';
 export type { ProcessStatus } from './processTable.js';
 
 // States are replaced, never mutated, so freezing them buys nothing but time on the hot path.
@@ -193,7 +193,7 @@ export class World<N extends Network = Network> {
     const ev = this.queue.popEvent();
     if (atUs === this.lastInstantUs) {
       if (++this.sameInstantCount > MAX_EVENTS_PER_INSTANT) {
-        throw new SimulationError(`more than ${MAX_EVENTS_PER_INSTANT} events at t=${atUs} µs: the model is stuck in a zero-delay loop`);
+        throw new ZeroDelayLoopError(atUs, MAX_EVENTS_PER_INSTANT);
       }
     } else {
       this.lastInstantUs = atUs;
