@@ -89,6 +89,11 @@ export interface BacklogBlock {
   cmds: string[][];
 }
 
+/** A snapshot of the dataset that later writes must not show through (its view is what holders keep). */
+export interface DbSnapshotLog {
+  readonly view: Record<string, string>;
+}
+
 /** server.repl_backlog: `firstByteOffset` is Redis's repl_backlog->offset. */
 export interface Backlog {
   firstByteOffset: number;
@@ -234,6 +239,8 @@ export interface RedisState {
    * copies it first: a save costs nothing until the dataset changes (fork()'s copy-on-write).
    */
   dbShared: boolean;
+  /** The undo logs of the snapshots still taken of `db` (dataset.ts); empty under immer. */
+  dbSnapshots: DbSnapshotLog[];
   /** Changes since the last save (server.dirty) and last successful save time. */
   dirty: number;
   /** Every change ever (never reset), so the AOF image knows when it is stale. */

@@ -108,3 +108,41 @@ describe.each([false, true])('dataset bookkeeping (immer snapshots: %s)', (snaps
     expect(image).toEqual({ a: '1' });
   });
 });
+
+describe('a save shares the dataset instead of copying it', () => {
+  it('writes after a SAVE go to the same dataset object, and the RDB still reads as it was, keys in their order', () => {
+    const { world } = redisWorld([{ pid: 'r1', host: 'h1', ip: M.ip, cfg: redisConfig({ appendonly: false }) }]);
+    addClient(world, 'c', 'h1', { m: M }, [
+      { atMs: 500, conn: 'm', argv: ['SET', 'b', '1'] },
+      { atMs: 500, conn: 'm', argv: ['SET', '7', 'x'] },
+      { atMs: 500, conn: 'm', argv: ['SET', 'a', '1'] },
+      { atMs: 500, conn: 'm', argv: ['SET', '3', 'y'] },
+      { atMs: 600, conn: 'm', argv: ['SAVE'] },
+      { atMs: 700, conn: 'm', argv: ['SET', 'a', '2'] }, // an overwrite
+      { atMs: 700, conn: 'm', argv: ['SET', 'c', '1'] }, // a new key
+      { atMs: 700, conn: 'm', argv: ['SET', '5', 'z'] }, // a new integer-like key (sorted first)
+      { atMs: 700, conn: 'm', argv: ['INCR', 'b'] },
+      { atMs: 800, conn: 'm', argv: ['SAVE'] },
+      { atMs: 900, conn: 'm', argv: ['SET', 'b', '9'] },
+    ]);
+    world.runUntil(650_000);
+    const live = state(world, 'r1').db;
+    const first = (world.diskOf('r1') as RedisDisk).rdb!.db;
+    world.runUntil(750_000);
+    expect(state(world, 'r1').db).toBe(live);
+    expect(live).toEqual({ 3: 'y', 5: 'z', 7: 'x', b: '2', a: '2', c: '1' });
+    world.runUntil(1 * S);
+    expect(state(world, 'r1').db).toBe(live);
+    // Each RDB reads as the dataset at its SAVE, in the key order a copy made then would have.
+    expect(Object.entries(first)).toEqual([['3', 'y'], ['7', 'x'], ['b', '1'], ['a', '1']]);
+    const second = (world.diskOf('r1') as RedisDisk).rdb!.db;
+    expect(Object.entries(second)).toEqual([['3', 'y'], ['5', 'z'], ['7', 'x'], ['b', '2'], ['a', '2'], ['c', '1']]);
+    expect(JSON.stringify(second)).toBe('{"3":"y","5":"z","7":"x","b":"2","a":"2","c":"1"}');
+    // A restart loads the last RDB: the write after it is gone.
+    world.at(1.5 * S, 'crash r1', (w) => crash(w, 'r1'));
+    world.at(2 * S, 'start r1', (w) => w.start('r1'));
+    world.runUntil(2 * S + 1);
+    expect(Object.entries(state(world, 'r1').db)).toEqual([['3', 'y'], ['5', 'z'], ['7', 'x'], ['b', '2'], ['a', '2'], ['c', '1']]);
+    expectCountsRight(world, 'r1', 6);
+  });
+});

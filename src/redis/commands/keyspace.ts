@@ -34,7 +34,7 @@ export function setCmd(x: Call): void {
     return;
   }
   if (old === null) d.keyCount++;
-  writableDb(d)[key] = value;
+  writableDb(d, key)[key] = value;
   d.dirty++;
   d.changesTotal++;
   x.prop.push(x.argv);
@@ -65,7 +65,7 @@ export function incrCmd(x: Call): void {
     return;
   }
   if (old === null) d.keyCount++;
-  writableDb(d)[key] = v.toString();
+  writableDb(d, key)[key] = v.toString();
   d.dirty++;
   d.changesTotal++;
   x.prop.push(x.argv);
@@ -78,7 +78,7 @@ export function delCmd(x: Call): void {
   for (let i = 1; i < x.argv.length; i++) {
     const k = x.argv[i]!;
     if (Object.prototype.hasOwnProperty.call(d.db, k)) {
-      delete writableDb(d)[k];
+      delete writableDb(d, k, true)[k];
       d.keyCount--;
       deleted++;
     }

@@ -3,7 +3,7 @@ import { bulk, command, error, status, type Resp } from '../../net/resp.js';
 import { backlogFrom, newBacklog } from '../backlog.js';
 import { freeClient, replicaName } from '../clients.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
-import { snapshotDb } from '../dataset.js';
+import { dbImage, snapshotDb } from '../dataset.js';
 import { persistDisk, rdbBytes, serializeRdb } from '../persistence.js';
 import { NULL_REPLID, RDB_BYTES_PER_MS, RDB_FIXED_MS, type ClientRec } from '../state.js';
 import { processClientsWaitingReplicas } from '../wait.js';
@@ -191,7 +191,7 @@ export function startBgsaveForReplication(n: Node): void {
   const socket = d.conf.replDisklessSync && waiting.every((id) => d.clients[id]!.capaEof);
   notice(n, `Starting BGSAVE for SYNC with target: ${socket ? 'replicas sockets' : 'disk'}`);
   const snapshot = snapshotDb(d);
-  const bytes = rdbBytes(snapshot) + d.conf.datasetBytes;
+  const bytes = rdbBytes(d.db) + d.conf.datasetBytes; // the snapshot's content, read before anything is written
   d.child = { target: socket ? 'socket' : 'disk', replicas: waiting, snapshot, replid: d.replid, offset: d.masterReplOffset, startedMs: n.ctx.nowMs(), bytes };
   for (const id of waiting) {
     const c = d.clients[id]!;
@@ -217,7 +217,7 @@ export function rdbChildDone(n: Node): void {
   const d = n.d;
   const child = d.child;
   if (!child) return;
-  const payload = serializeRdb(child.snapshot, { replid: child.replid, offset: child.offset }, child.target === 'socket');
+  const payload = serializeRdb(dbImage(child.snapshot), { replid: child.replid, offset: child.offset }, child.target === 'socket');
   for (const id of child.replicas) {
     const c = d.clients[id];
     if (!c || c.replState !== 'wait_bgsave_end') continue;
