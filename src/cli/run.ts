@@ -121,8 +121,8 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
       seed, untilUs: flags.until, trace: sinks.length > 1 ? new TeeTrace(sinks) : sinks[0], traceDetail: sinks.length > 0 ? 'full' : 'events', factories: hooks.factories,
       sentinelConfigs: flags.printConfig,
       maxEvents: flags.maxEvents, onWorld: writability?.attach,
-      // Memory flat over a long run; the page draws every write, so it keeps every record.
-      keep: flags.html ? 'all' : 'checks',
+      // Memory flat over a long run; the page (--html, or the run folder's) draws every write, so it keeps every record.
+      keep: flags.html || flags.out ? 'all' : 'checks',
       onRecord: lineOf && ((r) => {
         const l = lineOf(r);
         if (l !== undefined) lines.line(l);
