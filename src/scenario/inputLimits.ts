@@ -15,3 +15,10 @@ export const MAX_PROCESSES = 500;
 export const MAX_HOSTS = 500;
 /** Model clients (workload clients and proxies). */
 export const MAX_CLIENTS = 500;
+/**
+ * `{ bytes: N }` command arguments: each value, and all of a scenario's together (values of one
+ * size are one string in memory). A drill writing tens of MB stays far below; a stray zero does not
+ * allocate gigabytes (V8 strings end at ~512 MiB anyway).
+ */
+export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
+export const MAX_SCENARIO_VALUE_BYTES = 256 * 1024 * 1024;

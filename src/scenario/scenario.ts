@@ -6,7 +6,7 @@ import type { Expectation, PropertyName } from '../check/types.js';
 import { formatDurationUs, parseDurationUs } from './duration.js';
 import { loadModel, processAt, resolveInModel, type Model, type ModelLink } from './model.js';
 import { ACTION_KINDS, ACTION_SCHEMAS, EXPECT_KINDS, EXPECT_SCHEMAS, ScenarioTopSchema, type ActionKind, type ExpectKind } from './schema.js';
-import { MAX_ACTIONS, MAX_CLIENTS, MAX_EXPECTATIONS } from './inputLimits.js';
+import { MAX_ACTIONS, MAX_CLIENTS, MAX_EXPECTATIONS, MAX_SCENARIO_VALUE_BYTES } from './inputLimits.js';
 import { parseClients } from './clients.js';
 import type { ClientFileData } from './schema.js';
 import { parseYamlFile, readTextFile, zodToInputError, type YamlFile } from './yamlFile.js';
@@ -138,6 +138,9 @@ function oneKindKey<K extends string>(y: YamlFile, path: PropertyKey[], item: un
 }
 
 class Ctx {
+  private valueBytes = 0;
+  private readonly values = new Map<number, string>();
+
   constructor(
     private readonly y: YamlFile,
     private readonly model: Model,
@@ -168,6 +171,20 @@ class Ctx {
     const a = resolveInModel(this.model, name);
     if (a) return a.name;
     throw this.y.fail(path, `unknown host "${name}" (the model has: ${this.model.hosts.map((x) => x.name).join(', ')})`);
+  }
+
+  /** `{ bytes: n }`: one shared string per size, within the scenario's total (inputLimits.ts). */
+  private valueOfBytes(path: PropertyKey[], n: number): string {
+    this.valueBytes += n;
+    if (this.valueBytes > MAX_SCENARIO_VALUE_BYTES) {
+      throw this.y.fail(path, `{ bytes } values add up to more than ${MAX_SCENARIO_VALUE_BYTES} bytes (256 MiB), the limit for a scenario`);
+    }
+    let v = this.values.get(n);
+    if (v === undefined) {
+      v = 'x'.repeat(n);
+      this.values.set(n, v);
+    }
+    return v;
   }
 
   private time(path: PropertyKey[], v: string, allowNegative = false): number {
@@ -253,7 +270,7 @@ class Ctx {
       }
       case 'command':
       case 'sentinel': {
-        let argv = (d[kind] as (string | number | { bytes: number })[]).map((a) => (typeof a === 'object' ? 'x'.repeat(a.bytes) : String(a)));
+        let argv = (d[kind] as (string | number | { bytes: number })[]).map((a) => (typeof a === 'object' ? this.valueOfBytes(at(kind), a.bytes) : String(a)));
         let to: Target | undefined;
         if (kind === 'sentinel') {
           const sentinels = this.model.processes.filter((p) => p.kind === 'sentinel');

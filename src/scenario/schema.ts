@@ -1,3 +1,4 @@
+import { MAX_VALUE_BYTES } from './inputLimits.js';
 import * as z from 'zod';
 import { PROPERTY_NAMES } from '../check/types.js';
 import { DURATION_PATTERN } from './duration.js';
@@ -142,8 +143,8 @@ const common = {
 
 /** A value of that many bytes ("x" repeated), as `redis-cli -x SET key < file` sends a file's content. */
 const ValueOfBytes = z
-  .strictObject({ bytes: z.number().int().min(0).max(512 * 1024 * 1024) })
-  .describe('A value of this many bytes (at most 512 MB, proto-max-bulk-len).');
+  .strictObject({ bytes: z.number().int().min(0).max(MAX_VALUE_BYTES) })
+  .describe('A value of this many bytes (at most 64 MiB each, 256 MiB in a scenario).');
 
 const ProcRef = NameOrNames.describe('A process name, or a list of them.');
 const HostRef = Name.describe('A host name (a process name means its host).');

@@ -60,6 +60,12 @@ const CASES: Case[] = [
   { name: 'action after the end', scenario: `${head}timeline:\n  - { at: 31s, crash: a } #<\n`, reason: /at 31s is after the end of the run \(duration 30s\)/ },
   { name: 'loss above 1', scenario: `${head}timeline:\n  - at: 1s\n    link:\n      from: ha\n      to: hb\n      loss: 1.5 #<\n`, reason: /link\.loss/ },
   { name: 'empty command', scenario: `${head}timeline:\n  - at: 1s\n    command: [] #<\n`, reason: /command/ },
+  { name: 'a { bytes } value above 64 MiB', scenario: `${head}timeline:\n  - { at: 1s, command: [SET, k, { bytes: 70000000 }], to: a } #<\n`, reason: /bytes/ },
+  {
+    name: '{ bytes } values above 256 MiB in a scenario',
+    scenario: `${head}timeline:\n  - { at: 1s, command: [MSET, a, { bytes: 60000000 }, b, { bytes: 60000000 }, c, { bytes: 60000000 }, d, { bytes: 60000000 }, e, { bytes: 60000000 }], to: a } #<\n`,
+    reason: /add up to more than 268435456 bytes \(256 MiB\), the limit for a scenario/,
+  },
   { name: 'sentinel command to a redis node', scenario: `${head}timeline:\n  - at: 1s\n    sentinel: [failover, mymaster]\n    to: a #<\n`, reason: /"a" is a redis process, expected a sentinel/ },
   { name: 'unknown expectation kind', scenario: `${head}expect:\n  - happens: +sdown #<\n`, reason: /unknown expectation "happens"/ },
   { name: 'misspelt event', scenario: `${head}expect:\n  - event: +swich-master #<\n`, reason: /unknown Sentinel event "\+swich-master" \(did you mean "\+switch-master"\?\)/ },
