@@ -1,5 +1,6 @@
+import { current, isDraft } from 'immer';
 import type { SentinelFileConfig } from '../config/types.js';
-import { argvOf, error } from '../net/resp.js';
+import { argvOf, error, type Resp } from '../net/resp.js';
 import type { Behavior, Ctx, NetEvent } from '../net/process.js';
 import { executeCommand } from './commands.js';
 import { DEFAULT_TUNABLES, type SentinelTunables } from './constants.js';
@@ -7,6 +8,7 @@ import { sentinelEvent } from './events.js';
 import { receiveHelloMessage } from './hello.js';
 import { createAddr, createInstance } from './instances.js';
 import { linkConnectionError, onLinkEvent } from './links.js';
+import { flushConfigCostUs } from './flushcost.js';
 import { Out } from './out.js';
 import { toFileConfig } from './persist.js';
 import { dispatchReply } from './replies.js';
@@ -41,17 +43,8 @@ export function sentinelBehavior(cfg: SentinelFileConfig, opts: SentinelOptions 
     listenPorts: (s) => [s.port],
     onTimer: (d, key, ctx) => {
       const s = d as SentinelState;
-      const out = new Out(ctx);
-      if (key === 'tick') {
-        // serverCron() checks shutdown_asap before it calls sentinelTimer(); the exit ends the loop.
-        if (s.shutdownAsap) {
-          shutdownSentinel(ctx);
-          return;
-        }
-        const delayMs = sentinelTimer(s, ctx, out);
-        ctx.timer('tick', delayMs);
-      }
-      endHandler(s, ctx, out);
+      if (key === 'write') return writeHeld(s, ctx);
+      if (key === 'tick') onTick(s, ctx);
     },
     onSignal: (d, sig, ctx) => sigShutdownHandler(d as SentinelState, ctx, sig),
     onNet: (d, ev, ctx) => {
@@ -64,12 +57,62 @@ export function sentinelBehavior(cfg: SentinelFileConfig, opts: SentinelOptions 
 }
 
 /**
- * The end of every handler: write the buffered output, then flush the config once if asked.
- * (Inlined in each handler rather than a wrapper taking a closure: one closure per event adds up.)
+ * The end of every handler: persist the config once if asked, then write the buffered output, at
+ * once, or when the config flushes of this handler (and of any still blocking the loop) are done.
+ * Returns the µs this handler's flushes blocked the loop. (Inlined in each handler rather than a
+ * wrapper taking a closure: one closure per event adds up.)
  */
-function endHandler(s: SentinelState, ctx: Ctx, out: Out): void {
-  out.flush();
+function endHandler(s: SentinelState, ctx: Ctx, out: Out): number {
   if (out.flushConfig) flushConfig(s, ctx);
+  const costUs = flushConfigCostUs(ctx, out.flushes);
+  const nowUs = ctx.nowUs();
+  // A wall clock stepped back leaves busyUntilUs far ahead: the flushes it stood for are long done.
+  if (s.busyUntilUs - nowUs > BUSY_STALE_US) s.busyUntilUs = 0;
+  if (costUs === 0 && s.busyUntilUs <= nowUs) {
+    out.flush();
+    return 0;
+  }
+  // The loop is (still) inside a config flush: this output leaves when the flushes end.
+  s.busyUntilUs = Math.max(s.busyUntilUs, nowUs) + costUs;
+  for (const h of out.take()) s.held.push(h);
+  ctx.timer('write', (s.busyUntilUs - nowUs) / 1000);
+  return costUs;
+}
+
+function plain(msg: Resp): Resp {
+  return isDraft(msg) ? (current(msg as never) as Resp) : msg;
+}
+
+/** Longer than any run of flushes can block (the measured maximum is 0.64 s per flush). */
+const BUSY_STALE_US = 10_000_000;
+
+/** The loop is free again: write what waited, except to connections closed meanwhile (hiredis drops those buffers). */
+function writeHeld(s: SentinelState, ctx: Ctx): void {
+  // A held message read back through the handler's draft is a draft itself: send plain values.
+  for (const h of s.held) if (s.conns[h.conn] !== undefined) ctx.send(h.conn, plain(h.msg));
+  s.held = [];
+}
+
+/**
+ * serverCron → sentinelTimer(). A tick due while a config flush still blocks the loop runs when it
+ * ends; the next one is re-armed 1000/hz ms after this one's end, flushes included (ae.c
+ * processTimeEvents() re-arms after the callback returns).
+ */
+function onTick(s: SentinelState, ctx: Ctx): void {
+  const nowUs = ctx.nowUs();
+  if (s.busyUntilUs > nowUs && s.busyUntilUs - nowUs <= BUSY_STALE_US) {
+    ctx.timer('tick', (s.busyUntilUs - nowUs) / 1000);
+    return;
+  }
+  // serverCron() checks shutdown_asap before it calls sentinelTimer(); the exit ends the loop.
+  if (s.shutdownAsap) {
+    shutdownSentinel(ctx);
+    return;
+  }
+  const out = new Out(ctx);
+  const delayMs = sentinelTimer(s, ctx, out);
+  const costUs = endHandler(s, ctx, out);
+  ctx.timer('tick', delayMs + costUs / 1000);
 }
 
 export function flushConfig(s: SentinelState, ctx: Ctx): void {
@@ -105,6 +148,8 @@ function initSentinel(cfg: SentinelFileConfig, ctx: Ctx, opts: SentinelOptions):
     dictSeed: ctx.stream('dict').int(0x7fffffff),
     configFile: cfg.file,
     ticks: 0,
+    busyUntilUs: 0,
+    held: [],
   };
   // Pass 2 of the config loader: every monitor line, then the per-master settings, as loadSentinelConfigFromQueue() feeds sentinelHandleConfiguration().
   for (const mc of cfg.masters) {

@@ -16,6 +16,8 @@ export class Out {
   private conns: ConnId[] | null = null;
   private bufs: Resp[][] | null = null;
   flushConfig = false;
+  /** sentinelFlushConfig() calls in this handler: each one blocks the loop (flushcost.ts). */
+  flushes = 0;
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -26,6 +28,7 @@ export class Out {
   flushConfigNow(): void {
     this.ctx.log('notice', 'Sentinel new configuration saved on disk');
     this.flushConfig = true;
+    this.flushes++;
   }
 
   send(conn: ConnId, msg: Resp): void {
@@ -49,6 +52,17 @@ export class Out {
       this.bufs!.splice(i, 1);
     }
     this.ctx.close(conn);
+  }
+
+  /** Everything still buffered, in write order, handed over instead of written (the loop is busy). */
+  take(): { conn: ConnId; msg: Resp }[] {
+    const out: { conn: ConnId; msg: Resp }[] = [];
+    const conns = this.conns;
+    if (conns === null) return out;
+    for (let i = 0; i < conns.length; i++) for (const msg of this.bufs![i]!) out.push({ conn: conns[i]!, msg });
+    this.conns = null;
+    this.bufs = null;
+    return out;
   }
 
   /** Write everything still buffered, connection by connection in first-use order. */

@@ -1,3 +1,4 @@
+import type { Resp } from '../net/resp.js';
 import type { ConnId } from '../net/process.js';
 import type { SentinelTunables } from './constants.js';
 
@@ -173,4 +174,10 @@ export interface SentinelState {
   ticks: number;
   /** server.shutdown_asap: a SIGTERM/SIGINT seen, the shutdown waits for the next serverCron (tick). */
   shutdownAsap?: boolean;
+  /**
+   * Wall-clock µs until which the event loop is still inside a sentinelFlushConfig() (flushcost.ts);
+   * 0 when idle. Output queued meanwhile waits in `held` and leaves at that time.
+   */
+  busyUntilUs: number;
+  held: { conn: number; msg: Resp }[];
 }

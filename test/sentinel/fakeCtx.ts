@@ -95,4 +95,16 @@ export class SentinelHarness {
   advance(ms: number): void {
     this.ctx.nowMsValue += ms;
   }
+  /**
+   * Let config flushes in progress end (src/sentinel/flushcost.ts): advance past the last armed
+   * 'write' timer and fire it, so what the handler queued is written. Returns the ms waited.
+   */
+  settle(): number {
+    const w = [...this.ctx.effects].reverse().find((e) => e.k === 'timer' && e.key === 'write');
+    if (!w || w.k !== 'timer') return 0;
+    const waitMs = Math.ceil(w.delayMs);
+    this.advance(waitMs);
+    this.state = produce(this.state, (d) => this.behavior.onTimer(d, 'write', this.ctx));
+    return waitMs;
+  }
 }

@@ -202,6 +202,7 @@ describe('SENTINEL IS-MASTER-DOWN-BY-ADDR: a Sentinel in TILT never answers "dow
     h.net({ k: 'accepted', conn: 900, local: { ip: '10.0.0.1', port: 26379 }, remote: { ip: '10.0.0.10', port: 40000 } });
     h.ctx.take();
     h.net({ k: 'data', conn: 900, msg: array(['SENTINEL', 'is-master-down-by-addr', '10.0.0.5', '6379', '3', runid].map(bulk)) });
+    h.settle(); // a vote flushes the config first
     const sent = h.ctx.take().flatMap((e) => (e.k === 'send' && e.conn === 900 ? [e.msg as Resp] : []));
     expect(sent).toHaveLength(1);
     return { reply: sent[0]!, tilt: h.state.tilt };

@@ -98,9 +98,12 @@ describe('the next tick', () => {
     for (let i = 0; i < 200; i++) {
       h.advance(50);
       h.tick();
-      for (const e of h.ctx.take()) if (e.k === 'timer' && e.key === 'tick') delays.push(e.delayMs);
+      const effects = h.ctx.take();
+      // A tick that flushed the config is re-armed from its end (see 'a tick that flushes' below).
+      const flushed = effects.some((e) => e.k === 'log' && e.text === 'Sentinel new configuration saved on disk');
+      for (const e of effects) if (e.k === 'timer' && e.key === 'tick' && !flushed) delays.push(e.delayMs);
     }
-    expect(delays).toHaveLength(200);
+    expect(delays.length).toBeGreaterThan(190);
     const allowed = Array.from({ length: 10 }, (_, i) => Math.floor(1000 / (10 + i)));
     for (const d of delays) expect(allowed).toContain(d);
     expect(new Set(delays).size).toBeGreaterThan(5);
