@@ -16,8 +16,8 @@ const STOCK = { nodes: 3, sentinels: 3, quorum: 2, downAfterMs: 2000, failoverTi
 
 /**
  * Seeds for a case whose failover is elected by several Sentinels: two of them starting a failover
- * in the same epoch (split start, D4 in REPORT.md) happens in about 2 % of simulated seeds and in
- * some real runs; 100 fixed seeds hold a few, and put the simulated min/max of a delay with a
+ * in the same epoch (split start, D4 in REPORT.md) happens in about 31 % of simulated seeds and 36 %
+ * of real runs (test/conformance/ODDS.md); 100 fixed seeds hold many, and put the simulated min/max of a delay with a
  * uniform 0–1000 ms phase within ~10 ms of the true ones (20 seeds: ~50 ms).
  */
 const ELECTION_SEEDS = 100;

@@ -95,8 +95,9 @@ export function failoverStories(input: StoryInput): FailoverStory[] {
     const switchUs = sw?.t ?? null;
     return {
       ...f, cause: act ? causeOf(act) : null, from, to: sw ? name(...addrText(String(sw.text), 3)) : null,
-      switchMs: switchUs === null ? null : Math.round(switchUs / 1000),
-      faultToSwitchMs: switchUs === null || !act ? null : Math.round((switchUs - act.atUs) / 1000),
+      // Whole ms as the log prints the +switch-master line (truncated, like Redis's own timestamps).
+      switchMs: switchUs === null ? null : Math.floor(switchUs / 1000),
+      faultToSwitchMs: switchUs === null || !act ? null : Math.floor(switchUs / 1000) - Math.floor(act.atUs / 1000),
     };
   });
   const writes = writeOutcomes(input);
