@@ -14,6 +14,7 @@ import { optionalDurationUs as dur } from './duration.js';
 import { formatUnusual, unusualDeployment } from './unusual.js';
 import { loadRedisConf, loadSentinelConf } from './configs.js';
 import type { CrashReportRange } from '../redis/crash.js';
+import { haproxyRoute, parseHaproxyCfg, type HaproxyRoute } from '../config/haproxyCfg.js';
 
 /**
  * A deployment model: hosts with one address each, the redis/sentinel processes on them with
@@ -81,6 +82,8 @@ export interface ModelClient {
   readonly fall?: number;
   readonly shutdownSessionsOnDown?: boolean;
   readonly idleTimeoutUs?: number;
+  /** proxy: the frontend and backend of its haproxy.cfg, when it has one (replaces port, backends, checks, timeouts). */
+  readonly haproxy?: HaproxyRoute;
   /** When the client (or proxy) process starts; absent: at time 0. */
   readonly startAtUs?: number;
   readonly line: number;
@@ -270,13 +273,24 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadO
     if (ipOwner.has(clientHost.ip)) throw y.fail(['clientHost', 'ip'], `clientHost address ${clientHost.ip} belongs to host "${ipOwner.get(clientHost.ip)}"`);
   }
 
-  const clients = parseClients(y, d.clients ?? [], { procs: procByName, hosts: new Set(hostByName.keys()), clientHost: clientHost.name, portOwner });
+  const clients = parseClients(y, d.clients ?? [], {
+    procs: procByName, hosts: new Set(hostByName.keys()), clientHost: clientHost.name, portOwner,
+    readProxyConfig: (path, config) => readProxyConfig(y, path, dir, config, opts),
+  });
 
   const model: Model = {
     file: y.file, dir, name: d.name ?? basename(dir), description: d.description, hosts, processes,
     failureDomains: domains, links, clients, clientHost, inferred: [], warnings: [], options: modelOptions(y, d.options),
   };
   return { ...model, warnings: crossCheck(model) };
+}
+
+/** A proxy's haproxy.cfg: in the model folder (unless allowed), bounded, read as HAProxy would. */
+function readProxyConfig(y: YamlFile, path: PropertyKey[], dir: string, config: string, opts: ModelReadOptions): HaproxyRoute {
+  const cfgPath = checkConfigPath(y, path, dir, config, opts);
+  const buf = readBoundedFile(cfgPath, MAX_FILE_BYTES);
+  if (!Buffer.isBuffer(buf)) throw inputError(cfgPath, undefined, buf.error);
+  return haproxyRoute(parseHaproxyCfg(buf.toString('utf8'), cfgPath));
 }
 
 function freeName(base: string, taken: Map<string, unknown>): string {

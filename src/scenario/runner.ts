@@ -4,6 +4,7 @@ import { countEvents, summarizeFailovers, type FailoverSummary } from '../check/
 import type { ExpectationResult } from '../check/types.js';
 import { cliBehavior, type CliEndpoint, type CliJob } from '../clients/cli.js';
 import { proxyBehavior } from '../clients/proxy.js';
+import { proxyConfigOf } from './proxyConfig.js';
 import { workloadClientBehavior, type WorkloadClientConfig } from '../clients/workload.js';
 import { checkLostWritesOf, WriteHistory, type AckedWrite, type LostWritesReport } from '../check/lost-writes.js';
 import type { RedisState } from '../redis/state.js';
@@ -236,11 +237,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
     if (c.kind === 'proxy') {
       extra.push({
         pid: c.name, host: c.host, startAtUs: c.startAtUs,
-        behavior: proxyBehavior({
-          port: c.port!, servers: c.backends.map((b) => { const e = refEndpoint(b); return { name: e.name ?? b, ip: e.ip, port: e.port }; }),
-          interMs: c.checkIntervalUs === undefined ? undefined : c.checkIntervalUs / 1000, rise: c.rise, fall: c.fall,
-          shutdownSessionsOnDown: c.shutdownSessionsOnDown, idleTimeoutMs: c.idleTimeoutUs === undefined ? undefined : c.idleTimeoutUs / 1000,
-        }, 'proxy'),
+        behavior: proxyBehavior(proxyConfigOf(c, refEndpoint), 'proxy'),
       });
       continue;
     }

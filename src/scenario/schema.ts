@@ -92,6 +92,7 @@ export const ClientSchema = z
     fall: z.number().int().min(1).optional().describe('proxy: failed checks to mark a server DOWN (HAProxy default 3).'),
     'on-marked-down': z.enum(['shutdown-sessions']).optional().describe('proxy: close the sessions of a server marked DOWN (HAProxy `on-marked-down shutdown-sessions`); default: they stay.'),
     'idle-timeout': Duration.optional().describe('proxy: close a session idle this long (HAProxy `timeout client` / `timeout server`); default: never.'),
+    config: z.string().optional().describe('proxy: an haproxy.cfg in the model folder; its frontend\'s bind port, default_backend, server lines (names, addresses, check inter/rise/fall), tcp-check steps, timeouts (connect, client, server, check) and retries replace port, backends, check-interval, rise, fall and idle-timeout.'),
     start: Duration.optional().describe('Start this client (or proxy) this long after time 0; default: at time 0.'),
   })
   .describe('A simulated client: a Sentinel-aware client (as the Sentinel client guidelines on redis.io describe), a client at a fixed address (e.g. behind a proxy), or a TCP proxy with HAProxy-like tcp-check health checks.');
