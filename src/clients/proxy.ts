@@ -415,7 +415,7 @@ function attemptFailed(r: Resolved, s: Draft<ProxyState>, ctx: Ctx, ss: Draft<Se
     closeSession(r, s, ctx, ss.client, kind === 'refused' ? 'server connection refused' : 'server connect timeout');
     return;
   }
-  ctx.state({ proxy: 'retry', conn: ss.client, server: r.cfg.servers[ss.server]!.name, attempt: ss.attempts + 1, after: kind });
+  ctx.state({ proxy: 'retry', conn: ss.client, server: r.cfg.servers[ss.server]!.name, attempt: ss.attempts + 1, reason: kind });
   if (kind === 'timeout') return connectAttempt(r, s, ctx, ss);
   delete s.byBackend[ss.backendConn];
   ctx.timer(`retry:${ss.client}:${ss.attempts}`, Math.min(r.cfg.connectTimeoutMs ?? MAX_TURNAROUND_MS, MAX_TURNAROUND_MS));
