@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { prepare, runTask, type ExploreSpec } from '../explore/tasks.js';
 import { DEFAULT_PROPERTIES } from '../explore/properties.js';
@@ -7,9 +9,12 @@ import { DEFAULT_PROPERTIES } from '../explore/properties.js';
  * one after the other in this thread, as schedules per second of wall time on one core. The runs
  * are explore's own (run i of seed 1), so the figure is what `explore models/zato` gets per worker.
  */
+// From the repository, not the caller's directory: `npm run bench` may be started anywhere under it.
+const ZATO = join(fileURLToPath(new URL('../../', import.meta.url)), 'models/zato');
+
 export function exploreThroughput(runs = 40): { runs: number; wallMs: number; perSecond: number; perCpuSecond: number } {
   const spec: ExploreSpec = {
-    modelPath: 'models/zato', outDir: 'explore-out', seed: 1, durationMs: 300_000, properties: DEFAULT_PROPERTIES.map((name) => ({ name })),
+    modelPath: ZATO, outDir: 'explore-out', seed: 1, durationMs: 300_000, properties: DEFAULT_PROPERTIES.map((name) => ({ name })),
     maxFaults: 3, maxShrinks: 0,
   };
   const p = prepare(spec);
