@@ -9,12 +9,12 @@ import { notice, warning } from './node.js';
 import { finalSaveDone, shutdownCron, sigShutdownHandler } from './shutdown.js';
 import { installDb } from './dataset.js';
 import { clientsCronOutputBuffers } from './obuf.js';
-import { waitTimedOut, waitTimerConn } from './wait.js';
+import { handleBlockedClientsTimeout, isWaitTimer } from './wait.js';
 import { crashReportDone, sigsegvHandler, type CrashReportRange } from './crash.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
 import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
-import { NULL_REPLID, unixSec, type RedisDisk, type RedisState } from './state.js';
+import { CRON_PERIOD_MS, NULL_REPLID, unixSec, type RedisDisk, type RedisState } from './state.js';
 import { cronPeriodMs, startPhaseMs } from './cronDrift.js';
 
 export type { RedisState } from './state.js';
@@ -39,8 +39,8 @@ export function redisBehavior(cfg: RedisNodeConfig, opts: RedisOptions = {}): Be
     kind: 'redis',
     init: (ctx, disk) => initState(cfg, ctx, disk as RedisDisk | undefined, opts),
     listenPorts: (s) => [s.conf.port],
-    onNet: (draft, ev, ctx) => onNet({ d: draft as RedisState, ctx, cfg }, ev),
-    onTimer: (draft, key, ctx) => onTimer({ d: draft as RedisState, ctx, cfg }, key),
+    onNet: (draft, ev, ctx) => afterEvent(onNet, { d: draft as RedisState, ctx, cfg }, ev),
+    onTimer: (draft, key, ctx) => afterEvent(onTimer, { d: draft as RedisState, ctx, cfg }, key),
     onSignal: (draft, sig, ctx) => {
       const n: Node = { d: draft as RedisState, ctx, cfg };
       if (n.d.shuttingDown) return;
@@ -48,6 +48,15 @@ export function redisBehavior(cfg: RedisNodeConfig, opts: RedisOptions = {}): Be
       else sigShutdownHandler(n, sig);
     },
   };
+}
+
+/**
+ * One ae loop iteration: the event, then beforeSleep()'s handleBlockedClientsTimeout(). A blocked
+ * WAIT whose timeout passed is answered by whichever event wakes the loop first after it.
+ */
+function afterEvent<A>(handle: (n: Node, a: A) => void, n: Node, a: A): void {
+  handle(n, a);
+  if (n.d.waitTimeouts.length > 0) handleBlockedClientsTimeout(n);
 }
 
 function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined, opts: RedisOptions): RedisState {
@@ -76,6 +85,9 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined, 
     goodReplicas: 0,
     noReplicasSinceSec: unixSec(nowMs),
     cronLoops: 0,
+    nextCronMonoMs: 0,
+    cronPeriodMs: CRON_PERIOD_MS,
+    waitTimeouts: [],
     replCronLoops: 0,
     child: null,
     repl: replicaof
@@ -101,7 +113,9 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined, 
   loadDataFromDisk(n, disk);
   ctx.log('notice', 'Ready to accept connections');
   ctx.state({ what: 'boot', runId: d.runId, replid: d.replid, role: d.repl ? 'slave' : 'master', keys: d.keyCount, offset: d.masterReplOffset });
-  ctx.timer('cron', 1 + startPhaseMs(ctx), { freezeWhilePaused: true });
+  const firstCronMs = 1 + startPhaseMs(ctx);
+  ctx.timer('cron', firstCronMs, { freezeWhilePaused: true });
+  d.nextCronMonoMs = ctx.monoMs() + firstCronMs;
   return d;
 }
 
@@ -191,9 +205,8 @@ function onTimer(n: Node, key: string): void {
     shutdownCron(n);
     return;
   }
-  const waitConn = waitTimerConn(key);
-  if (waitConn !== undefined) {
-    waitTimedOut(n, waitConn);
+  if (isWaitTimer(key)) {
+    handleBlockedClientsTimeout(n);
     return;
   }
   if (key !== 'cron') {
@@ -204,7 +217,10 @@ function onTimer(n: Node, key: string): void {
   // while the process was stopped never happen, so after SIGCONT the next one comes when the loop
   // count reaches it, not at once (measured on 7.0.15: a resumed replica ACKs 0-1 s later, D11).
   // The time left is kept exactly rather than rounded to the 100 ms loop.
-  n.ctx.timer('cron', cronPeriodMs(n.ctx), { freezeWhilePaused: true });
+  const periodMs = cronPeriodMs(n.ctx);
+  n.ctx.timer('cron', periodMs, { freezeWhilePaused: true });
+  d.nextCronMonoMs = n.ctx.monoMs() + periodMs;
+  d.cronPeriodMs = periodMs;
   // replicationCron(): replica half, then master half (one function in Redis).
   replicaCron(n);
   masterCron(n, d.replCronLoops);

@@ -79,7 +79,7 @@ export interface ClientRec {
   /** c->woff: master_repl_offset after this client's last propagated write (what WAIT waits for). */
   woff: number;
   /** Blocked in WAIT (BLOCKED_WAIT): how many replicas must acknowledge which offset. */
-  waitAcks: { numreplicas: number; offset: number } | null;
+  waitAcks: { numreplicas: number; offset: number; /** c->bpop.timeout on the monotonic clock; 0: none. */ deadlineMonoMs: number } | null;
 }
 
 export interface BacklogBlock {
@@ -219,6 +219,11 @@ export interface RedisState {
   goodReplicas: number;
   noReplicasSinceSec: number;
   cronLoops: number;
+  /** When the next once-a-second serverCron tick is due (monotonic ms), and the period it was armed with. */
+  nextCronMonoMs: number;
+  cronPeriodMs: number;
+  /** Clients blocked in WAIT with a timeout (server.clients_timeout_table); freed ones are dropped when next looked at. */
+  waitTimeouts: ConnId[];
   /** replication_cron_loops (only incremented by replicationCron). */
   replCronLoops: number;
   child: RdbChild | null;

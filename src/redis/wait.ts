@@ -1,4 +1,3 @@
-import type { ConnId } from '../net/process.js';
 import { error, int } from '../net/resp.js';
 import type { Call } from './commands/types.js';
 import type { Node } from './node.js';
@@ -11,6 +10,8 @@ import { replicationFeedSlaves } from './stream.js';
  */
 
 const TIMER_PREFIX = 'wait:';
+/** serverCron runs at hz 10: ten ae loops per once-a-second tick. */
+const LOOPS_PER_SECOND = 10;
 
 /** replicationCountAcksByOffset(): online replicas whose last ACK covers `offset`. */
 function countAcksByOffset(n: Node, offset: number): number {
@@ -49,8 +50,13 @@ export function waitCmd(x: Call): void {
     x.out.push(int(acked));
     return;
   }
-  x.c.waitAcks = { numreplicas, offset: x.c.woff };
-  if (timeoutMs > 0) x.n.ctx.timer(`${TIMER_PREFIX}${x.c.id}`, timeoutMs);
+  // blockForReplication(): the deadline in whole ms, as mstime() gives it.
+  const deadlineMonoMs = timeoutMs > 0 ? Math.floor(x.n.ctx.monoMs()) + timeoutMs : 0;
+  x.c.waitAcks = { numreplicas, offset: x.c.woff, deadlineMonoMs };
+  if (timeoutMs > 0) {
+    x.n.d.waitTimeouts.push(x.c.id);
+    x.n.ctx.timer(`${TIMER_PREFIX}${x.c.id}`, firstLoopAfter(x.n, deadlineMonoMs) - x.n.ctx.monoMs(), { freezeWhilePaused: true });
+  }
   // replicationRequestAckFromSlaves(): beforeSleep() sends REPLCONF GETACK * once for this loop.
   // The replica's ACK carries its offset before the GETACK itself, which covers this client's write.
   replicationFeedSlaves(x.n, ['REPLCONF', 'GETACK', '*'], null);
@@ -70,20 +76,38 @@ export function processClientsWaitingReplicas(n: Node): void {
   }
 }
 
-/** The timer of a blocked WAIT: `wait:<conn>`, or undefined for another timer. */
-export function waitTimerConn(key: string): ConnId | undefined {
-  return key.startsWith(TIMER_PREFIX) ? Number(key.slice(TIMER_PREFIX.length)) : undefined;
+/** A timer armed for a blocked WAIT's timeout (it only wakes the loop). */
+export function isWaitTimer(key: string): boolean {
+  return key.startsWith(TIMER_PREFIX);
 }
 
 /**
- * replyToBlockedClientTimedOut(): the count so far. Real Redis notices the timeout in the event
- * loop after the deadline (blocked clients' timeouts are checked in beforeSleep), i.e. at most one
- * wake-up later; the model answers at the deadline.
+ * The monotonic ms of the first serverCron loop (hz 10) strictly after `deadlineMonoMs`: with no
+ * other event, that loop's beforeSleep() is what notices the timeout. The ten loops of a
+ * once-a-second tick are spread evenly over its (drifting) period.
  */
-export function waitTimedOut(n: Node, conn: ConnId): void {
-  const c = n.d.clients[conn];
-  if (!c?.waitAcks) return;
-  const acked = countAcksByOffset(n, c.waitAcks.offset);
-  c.waitAcks = null;
-  n.ctx.send(conn, int(acked));
+function firstLoopAfter(n: Node, deadlineMonoMs: number): number {
+  const loopMs = n.d.cronPeriodMs / LOOPS_PER_SECOND;
+  const k = Math.floor((deadlineMonoMs - n.d.nextCronMonoMs) / loopMs) + 1;
+  return n.d.nextCronMonoMs + k * loopMs;
+}
+
+/**
+ * timeout.c: handleBlockedClientsTimeout() from beforeSleep(): every WAIT whose deadline is past
+ * (checkBlockedClientTimeout(): `timeout < now`, in ms) gets replyToBlockedClientTimedOut(), the
+ * count so far.
+ */
+export function handleBlockedClientsTimeout(n: Node): void {
+  const d = n.d;
+  const nowMs = Math.floor(n.ctx.monoMs());
+  d.waitTimeouts = d.waitTimeouts.filter((conn) => {
+    const c = d.clients[conn];
+    if (!c?.waitAcks) return false;
+    if (!(c.waitAcks.deadlineMonoMs < nowMs)) return true;
+    const acked = countAcksByOffset(n, c.waitAcks.offset);
+    c.waitAcks = null;
+    n.ctx.cancelTimer(`${TIMER_PREFIX}${conn}`);
+    n.ctx.send(conn, int(acked));
+    return false;
+  });
 }
