@@ -18,6 +18,11 @@ export interface CliJob {
   readonly atMs: number;
   readonly label?: string;
   readonly argv: readonly string[];
+  /**
+   * Commands sent after argv on the same connection, each once the one before was answered (as
+   * redis-cli does with commands on its stdin), so e.g. WAIT counts the acks of the SET before it.
+   */
+  readonly then?: readonly (readonly string[])[];
   readonly to?: CliEndpoint;
   /** When `to` is absent: ask these Sentinels for `master`. */
   readonly viaSentinels?: {
@@ -68,6 +73,8 @@ interface JobState {
   target?: CliEndpoint;
   sentinelIdx: number;
   sentinelErrors: string[];
+  /** Replies so far to a job with `then` commands, in order. */
+  replies?: { reply: unknown; error: boolean; text: string }[];
 }
 
 export interface CliState {
@@ -109,9 +116,14 @@ export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind
       delete s.conns[conn];
     }
     const j = job(id);
+    if (j.then) {
+      // A sequence answers with the list of its replies, ending with the one that stopped it.
+      const all = [...(js.replies ?? []), { reply, error, text }];
+      [reply, error, text] = [all.map((r) => r.reply), all.some((r) => r.error), all.map((r) => r.text).join('; ')];
+    }
     const info: ReplyInfo = {
       job: id, ...(j.label ? { label: j.label } : {}), ...(j.probe ? { probe: true } : {}), to: js.to,
-      cmd: j.argv.join(' '), reply, error, text,
+      cmd: [j.argv, ...(j.then ?? [])].map((c) => c.join(' ')).join('; '), reply, error, text,
     };
     ctx.state({ reply: info });
   };
@@ -244,6 +256,12 @@ export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind
             }
             cs.stage = 'cmd';
             ctx.send(ev.conn, command(...j.argv));
+            return;
+          }
+          if (j.then && (js.replies?.length ?? 0) < j.then.length) {
+            // redis-cli goes on after an error reply; so does the sequence.
+            (js.replies ??= []).push({ reply: respToJs(m), error: m.t === 'error', text: replyText(m) });
+            ctx.send(ev.conn, command(...j.then[js.replies.length - 1]!));
             return;
           }
           finish(s, ctx, id, ev.conn, respToJs(m), m.t === 'error', replyText(m));

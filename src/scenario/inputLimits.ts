@@ -22,3 +22,5 @@ export const MAX_CLIENTS = 500;
  */
 export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
 export const MAX_SCENARIO_VALUE_BYTES = 256 * 1024 * 1024;
+/** Commands in one `command:` list (one connection). */
+export const MAX_COMMANDS_PER_ACTION = 1000;

@@ -188,7 +188,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
   for (const a of scenario.timeline) {
     if (a.atUs > endUs) continue;
     if (a.kind === 'command') {
-      addJob({ atMs: a.atUs / 1000, label: a.label, argv: a.argv, timeoutMs: a.timeoutUs / 1000, ...(a.to ? { to: endpointFor(model, a.to) } : { viaSentinels: viaSentinels() }) });
+      addJob({ atMs: a.atUs / 1000, label: a.label, argv: a.argv, ...(a.then ? { then: a.then } : {}), timeoutMs: a.timeoutUs / 1000, ...(a.to ? { to: endpointFor(model, a.to) } : { viaSentinels: viaSentinels() }) });
     } else if (a.kind === 'shutdown') {
       const p = model.processes.find((x) => x.name === a.proc)!;
       addJob({ atMs: a.atUs / 1000, label: a.label, argv: ['SHUTDOWN'], to: endpointOf(model, p), timeoutMs: 30_000 });
@@ -366,7 +366,7 @@ export function describeAction(a: TimedAction): string {
     case 'link':
       return `link ${a.from} ${a.oneWay ? '->' : '<->'} ${a.to}`;
     case 'command':
-      return `command ${a.argv.join(' ')}`;
+      return `command ${[a.argv, ...(a.then ?? [])].map((c) => c.join(' ')).join('; ')}`;
     case 'note':
       return `note ${a.text}`;
   }

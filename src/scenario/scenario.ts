@@ -36,6 +36,8 @@ export type Action =
   | {
       readonly kind: 'command';
       readonly argv: readonly string[];
+      /** Commands sent after argv on the same connection, each once the one before was answered. */
+      readonly then?: readonly (readonly string[])[];
       /** undefined: the master, as the Sentinels report it. */
       readonly to?: Target;
       readonly client?: string;
@@ -270,7 +272,12 @@ class Ctx {
       }
       case 'command':
       case 'sentinel': {
-        let argv = (d[kind] as (string | number | { bytes: number })[]).map((a) => (typeof a === 'object' ? this.valueOfBytes(at(kind), a.bytes) : String(a)));
+        type Arg = string | number | { bytes: number };
+        const toArgv = (list: Arg[], path: PropertyKey[]) => list.map((a) => (typeof a === 'object' ? this.valueOfBytes(path, a.bytes) : String(a)));
+        // A list of lists is a sequence of commands on one connection; a flat list is one command.
+        const given = d[kind] as Arg[] | Arg[][];
+        const sequence = kind === 'command' && Array.isArray(given[0]) ? (given as Arg[][]).map((c, k) => toArgv(c, [...at(kind), k])) : undefined;
+        let argv = sequence ? sequence[0]! : toArgv(given as Arg[], at(kind));
         let to: Target | undefined;
         if (kind === 'sentinel') {
           const sentinels = this.model.processes.filter((p) => p.kind === 'sentinel');
@@ -287,7 +294,7 @@ class Ctx {
           throw this.y.fail(at(kind), 'no "to:" and no Sentinel in the model to ask for the master');
         }
         const timeoutUs = d.timeout === undefined ? 5_000_000 : this.time(at('timeout'), d.timeout);
-        return { kind: 'command', argv, to, client: d.client, timeoutUs };
+        return { kind: 'command', argv, ...(sequence && sequence.length > 1 ? { then: sequence.slice(1) } : {}), to, client: d.client, timeoutUs };
       }
       case 'note':
         return { kind, text: d.note };

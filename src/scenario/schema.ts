@@ -1,4 +1,4 @@
-import { MAX_VALUE_BYTES } from './inputLimits.js';
+import { MAX_COMMANDS_PER_ACTION, MAX_VALUE_BYTES } from './inputLimits.js';
 import * as z from 'zod';
 import { PROPERTY_NAMES } from '../check/types.js';
 import { DURATION_PATTERN } from './duration.js';
@@ -147,6 +147,8 @@ const ValueOfBytes = z
   .strictObject({ bytes: z.number().int().min(0).max(MAX_VALUE_BYTES) })
   .describe('A value of this many bytes (at most 64 MiB each, 256 MiB in a scenario).');
 
+const CommandArgs = z.array(z.union([z.string(), z.number(), ValueOfBytes])).min(1);
+
 const ProcRef = NameOrNames.describe('A process name, or a list of them.');
 const HostRef = Name.describe('A host name (a process name means its host).');
 
@@ -198,12 +200,13 @@ export const ACTION_SCHEMAS = {
     .strictObject({
       ...common,
       command: z
-        .array(z.union([z.string(), z.number(), ValueOfBytes]))
-        .min(1)
-        .describe('The command and its arguments, e.g. [SET, greeting, hello], or [SET, big, { bytes: 100000 }] for a large value.'),
+        .union([CommandArgs, z.array(CommandArgs).min(1).max(MAX_COMMANDS_PER_ACTION)])
+        .describe(
+          'The command and its arguments, e.g. [SET, greeting, hello], or [SET, big, { bytes: 100000 }] for a large value; or a list of commands sent in order on one connection, each after the reply to the one before (as redis-cli does with commands on its stdin), e.g. [[SET, k, v], [WAIT, 1, 1000]]: its reply is the list of their replies.',
+        ),
       to: z.string().optional().describe('A process name or host:port; absent: the current master as the Sentinels report it.'),
       client: Name.optional().describe('Which client sends it (default: the scenario\'s redis-cli).'),
-      timeout: Duration.optional().describe('Give up waiting for the reply after this long (default 5s).'),
+      timeout: Duration.optional().describe('Give up waiting for the reply (for a list: the last reply) after this long (default 5s).'),
     })
     .describe('A client command; its reply is recorded.'),
   sentinel: z
