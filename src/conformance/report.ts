@@ -205,6 +205,13 @@ export const FINDINGS = `- **D6 — resolved: it was the case's timing, not Sent
   the reconnection PING, and the SDOWN, came 0.5–1.1 s later (real 2919–3064 ms). Killed that early, the simulator gives
   2964–3077 ms too (test/sentinel/links.test.ts); killed with settled links, real Sentinel gives 2027–2117 ms (8 direct
   runs) and so does the simulator. The case now lets the links settle (3 s) before the first fault.
+- **D13 — resolved: the same case timing as D6.** seed002-segfault sent \`DEBUG SEGFAULT\` right after the healthy-wait,
+  within a second of the Sentinel's latest connection to node1, so the first reconnection after the crash's EOF (whose
+  PING starts \`act_ping_time\`, the down-after clock) waited for that second: real +sdown 3819–3980 ms against
+  3082–3467 simulated. Polling SENTINEL MASTER's \`last-ping-sent\` during real crashes (scripts/segfault-link-real.mjs)
+  shows it: segfaulted at once, act_ping_time starts ~970 ms after the command; with settled links it starts at the
+  reconnection right after the EOF (~190–240 ms) or at a PING already pending in the crash window, and +sdown comes at
+  3025–3253 ms. The case now lets the links settle (3 s) before the fault; its real run then gave +sdown at 3469 ms, agree.
 - **D4 frequency — two Sentinels starting a failover in the same epoch is much rarer in the simulator.** Real: a
   non-leader also logged \`+try-failover\` and voted for itself in epoch 1 (the winner's hello then resets it, D4) in 1
   of 5 runs of REAL-MEASUREMENTS.md and in 1 of the 3 kill-master runs and in the replica-priority run made while building this harness; "split
