@@ -54,10 +54,12 @@ describe('check models/zato (3 hosts, Redis + Sentinel on each, quorum 2)', () =
     expect(m.switchMs!.max).toBeLessThanOrEqual(12_500);
     for (const o of m.seeds) {
       // The leader is always ODOWN before the switch; the other Sentinel's +odown (its ask 1 s after
-      // its first, refused one) races the leader's hello with the new config. Real runs: the other
-      // switches 1.09-1.27 s after the leader's ODOWN and was ODOWN first in 122 of 122 samples
-      // (test/conformance/odds-real.jsonl); the model can observe the promotion ~0.8 s after it (the
-      // INFO phase during failover, a known difference, ODDS.md), so here the other may come late.
+      // its first, refused one) races the leader's hello with the new config, and real Redis 7.0.15
+      // loses that race too when the leader's 10 s INFO to the replicas came < 1 s before its ODOWN
+      // (the 1 s INFO once ODOWN keeps that phase, so the promotion is seen ~0.6-0.8 s after the
+      // ODOWN): 5 of 6 real runs timed so (test/conformance/odown-info-phase-real.jsonl, ODDS.md).
+      // Here the fault at 30 s puts the Sentinels' INFO at ~40.24 s, just before most ODOWNs; seed 5
+      // is such a run. test/sentinel/odown-info-phase.test.ts checks when it may happen.
       expect(o.odownBy).toContain(o.leader);
       expect(['sentinel2', 'sentinel3']).toEqual(expect.arrayContaining([...o.odownBy]));
       expect(['sentinel2', 'sentinel3']).toContain(o.leader);
