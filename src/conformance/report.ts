@@ -232,7 +232,12 @@ export const FINDINGS = `- **D6 — resolved: it was the case's timing, not Sent
   replica's next replicationCron, then the master's refreshGoodSlavesCount()). A real value near 0 means some path
   counts the replica as good again without waiting for the master's cron (candidates to check in replication.c
   7.0.15: the REPLCONF ACK handler, or the replica's overdue serverCron running replicationCron at once on resume);
-  not diagnosed. When a real run lands in the simulated range again the verdict changes to agree and CI says so.`;
+  not diagnosed. When a real run lands in the simulated range again the verdict changes to agree and CI says so.
+  Checked since in replication.c 7.0.15: the REPLCONF ACK handler only sets \`repl_ack_time\`; the count is refreshed in
+  replicationCron() (every 10th serverCron loop), on an accepted PSYNC and when a replica goes online, nowhere else;
+  a resumed process runs one overdue serverCron, not the missed loops. Seven direct runs of the case's shape
+  (scripts/minreplicas-resume-real.mjs, 2026-12-07, load ~10) gave 353–1505 ms: first ACK 211–616 ms after the
+  SIGCONT, the master's count 27–973 ms after it, all inside the simulated range; no run came near 52 ms.`;
 
 /** Disagreements the real runs forced, fixed in the model since. */
 export const FIXED = `- **D10 — a real \`SHUTDOWN\` (also NOSAVE) waits for the replicas** (cases seed001-shutdown, seed004-shutdown). Real master
