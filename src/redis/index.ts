@@ -13,7 +13,7 @@ import { handleBlockedClientsTimeout, isWaitTimer } from './wait.js';
 import { crashReportDone, sigsegvHandler, type CrashReportRange } from './crash.js';
 import { aofCron, saveCron } from './persistence.js';
 import { createReplicationBacklog, masterCron, rdbChildDone } from './replication/master.js';
-import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, replicaCron } from './replication/replica.js';
+import { cacheMasterUsingMyself, onHandshakeEvent, onMasterStream, rdbLoadDone, replicaCron } from './replication/replica.js';
 import { CRON_PERIOD_MS, NULL_REPLID, unixSec, type RedisDisk, type RedisState } from './state.js';
 import { cronPeriodMs, startPhaseMs } from './cronDrift.js';
 
@@ -88,6 +88,7 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined, 
     nextCronMonoMs: 0,
     cronPeriodMs: CRON_PERIOD_MS,
     waitTimeouts: [],
+    loading: null,
     replCronLoops: 0,
     child: null,
     repl: replicaof
@@ -152,6 +153,10 @@ function loadDataFromDisk(n: Node, disk: RedisDisk | undefined): void {
 function onNet(n: Node, ev: NetEvent): void {
   const d = n.d;
   if (d.shuttingDown) return;
+  if (d.loading && ev.conn === d.loading.conn) {
+    d.loading.deferred.push(ev);
+    return;
+  }
   const r = d.repl;
   if (r && ev.conn === r.conn && r.state !== 'connected') {
     onHandshakeEvent(n, ev);
@@ -201,6 +206,10 @@ function onTimer(n: Node, key: string): void {
     rdbChildDone(n);
     return;
   }
+  if (key === 'rdb-load') {
+    for (const ev of rdbLoadDone(n)) onNet(n, ev);
+    return;
+  }
   if (key === 'shutdown') {
     shutdownCron(n);
     return;
@@ -221,6 +230,9 @@ function onTimer(n: Node, key: string): void {
   n.ctx.timer('cron', periodMs, { freezeWhilePaused: true });
   d.nextCronMonoMs = n.ctx.monoMs() + periodMs;
   d.cronPeriodMs = periodMs;
+  // A loading server runs no serverCron: the load blocks the event loop (only
+  // processEventsWhileBlocked() answers clients, with -LOADING).
+  if (d.loading) return;
   // replicationCron(): replica half, then master half (one function in Redis).
   replicaCron(n);
   masterCron(n, d.replCronLoops);

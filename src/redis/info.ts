@@ -82,7 +82,7 @@ function persistenceSection(n: Node): string[] {
   const d = n.d;
   return [
     '# Persistence',
-    'loading:0',
+    `loading:${d.loading ? 1 : 0}`,
     'async_loading:0',
     `rdb_changes_since_last_save:${d.dirty}`,
     `rdb_bgsave_in_progress:${d.child ? 1 : 0}`,

@@ -1,5 +1,5 @@
 import type { CrashReportRange } from './crash.js';
-import type { ConnId } from '../net/process.js';
+import type { ConnId, NetEvent } from '../net/process.js';
 
 /**
  * The state of one Redis 7.0 node process. Plain data only (immer drafts it per event). Field names
@@ -21,6 +21,13 @@ export const NULL_REPLID = '0'.repeat(40);
  */
 export const RDB_FIXED_MS = 2;
 export const RDB_BYTES_PER_MS = 100_000;
+/**
+ * How fast a replica loads the RDB of a full sync (rdbLoad() inside readSyncBulkPayload()), in RDB
+ * bytes per ms. Measured on 7.0.15 on this project's machine (scripts/measure-rdb-load.sh, load
+ * average ~10): a 50.6 MB RDB of 1 KB values loaded in 169-508 ms (median 193 ms, 262 bytes/µs);
+ * 100-byte values load ~10x slower per byte (57 MB in 2.6 s), 10 KB values at 117-185 bytes/µs.
+ */
+export const RDB_LOAD_BYTES_PER_MS = 262_000;
 /** Period of the node's only recurring timer: serverCron's 1000 ms work (replicationCron, save points). */
 export const CRON_PERIOD_MS = 1000;
 
@@ -54,7 +61,7 @@ export interface ClientRec {
   /** Channels subscribed to, in subscription order (non-empty: a pubsub client). */
   channels: string[];
   /** MULTI state: queued argv (already resolved to canonical command names) and CLIENT_DIRTY_EXEC. */
-  multi: { queued: string[][]; dirty: boolean; writes: boolean; denyStale: boolean } | null;
+  multi: { queued: string[][]; dirty: boolean; writes: boolean; denyStale: boolean; /** A queued command lacks the loading flag (cmd_inv_flags & CMD_LOADING). */ denyLoading?: boolean } | null;
   /** This connection is our link to our own master (CLIENT_MASTER). */
   isMaster: boolean;
   /** Set by SYNC/PSYNC (CLIENT_SLAVE). */
@@ -126,6 +133,17 @@ export interface ReplicaSide {
   downSinceSec: number;
   /** +FULLRESYNC answer being waited on (server.master_replid / master_initial_offset). */
   fullSync: { replid: string; offset: number } | null;
+}
+
+/** server.loading: a full sync's RDB being loaded (rdbLoad() called from readSyncBulkPayload()). */
+export interface RdbLoading {
+  /** The master link the RDB came on: nothing more is read from it until the load is done. */
+  conn: ConnId;
+  db: Record<string, string>;
+  eof: boolean;
+  flushedKeys: number;
+  /** What arrived on the master link meanwhile, read once the load is done. */
+  deferred: NetEvent[];
 }
 
 export interface RdbChild {
@@ -222,6 +240,8 @@ export interface RedisState {
   /** When the next once-a-second serverCron tick is due (monotonic ms), and the period it was armed with. */
   nextCronMonoMs: number;
   cronPeriodMs: number;
+  /** A full sync's RDB being loaded: clients get -LOADING, serverCron does not run. */
+  loading: RdbLoading | null;
   /** Clients blocked in WAIT with a timeout (server.clients_timeout_table); freed ones are dropped when next looked at. */
   waitTimeouts: ConnId[];
   /** replication_cron_loops (only incremented by replicationCron). */

@@ -116,7 +116,7 @@ export const ModelOptionsSchema = z
       .min(0)
       .max(2 ** 40)
       .optional()
-      .describe('Bytes of data each Redis node holds beyond the keys the simulation writes (an RDB of that size): it lengthens every RDB save (SHUTDOWN/SIGTERM with save points) and every RDB transfer of a full sync. Default 0.'),
+      .describe('Bytes of data each Redis node holds beyond the keys the simulation writes (an RDB of that size): it lengthens every RDB save (SHUTDOWN/SIGTERM with save points), every RDB transfer of a full sync, and the replica\'s load of it (at 262 MB/s, measured for 1 KB values), during which the replica answers -LOADING. Default 0.'),
   })
   .describe('Model parameters that are not in any config file: properties of the machines the deployment runs on.');
 export type ClientFileData = z.infer<typeof ClientSchema>;

@@ -176,6 +176,7 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
   const mflags = isExec && c.multi ? c.multi : null;
   const isWrite = !!cmd.flags.write || !!mflags?.writes;
   const denyStale = !cmd.flags.stale || !!mflags?.denyStale;
+  const denyLoading = !cmd.flags.loading || !!mflags?.denyLoading;
   // A shutdown waiting for the replicas pauses writes (pauseClients(PAUSE_DURING_SHUTDOWN,
   // CLIENT_PAUSE_WRITE)): the command waits, unanswered, and the server exits before it runs.
   if (d.shutdown && !c.isReplica && (isWrite || cmd.flags.mayReplicate)) return;
@@ -188,12 +189,15 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
     reject(`ERR Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, isExec);
   } else if (d.repl && d.repl.state !== 'connected' && !d.conf.replicaServeStaleData && denyStale) {
     reject("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", isExec);
+  } else if (d.loading && denyLoading) {
+    reject('LOADING Redis is loading the dataset in memory', isExec);
   } else if (c.isReplica && (cmd.flags.write || cmd.flags.readonly || cmd.flags.mayReplicate)) {
     reject("ERR Replica can't interact with the keyspace", isExec);
   } else if (c.multi && !['exec', 'discard', 'multi', 'quit'].includes(canonical)) {
     c.multi.queued.push([canonical, ...argv.slice(1)]);
     if (cmd.flags.write) c.multi.writes = true;
     if (!cmd.flags.stale) c.multi.denyStale = true;
+    if (!cmd.flags.loading) c.multi.denyLoading = true;
     out.push(QUEUED);
   } else {
     const x: Call = { n, c, argv, out, prop: [], fromMaster: false };

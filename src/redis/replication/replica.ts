@@ -4,8 +4,8 @@ import { clientInfoString, freeClient, newClient } from '../clients.js';
 import { executeFromMaster } from '../commands/dispatch.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
 import { installDb } from '../dataset.js';
-import { parseRdb, persistDisk } from '../persistence.js';
-import type { ClientRec, ReplLinkState } from '../state.js';
+import { parseRdb, persistDisk, rdbBytes } from '../persistence.js';
+import { RDB_LOAD_BYTES_PER_MS, type ClientRec, type ReplLinkState } from '../state.js';
 import { proxyMasterStream } from '../stream.js';
 import {
   clearReplicationId2,
@@ -270,12 +270,44 @@ function readSyncBulkPayload(n: Node, conn: number, payload: string): void {
   notice(n, 'MASTER <-> REPLICA sync: Flushing old data');
   const flushedKeys = d.keyCount;
   notice(n, 'MASTER <-> REPLICA sync: Loading DB in memory');
-  // The received file is renamed to dump.rdb (rdb-del-sync-files no), so it survives a restart.
+  // The received file is renamed to dump.rdb (rdb-del-sync-files no) before rdbLoad(), so it
+  // survives a restart, even one during the load.
   d.diskRdb = { db: rdb.db, repl: rdb.repl, savedMs: n.ctx.nowMs() };
-  installDb(d, rdb.db);
-  d.changesTotal++;
   persistDisk(n);
-  const { replid, offset } = r.fullSync;
+  const loadMs = rdbLoadMs(n, rdb.db);
+  if (loadMs === 0) {
+    finishSyncLoad(n, conn, rdb.db, rdb.eof, flushedKeys);
+    return;
+  }
+  d.loading = { conn, db: rdb.db, eof: rdb.eof, flushedKeys, deferred: [] };
+  n.ctx.timer('rdb-load', loadMs, { freezeWhilePaused: true });
+}
+
+/**
+ * How long rdbLoad() takes. Only the model's datasetBytes makes it last: the few KB of keys a run
+ * writes load in microseconds on a real server, and an instant load keeps such runs as they were.
+ */
+function rdbLoadMs(n: Node, db: Record<string, string>): number {
+  const extra = n.d.conf.datasetBytes;
+  return extra === 0 ? 0 : (rdbBytes(db) + extra) / RDB_LOAD_BYTES_PER_MS;
+}
+
+/** The load is done: the rest of readSyncBulkPayload(). Returns what the master link brought meanwhile. */
+export function rdbLoadDone(n: Node): NetEvent[] {
+  const l = n.d.loading;
+  if (!l) return [];
+  const deferred = [...l.deferred];
+  n.d.loading = null;
+  finishSyncLoad(n, l.conn, l.db, l.eof, l.flushedKeys);
+  return deferred;
+}
+
+function finishSyncLoad(n: Node, conn: number, db: Record<string, string>, eof: boolean, flushedKeys: number): void {
+  const d = n.d;
+  const r = d.repl!;
+  installDb(d, db);
+  d.changesTotal++;
+  const { replid, offset } = r.fullSync!;
   r.fullSync = null;
   attachMasterClient(n, conn, replid, offset);
   d.replid = replid;
@@ -286,7 +318,7 @@ function readSyncBulkPayload(n: Node, conn: number, payload: string): void {
   n.ctx.state({ what: 'sync', kind: 'full', side: 'replica', master: `${r.masterHost}:${r.masterPort}`, offset, flushedKeys, loadedKeys: d.keyCount });
   n.ctx.state({ what: 'link', status: 'up' });
   // The diskless (EOF-marked) load answers with an ACK at once so the master starts streaming.
-  if (rdb.eof) sendAck(n);
+  if (eof) sendAck(n);
 }
 
 /** replication.c: replicationSendAck(). */
