@@ -20,6 +20,8 @@ export interface ProcRec {
   timers: Map<string, number>;
   /** Last timer generation handed out by this process (see timers.ts). */
   timerGen: number;
+  /** Keys of `timers` kept after their timer fired or was cancelled (timers.ts: SPENT). */
+  spentTimers: number;
   /** Fire times (global µs) of timers armed with freezeWhilePaused, and their time left while paused. */
   freezable: Map<string, number>;
   frozen: Map<string, number>;
@@ -33,6 +35,7 @@ export interface ProcRec {
 /** Forget everything an incarnation held in memory (at boot and at death); the disk stays. */
 export function clearIncarnation(p: ProcRec): void {
   p.timers = new Map();
+  p.spentTimers = 0;
   p.freezable = new Map();
   p.frozen = new Map();
   p.pendingNet = [];
@@ -47,7 +50,7 @@ export class ProcessTable {
     if (this.procs.has(pid)) throw new SimulationError(`process ${pid} defined twice`);
     const p: ProcRec = {
       pid, host, behavior, status: 'down', inc: 0, state: undefined, disk, ctx: undefined,
-      ports: [], timers: new Map(), timerGen: 0, freezable: new Map(), frozen: new Map(), pendingNet: [], pendingTimers: [], pendingSignals: [],
+      ports: [], timers: new Map(), timerGen: 0, spentTimers: 0, freezable: new Map(), frozen: new Map(), pendingNet: [], pendingTimers: [], pendingSignals: [],
     };
     this.procs.set(pid, p);
     return p;
