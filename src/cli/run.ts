@@ -72,6 +72,8 @@ async function readScenario(file: string, flags: RunFlags, ctx: CliContext): Pro
 
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<number> {
   const { io, hooks } = ctx;
+  // Only when the process is the CLI's own (the real entry point), never inside a caller's.
+  if (hooks.handleSignals) (await import('./heapGrowth.js')).limitHeapGrowth();
   const { runScenarioSteps } = await import('../scenario/runner.js');
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   // The trace writer pulls in the config reader (strerror): loaded here, not by `--version` or `--help`.
