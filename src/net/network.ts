@@ -160,11 +160,11 @@ export class TcpNetwork implements Network {
     }
   }
 
-  unsentBytes(p: ProcRec, id: ConnId): number {
+  unsentBytes(p: ProcRec, id: ConnId, excludeBytes: number): number {
     const c = this.conns.get(id);
     if (!c) return 0;
     const dir = this.dirOf(p, c);
-    return dir === -1 ? 0 : Math.max(0, c.heldBytes[dir] - SNDBUF_BYTES);
+    return dir === -1 ? 0 : Math.max(0, c.heldBytes[dir] - excludeBytes - SNDBUF_BYTES);
   }
 
   connect(p: ProcRec, id: ConnId, to: Endpoint): void {
@@ -186,12 +186,12 @@ export class TcpNetwork implements Network {
     this.transmit(c, 0, { k: 'syn' });
   }
 
-  send(p: ProcRec, id: ConnId, msg: unknown): void {
+  send(p: ProcRec, id: ConnId, msg: unknown): number {
     const c = this.conns.get(id);
-    if (!c) return;
+    if (!c) return 0;
     const dir = this.dirOf(p, c);
-    if (dir === -1) return;
-    this.transmit(c, dir, { k: 'data', conn: id, msg });
+    if (dir === -1) return 0;
+    return this.transmit(c, dir, { k: 'data', conn: id, msg });
   }
 
   close(p: ProcRec, id: ConnId): void {
@@ -241,12 +241,12 @@ export class TcpNetwork implements Network {
     return dir === 0 ? [c.a.host, c.targetHost] : [c.targetHost!, c.a.host];
   }
 
-  /** Put a segment on the wire in one direction, or hold it while the path is cut. */
-  private transmit(c: Conn, dir: 0 | 1, wire: Wire): void {
+  /** Put a segment on the wire in one direction, or hold it while the path is cut; returns the bytes held. */
+  private transmit(c: Conn, dir: 0 | 1, wire: Wire): number {
     // hostsOf() without its tuple: this runs for every segment.
     const from = dir === 0 ? c.a.host : c.targetHost!;
     const to = dir === 0 ? c.targetHost : c.a.host;
-    if (!to) return;
+    if (!to) return 0;
     const nowUs = this.world.nowUs;
     const cut = !to.up || !from.up || this.links.isBlocked(from.name, to.name);
     const reader = dir === 0 ? c.b : c.a;
@@ -258,14 +258,14 @@ export class TcpNetwork implements Network {
         const limit = wire.k === 'syn' ? SYN_GIVE_UP_US : RETRANSMIT_GIVE_UP_US;
         this.world.schedule(nowUs + limit, { k: 'net', what: 'giveUp', conn: c, dir, sinceUs: nowUs } as TcpEv);
       }
-      this.hold(c, dir, wire);
-      return;
+      return this.hold(c, dir, wire);
     }
     if (stopped) c.rcvBytes[dir] += this.sizeOf((wire as { msg: unknown }).msg);
     if (!c.routes) c.routes = [this.links.route(c.a.host.name, c.targetHost!.name), this.links.route(c.targetHost!.name, c.a.host.name)];
     const atUs = Math.max(nowUs + this.links.delayOn(c.routes[dir]), c.lastArrivalUs[dir]);
     c.lastArrivalUs[dir] = atUs;
     this.world.schedule(atUs, { k: 'net', what: 'arrive', conn: c, dir, wire } as TcpEv);
+    return 0;
   }
 
   private flushStalled(): void {
@@ -344,12 +344,13 @@ export class TcpNetwork implements Network {
     this.deliverLocal(c.b, { k: 'accepted', conn: c.id, local: c.target, remote: c.a.ep });
   }
 
-  private hold(c: Conn, dir: 0 | 1, wire: Wire): void {
+  private hold(c: Conn, dir: 0 | 1, wire: Wire): number {
     const bytes = wire.k === 'data' ? this.sizeOf(wire.msg) : 0;
     c.stalled[dir].push(wire);
     c.stalledSizes[dir].push(bytes);
     c.heldBytes[dir] += bytes;
     this.stalledConns.add(c);
+    return bytes;
   }
 
   /** Empty a direction's held segments and return them; its give-up timer no longer applies. */

@@ -26,10 +26,11 @@ export interface Network<M = unknown> {
   hostUp(host: Host): void;
   /** A stopped process runs again (SIGCONT): it reads its sockets, so their peers may send on. */
   resumed(p: ProcRec): void;
-  /** Bytes `p` wrote on `id` that the kernels have not taken (see Ctx.unsentBytes). */
-  unsentBytes(p: ProcRec, id: ConnId): number;
+  /** Bytes `p` wrote on `id` that the kernels have not taken, less `excludeBytes` (see Ctx.unsentBytes). */
+  unsentBytes(p: ProcRec, id: ConnId, excludeBytes: number): number;
   connect(p: ProcRec, id: ConnId, to: Endpoint): void;
-  send(p: ProcRec, id: ConnId, msg: M): void;
+  /** Returns the bytes of `msg` held back (path cut or reader's buffers full), 0 once on the wire. */
+  send(p: ProcRec, id: ConnId, msg: M): number;
   close(p: ProcRec, id: ConnId): void;
   fire(ev: NetQueued): void;
 }
@@ -50,7 +51,9 @@ export class NoNetwork implements Network {
   connect(p: ProcRec): void {
     throw new SimulationError(`${p.pid} cannot connect: this world has no network`);
   }
-  send(): void {}
+  send(): number {
+    return 0;
+  }
   close(): void {}
   fire(): void {}
 }

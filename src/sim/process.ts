@@ -6,8 +6,11 @@ import type { Rng } from './rng.js';
  * proxy). Messages are opaque to the loop: `M` is whatever the processes of a world exchange (RESP
  * values for the Redis model, see net/process.ts); the loop only carries them. A process is a pure state machine: the loop hands it one input at a time (a network
  * event or a timer) together with a Ctx; the handler changes its own state (an immer recipe over a
- * draft) and asks for effects through the Ctx. The loop performs the effects after the handler
- * returns. A handler never reads real time, real randomness or anything outside its state and the Ctx.
+ * draft) and asks for effects through the Ctx, its only way to act on the world. The loop performs
+ * each effect as it is asked for (no effect objects are built on the way), but nothing the handler
+ * reads through the Ctx shows its own effects: unsentBytes() leaves out its own sends, and an exit
+ * takes effect after the handler returns. A handler never reads real time, real randomness or
+ * anything outside its state and the Ctx.
  *
  * The recipe runs under immer's produce when the World keeps snapshots, and directly on the
  * current state otherwise (WorldOptions.snapshots). So a handler must work in both: never keep a

@@ -15,7 +15,7 @@ export interface ProcRec {
   inc: number;
   state: any;
   disk: unknown;
-  ctx: ProcCtx | undefined;
+  ctx: ProcCtx<ProcRec> | undefined;
   ports: readonly number[];
   timers: Map<string, number>;
   /** Last timer generation handed out by this process (see timers.ts). */

@@ -339,8 +339,53 @@ export class World<N extends Network = Network> {
   }
 
   /** For ProcCtx only. */
-  unsentBytes(p: ProcRec, conn: ConnId): number {
-    return this.net.unsentBytes(p, conn);
+  unsentBytes(p: ProcRec, conn: ConnId, excludeBytes: number): number {
+    return this.net.unsentBytes(p, conn, excludeBytes);
+  }
+
+  /** For ProcCtx only: a handler's send, performed as it asks (see CtxLoop). */
+  performSend(p: ProcRec, conn: ConnId, msg: unknown): number {
+    return this.net.send(p, conn, msg);
+  }
+
+  /** For ProcCtx only. */
+  performTimer(p: ProcRec, key: string, delayMs: number, freezeWhilePaused: boolean | undefined): void {
+    armTimer(this.queue, this.nowUs, p, key, delayMs, freezeWhilePaused);
+  }
+
+  /** For ProcCtx only: every other effect but exit, which waits for the handler's end (endHandler()). */
+  perform(p: ProcRec, e: Effect): void {
+    switch (e.k) {
+      case 'send':
+        this.net.send(p, e.conn, e.msg);
+        break;
+      case 'connect':
+        this.net.connect(p, e.conn, e.to);
+        break;
+      case 'close':
+        this.net.close(p, e.conn);
+        break;
+      case 'timer':
+        armTimer(this.queue, this.nowUs, p, e.key, e.delayMs, e.freezeWhilePaused);
+        break;
+      case 'cancelTimer':
+        cancelTimer(p, e.key);
+        break;
+      case 'log':
+        this.record({ t: this.nowUs, k: 'log', p: p.pid, level: e.level, text: e.text });
+        break;
+      case 'event':
+        this.record({ t: this.nowUs, k: 'event', p: p.pid, level: e.level, event: e.event, text: e.text });
+        break;
+      case 'state':
+        this.record({ t: this.nowUs, k: 'state', p: p.pid, ...e.data });
+        break;
+      case 'persist':
+        p.disk = e.data;
+        break;
+      case 'exit':
+        break;
+    }
   }
 
   // ---------------------------------------------------------------- internals: processes
@@ -349,14 +394,22 @@ export class World<N extends Network = Network> {
     p.inc++;
     p.status = 'running';
     clearIncarnation(p);
-    const ctx = new ProcCtx(this, p);
+    const ctx = new ProcCtx<ProcRec>(this, p);
     p.ctx = ctx;
-    ctx.begin();
+    ctx.begin(true);
     p.state = p.behavior.init(ctx, p.disk);
     const ports = p.behavior.listenPorts(p.state);
     this.net.listen(p, ports);
     p.ports = ports;
-    this.applyEffects(p, ctx.end());
+    const inc = p.inc;
+    const effects = ctx.end();
+    let exitCode: number | undefined;
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i]!;
+      if (e.k === 'exit') exitCode = e.code;
+      else this.perform(p, e);
+    }
+    this.exitIfAsked(p, inc, exitCode);
   }
 
   private terminate(p: ProcRec, closeWith: CloseReason | null): void {
@@ -380,7 +433,7 @@ export class World<N extends Network = Network> {
     ctx.begin();
     if (this.snapshots) p.state = produce(p.state, (d: any) => p.behavior.onTimer(d, key, ctx));
     else p.behavior.onTimer(p.state, key, ctx);
-    this.applyEffects(p, ctx.end());
+    this.exitIfAsked(p, inc, ctx.takeExit());
   }
 
   private handleNet(p: ProcRec, ev: NetEvent): void {
@@ -389,10 +442,11 @@ export class World<N extends Network = Network> {
       else this.record({ t: this.nowUs, k: 'net', c: ev.conn, p: p.pid, what: ev.k, ...('reason' in ev ? { reason: ev.reason } : {}) });
     }
     const ctx = p.ctx!;
+    const inc = p.inc;
     ctx.begin();
     if (this.snapshots) p.state = produce(p.state, (d: any) => p.behavior.onNet(d, ev, ctx));
     else p.behavior.onNet(p.state, ev, ctx);
-    this.applyEffects(p, ctx.end());
+    this.exitIfAsked(p, inc, ctx.takeExit());
   }
 
   private handleSignal(p: ProcRec, sig: string): void {
@@ -404,49 +458,15 @@ export class World<N extends Network = Network> {
       return;
     }
     const ctx = p.ctx!;
+    const inc = p.inc;
     ctx.begin();
     if (this.snapshots) p.state = produce(p.state, (d: any) => onSignal(d, sig, ctx));
     else onSignal(p.state, sig, ctx);
-    this.applyEffects(p, ctx.end());
+    this.exitIfAsked(p, inc, ctx.takeExit());
   }
 
-  private applyEffects(p: ProcRec, effects: readonly Effect[]): void {
-    const inc = p.inc;
-    let exitCode: number | undefined;
-    for (const e of effects) {
-      switch (e.k) {
-        case 'send':
-          this.net.send(p, e.conn, e.msg);
-          break;
-        case 'connect':
-          this.net.connect(p, e.conn, e.to);
-          break;
-        case 'close':
-          this.net.close(p, e.conn);
-          break;
-        case 'timer':
-          armTimer(this.queue, this.nowUs, p, e.key, e.delayMs, e.freezeWhilePaused);
-          break;
-        case 'cancelTimer':
-          cancelTimer(p, e.key);
-          break;
-        case 'log':
-          this.record({ t: this.nowUs, k: 'log', p: p.pid, level: e.level, text: e.text });
-          break;
-        case 'event':
-          this.record({ t: this.nowUs, k: 'event', p: p.pid, level: e.level, event: e.event, text: e.text });
-          break;
-        case 'state':
-          this.record({ t: this.nowUs, k: 'state', p: p.pid, ...e.data });
-          break;
-        case 'persist':
-          p.disk = e.data;
-          break;
-        case 'exit':
-          exitCode = e.code;
-          break;
-      }
-    }
+  /** A handler asked to exit: the process dies now that its other effects are done (if it still lives). */
+  private exitIfAsked(p: ProcRec, inc: number, exitCode: number | undefined): void {
     if (exitCode !== undefined && p.inc === inc && p.status !== 'down') {
       this.record({ t: this.nowUs, k: 'fault', what: 'exit', p: p.pid, code: exitCode });
       this.terminate(p, 'closed');
@@ -457,6 +477,7 @@ export class World<N extends Network = Network> {
 
   private record(r: TraceRecord): void {
     this.trace?.write(r);
-    for (const o of this.observers) o(r);
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) observers[i]!(r);
   }
 }
