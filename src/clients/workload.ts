@@ -1,5 +1,5 @@
 import type { Draft } from 'immer';
-import { argvOf, command, respToJs, type Resp } from '../net/resp.js';
+import { argvOf, command, commandOf, respToJs, type Resp } from '../net/resp.js';
 import type { Behavior, ConnId, Ctx, NetEvent } from '../net/process.js';
 import { replyText, type CliEndpoint, type ReplyInfo } from './cli.js';
 
@@ -241,7 +241,7 @@ export function workloadClientBehavior(cfg: WorkloadClientConfig, kind = 'client
     if (!op || !d || d.stage !== 'ready' || op.sent) return;
     if (everyOp && !s.resolvedThisRound) return;
     op.sent = true;
-    ctx.send(d.conn, command(...op.argv));
+    ctx.send(d.conn, commandOf(op.argv));
     opRecord(ctx, op, 'invoke', { to: d.name, conn: d.conn });
     arm(s, ctx, 'op', cfg.timeoutMs);
   };

@@ -19,7 +19,29 @@ export const OK = status('OK');
 export const NULL_BULK = bulk(null);
 
 export function command(...argv: string[]): Resp {
-  return array(argv.map((a) => bulk(a)));
+  return commandOf(argv);
+}
+
+/** command() of an argv array, for callers that hold one (no spread, no map callback per word). */
+export function commandOf(argv: readonly string[]): Resp {
+  const items = new Array<Resp>(argv.length);
+  for (let i = 0; i < argv.length; i++) items[i] = { t: 'bulk', s: argv[i]! };
+  return { t: 'array', items };
+}
+
+const oneWordCommands = new Map<string, Resp>();
+
+/**
+ * A one-word command (PING, INFO...), made once per name and shared: values are immutable, and a
+ * Sentinel sends a few of these per instance every second.
+ */
+export function oneWordCommand(name: string): Resp {
+  let c = oneWordCommands.get(name);
+  if (c === undefined) {
+    c = commandOf([name]);
+    oneWordCommands.set(name, c);
+  }
+  return c;
 }
 
 /** argv of a command array, or undefined if the value is not an array of bulk strings. */

@@ -1,4 +1,4 @@
-import { command, respCommandBytes } from '../net/resp.js';
+import { commandOf, respCommandBytes, type Resp } from '../net/resp.js';
 import { backlogAppend } from './backlog.js';
 import type { Node } from './node.js';
 import { closeClientOnOutputBufferLimitReached } from './obuf.js';
@@ -15,10 +15,12 @@ export function feedReplicationBuffer(n: Node, argv: string[]): void {
   const bytes = respCommandBytes(argv);
   d.masterReplOffset += bytes;
   const newBlock = backlogAppend(d.backlog, argv, bytes, d.conf.replBacklogSizeBytes);
+  // One message for every replica: values are immutable, so they can share it.
+  let msg: Resp | undefined;
   for (const id of [...d.replicas]) {
     const c = d.clients[id];
     if (!c) continue;
-    if (c.replState === 'online') n.ctx.send(id, command(...argv));
+    if (c.replState === 'online') n.ctx.send(id, (msg ??= commandOf(argv)));
     else if (c.replState === 'wait_bgsave_end' || c.replState === 'send_bulk') {
       c.pending!.push(argv);
       c.pendingBytes += bytes;

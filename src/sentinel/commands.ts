@@ -209,7 +209,7 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
       const m = s.masters[i]!;
       sentinelEvent(s, ctx, 'warning', '-monitor', m, null, '%@');
       releaseInstance(s, out, m);
-      s.masters.splice(i, 1);
+      s.masters = s.masters.filter((x) => x !== m);
       out.flushConfigNow();
       return OK;
     }

@@ -18,13 +18,20 @@ export function dictRank(seed: number, key: string): number {
   return h >>> 0;
 }
 
-/** Insert keeping the array in dict order (ties by key, so the order is total). */
-export function dictInsert<T extends { dictRank: number; name: string }>(arr: T[], item: T): void {
+/**
+ * A copy of the array with `item` inserted in dict order (ties by key, so the order is total). A
+ * copy, never in place: sentinelTimer() walks these lists while its handlers may add to them,
+ * and walking a list that is only ever replaced sees the same records as walking a snapshot.
+ */
+export function dictInserted<T extends { dictRank: number; name: string }>(arr: readonly T[], item: T): T[] {
   let i = arr.length;
   while (i > 0) {
     const prev = arr[i - 1]!;
     if (prev.dictRank < item.dictRank || (prev.dictRank === item.dictRank && prev.name < item.name)) break;
     i--;
   }
-  arr.splice(i, 0, item);
+  const out = arr.slice(0, i);
+  out.push(item);
+  for (let j = i; j < arr.length; j++) out.push(arr[j]!);
+  return out;
 }

@@ -30,7 +30,7 @@ export function receiveHelloMessage(s: SentinelState, ctx: Ctx, out: Out, ri: In
   processHelloMessage(s, ctx, out, c.s, now);
 }
 
-function getSentinelByAddrAndRunid(s: SentinelState, list: Instance[], ip: string | null, port: number, runid: string | null): Instance | undefined {
+function getSentinelByAddrAndRunid(s: SentinelState, list: readonly Instance[], ip: string | null, port: number, runid: string | null): Instance | undefined {
   for (const ri of list) {
     if (runid !== null && ri.runid === null) continue;
     const addrOk = ip === null || ((s.announceHostnames ? ri.addr.hostname : ri.addr.ip) === ip && ri.addr.port === port);

@@ -1,6 +1,6 @@
 import type { Ctx } from '../net/process.js';
 import { SENTINEL_DEFAULT_PARALLEL_SYNCS, SENTINEL_DEFAULT_SLAVE_PRIORITY } from './constants.js';
-import { dictInsert, dictRank } from './dictorder.js';
+import { dictInserted, dictRank } from './dictorder.js';
 import { sentinelEvent } from './events.js';
 import type { Out } from './out.js';
 import { F, FS, type Addr, type Instance, type InstanceRef, type Link, type SentinelState } from './state.js';
@@ -125,9 +125,9 @@ export function createInstance(
     slaveReplOffset: 0,
     dictRank: dictRank(s.dictSeed, name),
   };
-  if (type === 'master') dictInsert(s.masters, ri);
-  else if (type === 'slave') dictInsert(master!.slaves, ri);
-  else dictInsert(master!.sentinels, ri);
+  if (type === 'master') s.masters = dictInserted(s.masters, ri);
+  else if (type === 'slave') master!.slaves = dictInserted(master!.slaves, ri);
+  else master!.sentinels = dictInserted(master!.sentinels, ri);
   return ri;
 }
 

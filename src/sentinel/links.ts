@@ -1,4 +1,4 @@
-import { command, type Resp } from '../net/resp.js';
+import { command, commandOf, oneWordCommand, type Resp } from '../net/resp.js';
 import type { Ctx, NetEvent } from '../net/process.js';
 import { SENTINEL_HELLO_CHANNEL, SENTINEL_MAX_PENDING_COMMANDS } from './constants.js';
 import { sentinelEvent } from './events.js';
@@ -19,7 +19,7 @@ export function mapCommand(ri: Instance, master: Instance | null, cmd: string): 
 /** redisAsyncCommand() on cc: queue the command and remember whose reply it is. */
 export function sendOnCc(s: SentinelState, out: Out, link: Link, argv: string[], pending: PendingReply): boolean {
   if (link.cc === null) return false;
-  out.send(link.cc, command(...argv));
+  out.send(link.cc, argv.length === 1 ? oneWordCommand(argv[0]!) : commandOf(argv));
   link.ccQueue.push(pending);
   return true;
 }
@@ -47,7 +47,7 @@ function sendAuthIfNeeded(s: SentinelState, out: Out, ri: Instance, master: Inst
 function queueDiscard(s: SentinelState, out: Out, link: Link, which: 'cc' | 'pc', argv: string[]): void {
   const conn = link[which];
   if (conn === null) return;
-  out.send(conn, command(...argv));
+  out.send(conn, commandOf(argv));
   if (which === 'cc') link.ccQueue.push({ k: 'ignore' });
   else link.pcRegularPending++;
   link.pendingCommands++;

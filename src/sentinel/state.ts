@@ -100,8 +100,8 @@ export interface Instance {
   slaveConfChangeTime: number;
   info: string;
   // Master only.
-  sentinels: Instance[];
-  slaves: Instance[];
+  sentinels: readonly Instance[];
+  slaves: readonly Instance[];
   quorum: number;
   parallelSyncs: number;
   authPass: string | null;
@@ -146,7 +146,7 @@ export type ConnRole = { k: 'link'; linkId: number; which: 'cc' | 'pc' } | { k: 
 export interface SentinelState {
   myid: string;
   currentEpoch: number;
-  masters: Instance[];
+  masters: readonly Instance[];
   tilt: boolean;
   tiltStartTime: number;
   previousTime: number;

@@ -36,7 +36,10 @@ function checkTiltCondition(s: SentinelState, ctx: Ctx): void {
 /** sentinelHandleDictOfRedisInstances(). */
 function handleDictOfRedisInstances(s: SentinelState, ctx: Ctx, out: Out, instances: readonly Instance[], master: Instance | null): void {
   let switchToPromoted: Instance | null = null;
-  for (const ri of [...instances]) {
+  // No copy of the list: records are added and removed by replacing a list (dictInserted(),
+  // filter), never in place (the state's lists are readonly), so this walks a snapshot anyway.
+  for (let i = 0; i < instances.length; i++) {
+    const ri = instances[i]!;
     handleRedisInstance(s, ctx, out, ri, master);
     if (ri.flags & F.MASTER) {
       handleDictOfRedisInstances(s, ctx, out, ri.slaves, ri);

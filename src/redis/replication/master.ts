@@ -1,5 +1,5 @@
 import { current, isDraft } from 'immer';
-import { bulk, command, error, status, type Resp } from '../../net/resp.js';
+import { bulk, commandOf, error, status, type Resp } from '../../net/resp.js';
 import { backlogFrom, newBacklog } from '../backlog.js';
 import { freeClient, replicaName } from '../clients.js';
 import { type Node, nowSec, notice, warning } from '../node.js';
@@ -173,7 +173,7 @@ function tryPartialResync(n: Node, c: ClientRec, replid: string, psyncOffset: nu
   c.ackTimeSec = nowSec(n);
   d.replicas.push(c.id);
   n.ctx.send(c.id, status(c.capaPsync2 ? `CONTINUE ${d.replid}` : 'CONTINUE'));
-  for (const cmd of range.cmds) n.ctx.send(c.id, command(...cmd));
+  for (const cmd of range.cmds) n.ctx.send(c.id, commandOf(cmd));
   notice(n, `Partial resynchronization request from ${replicaName(c)} accepted. Sending ${range.bytes} bytes of backlog starting from offset ${psyncOffset}.`);
   n.ctx.state({ what: 'sync', kind: 'partial', side: 'master', replica: replicaName(c), offset: psyncOffset, bytes: range.bytes });
   refreshGoodReplicas(n);
@@ -227,7 +227,7 @@ export function rdbChildDone(n: Node): void {
     }
     c.replState = 'online';
     c.ackTimeSec = nowSec(n);
-    for (const cmd of c.pending ?? []) n.ctx.send(id, command(...cmd));
+    for (const cmd of c.pending ?? []) n.ctx.send(id, commandOf(cmd));
     c.pending = null;
     c.pendingBytes = 0;
     notice(n, `Synchronization with replica ${replicaName(c)} succeeded`);
