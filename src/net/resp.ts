@@ -12,7 +12,9 @@ export type Resp =
 
 export const status = (s: string): Resp => ({ t: 'status', s });
 export const error = (s: string): Resp => ({ t: 'error', s });
-export const int = (n: number): Resp => ({ t: 'int', n });
+/** Replies like PUBLISH's receiver count are small integers: one shared value each (values are immutable). */
+const SMALL_INTS: readonly Resp[] = Array.from({ length: 64 }, (_, n): Resp => ({ t: 'int', n }));
+export const int = (n: number): Resp => ((n | 0) === n && n >= 0 && n < 64 && (n !== 0 || 1 / n > 0) ? SMALL_INTS[n]! : { t: 'int', n });
 export const bulk = (s: string | null): Resp => ({ t: 'bulk', s });
 export const array = (items: readonly Resp[] | null): Resp => ({ t: 'array', items });
 export const OK = status('OK');

@@ -71,7 +71,7 @@ function updateSentinelAddressInAllMasters(s: SentinelState, ctx: Ctx, out: Out,
 
 /** sentinelProcessHelloMessage(). */
 export function processHelloMessage(s: SentinelState, ctx: Ctx, out: Out, hello: string, now: number): void {
-  const token = hello.split(',');
+  const token = helloTokens(hello);
   if (token.length !== 8) return;
   const master = s.masters.find((m) => m.name === token[4]);
   if (!master) return;
@@ -124,6 +124,24 @@ export function processHelloMessage(s: SentinelState, ctx: Ctx, out: Out, hello:
   }
   if (si) si.lastHelloTime = now;
 }
+
+/**
+ * A hello's fields. Each Sentinel repeats the same hello every 2 s to every instance, so the same
+ * few strings come back thousands of times an hour: they are split once and the (read-only) token
+ * lists kept, up to HELLO_CACHE_MAX distinct hellos (then the cache starts over). A pure function
+ * of its argument, so sharing it between worlds changes nothing.
+ */
+function helloTokens(hello: string): readonly string[] {
+  let t = helloCache.get(hello);
+  if (t === undefined) {
+    if (helloCache.size >= HELLO_CACHE_MAX) helloCache.clear();
+    t = hello.split(',');
+    helloCache.set(hello, t);
+  }
+  return t;
+}
+const HELLO_CACHE_MAX = 256;
+const helloCache = new Map<string, readonly string[]>();
 
 /** strtoull(): leading digits, 0 when there are none. */
 function strtoull(str: string): number {

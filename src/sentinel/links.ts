@@ -12,9 +12,12 @@ import { F, type Instance, type Link, type PendingReply, type SentinelState } fr
 export function mapCommand(ri: Instance, master: Instance | null, cmd: string): string {
   if (ri.flags & F.SENTINEL) return cmd;
   const m = ri.flags & F.MASTER ? ri : master;
-  const renamed = m?.renamedCommands[cmd.toLowerCase()];
+  const renamed = m?.renamedCommands[LOWER_CASE[cmd] ?? cmd.toLowerCase()];
   return renamed ?? cmd;
 }
+
+/** The names mapCommand() is asked for every tick, lower-cased once (toLowerCase() makes a new string per call). */
+const LOWER_CASE: Readonly<Record<string, string>> = { PING: 'ping', INFO: 'info', PUBLISH: 'publish', SUBSCRIBE: 'subscribe', AUTH: 'auth', CLIENT: 'client' };
 
 /** redisAsyncCommand() on cc: queue the command and remember whose reply it is. */
 export function sendOnCc(s: SentinelState, out: Out, link: Link, argv: string[], pending: PendingReply): boolean {
