@@ -18,6 +18,8 @@ export const int = (n: number): Resp => ((n | 0) === n && n >= 0 && n < 64 && (n
 export const bulk = (s: string | null): Resp => ({ t: 'bulk', s });
 export const array = (items: readonly Resp[] | null): Resp => ({ t: 'array', items });
 export const OK = status('OK');
+/** PING's reply, shared: Sentinels PING every instance every second. */
+export const PONG = status('PONG');
 export const NULL_BULK = bulk(null);
 
 export function command(...argv: string[]): Resp {

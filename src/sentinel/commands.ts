@@ -1,4 +1,4 @@
-import { array, bulk, error, int, NULL_BULK, OK, status, type Resp } from '../net/resp.js';
+import { array, bulk, error, int, NULL_BULK, OK, PONG, status, type Resp } from '../net/resp.js';
 import type { ConnId, Ctx } from '../net/process.js';
 import { shutdownSentinel } from './shutdown.js';
 import { DEBUG_KEYS, REDIS_VERSION, SENTINEL_HELLO_CHANNEL } from './constants.js';
@@ -27,7 +27,7 @@ export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnI
   switch (name) {
     case 'ping':
       if (client.subscriptions.length + client.patterns.length > 0) reply(array([bulk('pong'), bulk(argv[1] ?? '')]));
-      else reply(argv.length > 1 ? bulk(argv[1]!) : status('PONG'));
+      else reply(argv.length > 1 ? bulk(argv[1]!) : PONG);
       return;
     case 'auth': {
       if (argv.length < 2 || argv.length > 3) return reply(arityError('auth'));

@@ -158,16 +158,8 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
   d.stats.commands++;
   c.lastInteractionSec = nowSec(n);
   const found = lookup(n, argv);
-  const reject = (msg: string, isExec: boolean): void => {
-    if (c.multi) c.multi.dirty = true;
-    if (isExec && c.multi) {
-      // multi.c: execCommandAbort()
-      c.multi = null;
-      out.push(error(`EXECABORT Transaction discarded because of: ${msg}`));
-    } else out.push(error(msg));
-  };
   if ('err' in found) {
-    reject(found.err, false);
+    rejectCommand(c, out, found.err, false);
     flush(n, c, out);
     return;
   }
@@ -181,18 +173,18 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
   // CLIENT_PAUSE_WRITE)): the command waits, unanswered, and the server exits before it runs.
   if (d.shutdown && !c.isReplica && (isWrite || cmd.flags.mayReplicate)) return;
 
-  if (!c.authenticated && !cmd.flags.noauth) reject('NOAUTH Authentication required.', isExec);
-  else if (c.multi && cmd.flags.nomulti) reject('ERR Command not allowed inside a transaction', isExec);
-  else if (isWrite && !goodReplicasOk(n)) reject('NOREPLICAS Not enough good replicas to write.', isExec);
-  else if (d.repl && d.conf.replicaReadOnly && isWrite) reject("READONLY You can't write against a read only replica.", isExec);
+  if (!c.authenticated && !cmd.flags.noauth) rejectCommand(c, out, 'NOAUTH Authentication required.', isExec);
+  else if (c.multi && cmd.flags.nomulti) rejectCommand(c, out, 'ERR Command not allowed inside a transaction', isExec);
+  else if (isWrite && !goodReplicasOk(n)) rejectCommand(c, out, 'NOREPLICAS Not enough good replicas to write.', isExec);
+  else if (d.repl && d.conf.replicaReadOnly && isWrite) rejectCommand(c, out, "READONLY You can't write against a read only replica.", isExec);
   else if (c.channels.length > 0 && !['ping', 'subscribe', 'unsubscribe', 'quit'].includes(canonical)) {
-    reject(`ERR Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, isExec);
+    rejectCommand(c, out, `ERR Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, isExec);
   } else if (d.repl && d.repl.state !== 'connected' && !d.conf.replicaServeStaleData && denyStale) {
-    reject("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", isExec);
+    rejectCommand(c, out, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", isExec);
   } else if (d.loading && denyLoading) {
-    reject('LOADING Redis is loading the dataset in memory', isExec);
+    rejectCommand(c, out, 'LOADING Redis is loading the dataset in memory', isExec);
   } else if (c.isReplica && (cmd.flags.write || cmd.flags.readonly || cmd.flags.mayReplicate)) {
-    reject("ERR Replica can't interact with the keyspace", isExec);
+    rejectCommand(c, out, "ERR Replica can't interact with the keyspace", isExec);
   } else if (c.multi && !['exec', 'discard', 'multi', 'quit'].includes(canonical)) {
     c.multi.queued.push([canonical, ...argv.slice(1)]);
     if (cmd.flags.write) c.multi.writes = true;
@@ -206,6 +198,15 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
     if (x.prop.length > 0) c.woff = d.masterReplOffset;
   }
   flush(n, c, out);
+}
+
+/** A refused command (an EXEC refused aborts its transaction: multi.c's execCommandAbort()); not a closure: this module runs for every command. */
+function rejectCommand(c: ClientRec, out: Resp[], msg: string, isExec: boolean): void {
+  if (c.multi) c.multi.dirty = true;
+  if (isExec && c.multi) {
+    c.multi = null;
+    out.push(error(`EXECABORT Transaction discarded because of: ${msg}`));
+  } else out.push(error(msg));
 }
 
 /** Write the replies and honour CLIENT_CLOSE_AFTER_REPLY (the client may be gone already). */

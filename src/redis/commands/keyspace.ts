@@ -26,11 +26,8 @@ export function setCmd(x: Call): void {
     }
   }
   const old = Object.prototype.hasOwnProperty.call(d.db, key) ? d.db[key]! : null;
-  const reply = (r: Resp): void => {
-    x.out.push(r);
-  };
   if ((nx && old !== null) || (xx && old === null)) {
-    reply(get ? bulk(old) : NULL_BULK);
+    x.out.push(get ? bulk(old) : NULL_BULK);
     return;
   }
   if (old === null) d.keyCount++;
@@ -38,7 +35,7 @@ export function setCmd(x: Call): void {
   d.dirty++;
   d.changesTotal++;
   x.prop.push(x.argv);
-  reply(get ? bulk(old) : OK);
+  x.out.push(get ? bulk(old) : OK);
 }
 
 export function getCmd(x: Call): void {

@@ -1,4 +1,4 @@
-import { array, bulk, error, int, OK, status, type Resp } from '../../net/resp.js';
+import { array, bulk, error, int, OK, PONG, status, type Resp } from '../../net/resp.js';
 import { stringmatch } from '../../net/stringmatch.js';
 import { findParam, PARAMS } from '../config.js';
 import { trimBacklog } from '../backlog.js';
@@ -24,7 +24,7 @@ export function pingCmd(x: Call): void {
     x.out.push(array([bulk('pong'), bulk(x.argv[1] ?? '')]));
     return;
   }
-  x.out.push(x.argv.length === 1 ? status('PONG') : bulk(x.argv[1]!));
+  x.out.push(x.argv.length === 1 ? PONG : bulk(x.argv[1]!));
 }
 
 export function echoCmd(x: Call): void {
