@@ -28,14 +28,24 @@ function electionEpochs(evs: readonly EventRecord[]): { elected: { e: EventRecor
   const tried = new Map<string, number>();
   const elected: { e: EventRecord; epoch: number }[] = [];
   const switches: { e: EventRecord; epoch: number }[] = [];
+  // Sentinel/master whose failover ended, with its epoch: its next +switch-master is its own.
+  const ended = new Map<string, number>();
   for (const e of evs) {
     if (e.event === '+new-epoch') current.set(e.p, Number(e.text.split(' ')[0]));
     else if (e.event === '+try-failover') tried.set(`${e.p}/${masterOf(e)}`, current.get(e.p) ?? 0);
     else if (e.event === '+elected-leader') elected.push({ e, epoch: tried.get(`${e.p}/${masterOf(e)}`) ?? -1 });
-    else if (e.event === '+switch-master') {
+    else if (e.event === '+failover-end' || e.event === '+failover-end-for-timeout') {
+      const key = `${e.p}/${masterOf(e)}`;
+      if (tried.has(key)) ended.set(key, tried.get(key)!);
+    } else if (e.event === '+switch-master') {
       // The leader's own switch (sentinelFailoverSwitchToPromotedSlave()) follows its +failover-end.
+      // Any other +switch-master is a Sentinel taking a newer configuration from a hello
+      // (+config-update-from): it carries that leader's epoch, not this Sentinel's last failover's,
+      // even if this Sentinel led an earlier failover of the same master.
       const key = `${e.p}/${e.text.split(' ')[0]}`;
-      if (tried.has(key) && elected.some((x) => x.e.p === e.p && masterOf(x.e) === e.text.split(' ')[0])) switches.push({ e, epoch: tried.get(key)! });
+      const epoch = ended.get(key);
+      if (epoch !== undefined) switches.push({ e, epoch });
+      ended.delete(key);
     }
   }
   return { elected, switches };
