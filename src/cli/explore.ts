@@ -4,8 +4,8 @@
  * time is read here only, for progress lines on a terminal; nothing printed on stdout depends on
  * it, nor on --workers or --shard.
  */
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { readBoundedFile } from '../config/boundedRead.js';
 import { InputError } from '../config/errors.js';
 import { parseDurationUs } from '../scenario/duration.js';
 // Names and docs only: the model and the scenario reader load when the command runs.
@@ -147,17 +147,17 @@ function progress(io: Io): ((done: number, total: number, violations: number) =>
   };
 }
 
+/** An explore result (JSON) given to merge: far above any shard's, like a saved run's bound. */
+const MAX_EXPLORE_JSON_BYTES = 256 * 1024 * 1024;
+
 async function mergeCommand(files: readonly string[], format: 'text' | 'json', io: Io): Promise<number> {
   const { mergeResults } = await import('../explore/explore.js');
   const { formatExploreJson, formatExploreText, parseExploreJson } = await import('../explore/report.js');
   const parts = files.map((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
-    }
-    return parseExploreJson(text, file);
+    // Only a regular file of bounded size: a FIFO or /dev/zero would block or never end.
+    const bytes = readBoundedFile(file, MAX_EXPLORE_JSON_BYTES);
+    if (!Buffer.isBuffer(bytes)) throw new InputError(`${file}: cannot read: ${bytes.error}`);
+    return parseExploreJson(bytes.toString('utf8'), file);
   });
   const merged = mergeResults(parts);
   io.stdout.write(format === 'json' ? formatExploreJson(merged) : formatExploreText(merged));

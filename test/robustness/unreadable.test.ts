@@ -27,6 +27,15 @@ describe('files that never end or never fit are refused at once', () => {
     expect(r.status).toBe(2);
   });
 
+  it('explore merge of a FIFO or /dev/zero: refused with the file named, exit 2, not blocked on', () => {
+    for (const f of [fifo(join(mkdtempSync(join(tmpdir(), 'ssim-merge-')))), '/dev/zero']) {
+      const r = runCli(['explore', 'merge', f]);
+      expect(r.signal).toBeNull();
+      expect(r.stderr).toContain(`${f}: cannot read: not a regular file`);
+      expect(r.status).toBe(2);
+    }
+  });
+
   it('lint of a FIFO nobody writes to: refused, not blocked on', () => {
     const r = runCli(['lint', fifo(dir)]);
     expect(r.signal).toBeNull();
