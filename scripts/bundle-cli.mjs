@@ -9,9 +9,13 @@
  * The chunks sit next to the entry so that paths taken from import.meta.url (package.json, the
  * workers in dist/advisor and dist/explore) resolve as they do from the unbundled files.
  *
+ * It also copies the launcher (src/cli/sentinel-sim.sh) to dist/cli/sentinel-sim, the package's
+ * `bin`: it runs this bundle, or `run` from the start-up snapshot when scripts/build-snapshot.mjs
+ * has built one for this machine's node.
+ *
  * Usage: node scripts/bundle-cli.mjs [DIST]   (DIST: the tsc output folder, default dist/)
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -21,8 +25,9 @@ const DIST = resolve(process.argv[2] ?? join(ROOT, 'dist'));
 const OUT = join(DIST, 'cli');
 const PREFIX = 'sentinel-sim';
 
-// A rebuild must not leave the last build's chunks behind (their names carry a content hash).
-for (const f of readdirSync(OUT)) if (f.startsWith(`${PREFIX}`) && /\.js(\.map)?$/.test(f)) rmSync(join(OUT, f));
+// A rebuild must not leave the last build's chunks behind (their names carry a content hash), nor
+// a start-up snapshot of the last build's code (build-snapshot.mjs makes a new one after this).
+for (const f of readdirSync(OUT)) if (f.startsWith(`${PREFIX}`) && /\.(js(\.map)?|blob|blob\.node|cjs)$/.test(f)) rmSync(join(OUT, f));
 
 await build({
   absWorkingDir: ROOT,
@@ -41,3 +46,6 @@ await build({
   banner: { js: "import { createRequire as __sentinelSimRequire } from 'node:module'; const require = __sentinelSimRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+copyFileSync(join(ROOT, 'src/cli/sentinel-sim.sh'), join(OUT, PREFIX));
+chmodSync(join(OUT, PREFIX), 0o755);

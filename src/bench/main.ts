@@ -28,8 +28,9 @@ import { bareLoopEventsPerSec } from './bareLoop.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOUR = join(ROOT, 'bench/zato-hour.yaml');
 const SOAK = join(ROOT, 'bench/zato-soak.yaml');
-// The soak runs the package's bin (the bundle a user runs), so its start-up and V8 settings are the user's.
-const CLI = join(ROOT, 'dist/cli/sentinel-sim.js');
+// The soak runs the package's bin (the launcher a user runs: `run` from the start-up snapshot when
+// one was built), so its start-up and V8 settings are the user's.
+const CLI = join(ROOT, 'dist/cli/sentinel-sim');
 const RUNS = 3;
 
 interface Figure {
@@ -73,8 +74,8 @@ function soak(until: string | undefined): { wallS: number; peakMb: number | unde
   const haveTime = existsSync('/usr/bin/time');
   const t0 = performance.now();
   const r = haveTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawnSync(CLI, args.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const wallS = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`the soak exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
   const peakMb = haveTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 : undefined;

@@ -92,7 +92,11 @@ function isEntryPoint(): boolean {
  */
 const INTERRUPT_BUDGET_BYTES = 4 * 67_584;
 
-if (isEntryPoint()) {
+/**
+ * Runs the program as its own process: sets the process-wide V8 and stream settings, then main().
+ * Called when this file is the entry point, and by the start-up snapshot's main (snapshot.ts).
+ */
+export function startProgram(argv: readonly string[]): void {
   setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET_BYTES}`);
   // `sentinel-sim run … | head`: a closed pipe ends the output quietly, never with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
@@ -100,7 +104,6 @@ if (isEntryPoint()) {
       process.exit(e.code === 'EPIPE' ? 0 : EXIT_INTERNAL);
     });
   }
-  const argv = process.argv.slice(2);
   // stdin is left out: process.stdin is built on first use (the player, `run -`), not by every command.
   const io: Io = { stdout: process.stdout, stderr: process.stderr };
   // `run` answers SIGINT/SIGTERM between slices of simulated time, in this thread (signals.ts).
@@ -114,3 +117,5 @@ if (isEntryPoint()) {
     },
   );
 }
+
+if (isEntryPoint()) startProgram(process.argv.slice(2));

@@ -9,12 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
  * What each command loads at start-up, asserted by the list of modules the built CLI loads (a
  * loader hook records every URL), never by time: `--version` and `--help` load no schema, YAML,
  * terminal UI, chart or model code, and `run` loads none of the other subcommands' code. Both
- * for tsc's dist/cli/main.js and for the bundle that is the package's `bin`, whose files name
+ * for tsc's dist/cli/main.js and for the bundle that the package's `bin` runs, whose files name
  * the modules they hold (esbuild's `// path` comments).
  */
 
 const CLI = resolve('dist/cli/main.js');
-const BIN = resolve((JSON.parse(readFileSync('package.json', 'utf8')) as { bin: Record<string, string> }).bin['sentinel-sim']!);
+/** The bundle the package's bin (dist/cli/sentinel-sim, a launcher) runs for every command but a snapshot-served `run`. */
+const BIN = resolve('dist/cli/sentinel-sim.js');
 const REGISTER = resolve('test/cli/load-recorder/register.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'sentinel-sim-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
