@@ -2,6 +2,7 @@ import type { ProcCtx } from './ctx.js';
 import { SimulationError } from './errors.js';
 import type { Host } from './hosts.js';
 import type { Behavior, NetEvent } from './process.js';
+import type { TimerSlot } from './timers.js';
 
 export type ProcessStatus = 'running' | 'paused' | 'down';
 
@@ -17,9 +18,8 @@ export interface ProcRec {
   disk: unknown;
   ctx: ProcCtx<ProcRec> | undefined;
   ports: readonly number[];
-  timers: Map<string, number>;
-  /** Last timer generation handed out by this process (see timers.ts). */
-  timerGen: number;
+  /** The slot of every timer key this incarnation armed (timers.ts). */
+  timers: Map<string, TimerSlot>;
   /** Keys of `timers` kept after their timer fired or was cancelled (timers.ts: SPENT). */
   spentTimers: number;
   /** Fire times (global µs) of timers armed with freezeWhilePaused, and their time left while paused. */
@@ -27,7 +27,7 @@ export interface ProcRec {
   frozen: Map<string, number>;
   /** What arrived while SIGSTOPped: socket data in arrival order, then due timers. */
   pendingNet: NetEvent[];
-  pendingTimers: { key: string; gen: number }[];
+  pendingTimers: { slot: TimerSlot; seq: number }[];
   /** Signals sent while SIGSTOPped: the kernel delivers them on SIGCONT, before anything else. */
   pendingSignals: string[];
 }
@@ -50,7 +50,7 @@ export class ProcessTable {
     if (this.procs.has(pid)) throw new SimulationError(`process ${pid} defined twice`);
     const p: ProcRec = {
       pid, host, behavior, status: 'down', inc: 0, state: undefined, disk, ctx: undefined,
-      ports: [], timers: new Map(), timerGen: 0, spentTimers: 0, freezable: new Map(), frozen: new Map(), pendingNet: [], pendingTimers: [], pendingSignals: [],
+      ports: [], timers: new Map(), spentTimers: 0, freezable: new Map(), frozen: new Map(), pendingNet: [], pendingTimers: [], pendingSignals: [],
     };
     this.procs.set(pid, p);
     return p;

@@ -21,12 +21,15 @@ export class EventQueue<E> {
   private events: (E | undefined)[] = [];
   private n = 0;
   private nextSeq = 0;
+  /** The sequence number of the event popEvent() returned last (what push() returned for it). */
+  poppedSeq = -1;
 
   get size(): number {
     return this.n;
   }
 
-  push(atUs: TimeUs, event: E): void {
+  /** Queue `event`; returns its sequence number, unique over the queue's life. */
+  push(atUs: TimeUs, event: E): number {
     if (this.n === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
@@ -46,6 +49,7 @@ export class EventQueue<E> {
     times[i] = atUs;
     seqs[i] = seq;
     events[i] = event;
+    return seq;
   }
 
   peekTime(): TimeUs | undefined {
@@ -65,6 +69,7 @@ export class EventQueue<E> {
     const seqs = this.seqs;
     const events = this.events;
     const top = events[0] as E;
+    this.poppedSeq = seqs[0]!;
     const n = --this.n;
     const lastT = times[n]!;
     const lastS = seqs[n]!;

@@ -7,7 +7,7 @@ import { NoNetwork, type NetQueued, type Network } from './network.js';
 import type { Behavior, CloseReason, ConnId, Effect, NetEvent } from './process.js';
 import { clearIncarnation, ProcessTable, type ProcessStatus, type ProcRec } from './processTable.js';
 import { EventQueue } from './queue.js';
-import { armTimer, cancelTimer, consumeTimer, freezeTimers, isCurrent, thawTimers, type TimerEv } from './timers.js';
+import { armTimer, cancelTimer, consumeTimer, freezeTimers, isCurrent, thawTimers, type TimerSlot } from './timers.js';
 import type { TraceRecord, TraceSink } from './trace.js';
 import type { TimeUs } from './time.js';
 
@@ -27,7 +27,7 @@ setAutoFreeze(false);
  * trace record that says it happened, is src/faults' business.
  */
 
-type Ev = TimerEv | { readonly k: 'action'; readonly label: string; readonly fn: (w: World<any>) => void } | NetQueued;
+type Ev = TimerSlot | { readonly k: 'action'; readonly label: string; readonly fn: (w: World<any>) => void } | NetQueued;
 
 export interface WorldOptions<N extends Network = Network> {
   readonly seed: number | string;
@@ -203,7 +203,7 @@ export class World<N extends Network = Network> {
     this.eventsProcessed++;
     switch (ev.k) {
       case 'timer':
-        this.fireTimer(ev.p, ev.inc, ev.key, ev.gen);
+        this.fireTimer(ev, this.queue.poppedSeq);
         break;
       case 'net':
         this.net.fire(ev);
@@ -270,7 +270,7 @@ export class World<N extends Network = Network> {
     }
     for (const t of timers) {
       if (!alive()) break;
-      this.fireTimer(p, inc, t.key, t.gen);
+      this.fireTimer(t.slot, t.seq);
     }
     if (alive()) thawTimers(this.queue, this.nowUs, p);
   }
@@ -421,17 +421,20 @@ export class World<N extends Network = Network> {
     p.ports = [];
   }
 
-  private fireTimer(p: ProcRec, inc: number, key: string, gen: number): void {
-    if (!isCurrent(p, inc, key, gen)) return;
+  private fireTimer(slot: TimerSlot, seq: number): void {
+    if (!isCurrent(slot, seq)) return;
+    const p = slot.p;
+    const key = slot.key;
+    const inc = slot.inc;
     if (p.status === 'paused') {
-      p.pendingTimers.push({ key, gen });
+      p.pendingTimers.push({ slot, seq });
       return;
     }
-    consumeTimer(p, key);
+    consumeTimer(slot);
     if (this.full) this.record({ t: this.nowUs, k: 'timer', p: p.pid, key });
     const ctx = p.ctx!;
     ctx.begin();
-    if (this.snapshots) p.state = produce(p.state, (d: any) => p.behavior.onTimer(d, key, ctx));
+    if (this.snapshots) p.state = timerUnderImmer(p, key, ctx);
     else p.behavior.onTimer(p.state, key, ctx);
     this.exitIfAsked(p, inc, ctx.takeExit());
   }
@@ -444,7 +447,7 @@ export class World<N extends Network = Network> {
     const ctx = p.ctx!;
     const inc = p.inc;
     ctx.begin();
-    if (this.snapshots) p.state = produce(p.state, (d: any) => p.behavior.onNet(d, ev, ctx));
+    if (this.snapshots) p.state = netUnderImmer(p, ev, ctx);
     else p.behavior.onNet(p.state, ev, ctx);
     this.exitIfAsked(p, inc, ctx.takeExit());
   }
@@ -480,4 +483,17 @@ export class World<N extends Network = Network> {
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!(r);
   }
+}
+
+/*
+ * The immer paths of fireTimer() and handleNet(), kept out of them: a closure in a function makes V8
+ * allocate a context for the variables it captures at every call, even when the closure is never
+ * made (the snapshot-less path, which is every CLI run).
+ */
+function timerUnderImmer(p: ProcRec, key: string, ctx: ProcCtx<ProcRec>): unknown {
+  return produce(p.state, (d: any) => p.behavior.onTimer(d, key, ctx));
+}
+
+function netUnderImmer(p: ProcRec, ev: NetEvent, ctx: ProcCtx<ProcRec>): unknown {
+  return produce(p.state, (d: any) => p.behavior.onNet(d, ev, ctx));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newClock } from '../../src/sim/clock.js';
 import { ProcessTable } from '../../src/sim/processTable.js';
-import { armTimer, cancelTimer, consumeTimer, freezeTimers, isCurrent, thawTimers, type TimerEv } from '../../src/sim/timers.js';
+import { armTimer, cancelTimer, consumeTimer, freezeTimers, isCurrent, thawTimers, type TimerSlot } from '../../src/sim/timers.js';
 
 /**
  * A fired or cancelled timer's key stays in the process's maps (so a long-lived Map is not rebuilt
@@ -14,13 +14,19 @@ function setup() {
   const p = table.add('p', { name: 'h', ip: '10.0.0.1', up: true, clock: newClock(0) }, {} as never, undefined);
   p.inc = 1;
   p.status = 'running';
-  const queued: { atUs: number; ev: TimerEv }[] = [];
-  const q = { push: (atUs: number, ev: TimerEv) => queued.push({ atUs, ev }) };
+  const queued: { atUs: number; ev: TimerSlot; seq: number }[] = [];
+  let nextSeq = 0;
+  const q = {
+    push: (atUs: number, ev: TimerSlot) => {
+      queued.push({ atUs, ev, seq: nextSeq });
+      return nextSeq++;
+    },
+  };
   /** Fire the last queued event of `key` as the world does: only if it is still current. */
   const fire = (key: string): boolean => {
     const e = [...queued].reverse().find((x) => x.ev.key === key)!;
-    if (!isCurrent(p, e.ev.inc, key, e.ev.gen)) return false;
-    consumeTimer(p, key);
+    if (!isCurrent(e.ev, e.seq)) return false;
+    consumeTimer(e.ev);
     return true;
   };
   return { p, q, queued, fire };
