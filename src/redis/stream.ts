@@ -17,7 +17,10 @@ export function feedReplicationBuffer(n: Node, argv: string[]): void {
   const newBlock = backlogAppend(d.backlog, argv, bytes, d.conf.replBacklogSizeBytes);
   // One message for every replica: values are immutable, so they can share it.
   let msg: Resp | undefined;
-  for (const id of [...d.replicas]) {
+  // A copy only when a client may be freed on the way (the output buffer check, at a new block).
+  const replicas = newBlock ? [...d.replicas] : d.replicas;
+  for (let i = 0; i < replicas.length; i++) {
+    const id = replicas[i]!;
     const c = d.clients[id];
     if (!c) continue;
     if (c.replState === 'online') n.ctx.send(id, (msg ??= commandOf(argv)));

@@ -81,6 +81,35 @@ describe('INFO and ROLE', () => {
 });
 
 describe('command errors and admin commands', () => {
+  it('names of Object.prototype are unknown commands and subcommands; any spelling finds a command, with its arity checked each time', () => {
+    const { world } = pair();
+    addClient(world, 'c', 'h1', { m: M }, [
+      { atMs: 100, conn: 'm', argv: ['constructor'] },
+      { atMs: 101, conn: 'm', argv: ['__proto__', 'x'] },
+      { atMs: 102, conn: 'm', argv: ['CONFIG', 'constructor'] },
+      { atMs: 103, conn: 'm', argv: ['PiNg'] },
+      { atMs: 104, conn: 'm', argv: ['ping'] },
+      { atMs: 105, conn: 'm', argv: ['PING', 'a', 'b'] },
+      { atMs: 106, conn: 'm', argv: ['set', 'k'] },
+      { atMs: 107, conn: 'm', argv: ['SET', 'k', 'v'] },
+      { atMs: 108, conn: 'm', argv: ['SeT', 'k'] },
+      { atMs: 109, conn: 'm', argv: ['GET', 'k'] },
+    ]);
+    world.runUntil(2 * S);
+    expect(clientState(world, 'c').log.map((e) => e.reply)).toEqual([
+      { error: "ERR unknown command 'constructor', with args beginning with: " },
+      { error: "ERR unknown command '__proto__', with args beginning with: 'x' " },
+      { error: "ERR unknown subcommand 'constructor'. Try CONFIG HELP." },
+      'PONG',
+      'PONG',
+      { error: "ERR wrong number of arguments for 'ping' command" },
+      { error: "ERR wrong number of arguments for 'set' command" },
+      'OK',
+      { error: "ERR wrong number of arguments for 'set' command" },
+      'v',
+    ]);
+  });
+
   it('unknown commands, arity, REPLICAOF to the same master, AUTH, READONLY and rename-command', () => {
     const { world } = pair(
       { requirepass: 'secret', renamedCommands: { config: 'xconfig', flushall: '' } },

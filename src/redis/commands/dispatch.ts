@@ -128,25 +128,53 @@ function resolveName(cfg: RedisNodeConfig, typed: string): string | undefined {
   return r ?? undefined;
 }
 
+type Found = { readonly cmd: CmdSpec; readonly canonical: string };
+
+/**
+ * A command without subcommands, found once per spelling (`PING`, `ping`...) and config: what
+ * lookup() gives for it depends on nothing else but the argument count. Bounded: only names of the
+ * table, as typed, are remembered.
+ */
+const foundCache = new WeakMap<RedisNodeConfig, Map<string, Found | null>>();
+const MAX_CACHED_SPELLINGS = 512;
+
+function lookupTop(cfg: RedisNodeConfig, typed: string): Found | null {
+  let m = foundCache.get(cfg);
+  if (m === undefined) {
+    m = new Map();
+    foundCache.set(cfg, m);
+  }
+  let f = m.get(typed);
+  if (f === undefined) {
+    const name = resolveName(cfg, typed);
+    // Own names only: `constructor` or `__proto__` typed by a client are unknown commands.
+    const top = name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+    f = top ? { cmd: top, canonical: name! } : null;
+    if (m.size < MAX_CACHED_SPELLINGS && top) m.set(typed, f);
+  }
+  return f;
+}
+
 /** server.c: lookupCommand() + commandCheckExistence() + commandCheckArity(). */
-function lookup(n: Node, argv: string[]): { cmd: CmdSpec; canonical: string } | { err: string } {
-  const name = resolveName(n.cfg, argv[0]!);
-  const top = name !== undefined ? COMMANDS[name] : undefined;
-  if (!top) {
+function lookup(n: Node, argv: string[]): Found | { err: string } {
+  const found = lookupTop(n.cfg, argv[0]!);
+  if (!found) {
     let args = '';
     for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.slice(0, 128 - args.length)}' `;
     return { err: `ERR unknown command '${argv[0]!.slice(0, 128)}', with args beginning with: ${args}`.replace(/[\r\n]/g, ' ') };
   }
+  const top = found.cmd;
   let cmd = top;
   if (top.subs && argv.length >= 2) {
-    const sub = top.subs[argv[1]!.toLowerCase()];
+    const subName = argv[1]!.toLowerCase();
+    const sub = Object.prototype.hasOwnProperty.call(top.subs, subName) ? top.subs[subName] : undefined;
     if (!sub) return { err: `ERR unknown subcommand '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`.replace(/[\r\n]/g, ' ') };
     cmd = sub;
   }
   if ((cmd.arity > 0 && cmd.arity !== argv.length) || argv.length < -cmd.arity) {
     return { err: `ERR wrong number of arguments for '${cmd.fullname}' command` };
   }
-  return { cmd, canonical: name! };
+  return cmd === top ? found : { cmd, canonical: found.canonical };
 }
 
 const QUEUED = status('QUEUED');
