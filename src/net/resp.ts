@@ -51,10 +51,13 @@ export function oneWordCommand(name: string): Resp {
 /** argv of a command array, or undefined if the value is not an array of bulk strings. */
 export function argvOf(v: Resp): string[] | undefined {
   if (v.t !== 'array' || v.items === null) return undefined;
-  const out: string[] = [];
-  for (const it of v.items) {
+  const items = v.items;
+  // Sized once: pushing onto [] would allocate room for 17 words per command.
+  const out = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
     if (it.t !== 'bulk' || it.s === null) return undefined;
-    out.push(it.s);
+    out[i] = it.s;
   }
   return out;
 }

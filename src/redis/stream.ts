@@ -53,14 +53,14 @@ export function replicationFeedSlaves(n: Node, argv: string[], dictid: number | 
  * server.c: propagatePendingCommands() — what one command (or one EXEC) wrote, wrapped in
  * MULTI/EXEC when it is more than one command.
  */
-export function propagate(n: Node, cmds: string[][]): void {
+export function propagate(n: Node, cmds: { readonly length: number; at(i: number): string[] }): void {
   if (cmds.length === 0 || n.d.repl) return;
   if (cmds.length === 1) {
-    replicationFeedSlaves(n, cmds[0]!, 0);
+    replicationFeedSlaves(n, cmds.at(0), 0);
     return;
   }
   replicationFeedSlaves(n, ['MULTI'], 0);
-  for (const c of cmds) replicationFeedSlaves(n, c, 0);
+  for (let i = 0; i < cmds.length; i++) replicationFeedSlaves(n, cmds.at(i), 0);
   replicationFeedSlaves(n, ['EXEC'], 0);
 }
 

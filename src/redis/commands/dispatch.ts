@@ -32,7 +32,7 @@ import {
   selectCmd,
   shutdownCmd,
 } from './server.js';
-import type { Call, CmdFlags, CmdSpec } from './types.js';
+import { Collected, type Call, type CmdFlags, type CmdSpec } from './types.js';
 
 /**
  * The command table (arity and flags as src/commands/*.json) and server.c: processCommand() with
@@ -182,7 +182,7 @@ const QUEUED = status('QUEUED');
 /** server.c: processCommand() for a command from a normal/pubsub/replica client connection. */
 export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
   const d = n.d;
-  const out: Resp[] = [];
+  const out = new Collected<Resp>();
   d.stats.commands++;
   c.lastInteractionSec = nowSec(n);
   const found = lookup(n, argv);
@@ -220,7 +220,7 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
     if (!cmd.flags.loading) c.multi.denyLoading = true;
     out.push(QUEUED);
   } else {
-    const x: Call = { n, c, argv, out, prop: [], fromMaster: false };
+    const x: Call = { n, c, argv, out, prop: new Collected(), fromMaster: false };
     call(x, canonical, cmd);
     propagate(n, x.prop);
     if (x.prop.length > 0) c.woff = d.masterReplOffset;
@@ -229,7 +229,7 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
 }
 
 /** A refused command (an EXEC refused aborts its transaction: multi.c's execCommandAbort()); not a closure: this module runs for every command. */
-function rejectCommand(c: ClientRec, out: Resp[], msg: string, isExec: boolean): void {
+function rejectCommand(c: ClientRec, out: Collected<Resp>, msg: string, isExec: boolean): void {
   if (c.multi) c.multi.dirty = true;
   if (isExec && c.multi) {
     c.multi = null;
@@ -238,10 +238,10 @@ function rejectCommand(c: ClientRec, out: Resp[], msg: string, isExec: boolean):
 }
 
 /** Write the replies and honour CLIENT_CLOSE_AFTER_REPLY (the client may be gone already). */
-function flush(n: Node, c: ClientRec, out: Resp[]): void {
+function flush(n: Node, c: ClientRec, out: Collected<Resp>): void {
   const live = n.d.clients[c.id];
   if (!live || live.isMaster) return;
-  for (const r of out) n.ctx.send(c.id, r);
+  for (let i = 0; i < out.length; i++) n.ctx.send(c.id, out.at(i));
   if (live.closeAfterReply) freeClient(n, c.id, true);
 }
 
@@ -288,9 +288,9 @@ function execCmd(x: Call): void {
       replies.push(error(found.err));
       continue;
     }
-    const sub: Call = { n: x.n, c: x.c, argv, out: [], prop: x.prop, fromMaster: x.fromMaster };
+    const sub: Call = { n: x.n, c: x.c, argv, out: new Collected(), prop: x.prop, fromMaster: x.fromMaster };
     call(sub, found.canonical, found.cmd);
-    replies.push(...sub.out);
+    for (let i = 0; i < sub.out.length; i++) replies.push(sub.out.at(i));
   }
   x.out.push(array(replies));
 }
@@ -306,6 +306,6 @@ export function executeFromMaster(n: Node, c: ClientRec, argv: string[]): void {
     sendAck(n);
     return;
   }
-  const x: Call = { n, c, argv, out: [], prop: [], fromMaster: true };
+  const x: Call = { n, c, argv, out: new Collected(), prop: new Collected(), fromMaster: true };
   call(x, found.canonical, found.cmd);
 }
