@@ -54,8 +54,10 @@ export function closeClientOnOutputBufferLimitReached(n: Node, c: ClientRec, asy
 
 /** server.c: clientsCron()'s output buffer check, for every client. */
 export function clientsCronOutputBuffers(n: Node): void {
-  for (const key of Object.keys(n.d.clients)) {
-    const c = n.d.clients[Number(key)];
-    if (c) closeClientOnOutputBufferLimitReached(n, c, false);
+  // The clients as they were at the start (one may be freed on the way), without turning each
+  // integer key into a string and back as Object.keys() did.
+  const clients = n.d.clients;
+  for (const c of Object.values(clients)) {
+    if (clients[c.id] !== undefined) closeClientOnOutputBufferLimitReached(n, c, false);
   }
 }
