@@ -50,8 +50,10 @@ export function sentinelBehavior(cfg: SentinelFileConfig, opts: SentinelOptions 
     onNet: (d, ev, ctx) => {
       const s = d as SentinelState;
       const out = new Out(ctx);
-      onNet(s, ev, ctx, out);
-      endHandler(s, ctx, out);
+      // One clock read per handler: virtual time does not move inside it.
+      const nowUs = ctx.nowUs();
+      onNet(s, ev, ctx, out, Math.floor(nowUs / 1000));
+      endHandler(s, ctx, out, nowUs);
     },
   };
 }
@@ -60,12 +62,11 @@ export function sentinelBehavior(cfg: SentinelFileConfig, opts: SentinelOptions 
  * The end of every handler: persist the config once if asked, then write the buffered output, at
  * once, or when the config flushes of this handler (and of any still blocking the loop) are done.
  * Returns the µs this handler's flushes blocked the loop. (Inlined in each handler rather than a
- * wrapper taking a closure: one closure per event adds up.)
+ * wrapper taking a closure: one closure per event adds up.) `nowUs`: ctx.nowUs() of this handler.
  */
-function endHandler(s: SentinelState, ctx: Ctx, out: Out): number {
+function endHandler(s: SentinelState, ctx: Ctx, out: Out, nowUs: number): number {
   if (out.flushConfig) flushConfig(s, ctx);
   const costUs = flushConfigCostUs(ctx, out.flushes);
-  const nowUs = ctx.nowUs();
   // A wall clock stepped back leaves busyUntilUs far ahead: the flushes it stood for are long done.
   if (s.busyUntilUs - nowUs > BUSY_STALE_US) s.busyUntilUs = 0;
   if (costUs === 0 && s.busyUntilUs <= nowUs) {
@@ -110,8 +111,8 @@ function onTick(s: SentinelState, ctx: Ctx): void {
     return;
   }
   const out = new Out(ctx);
-  const delayMs = sentinelTimer(s, ctx, out);
-  const costUs = endHandler(s, ctx, out);
+  const delayMs = sentinelTimer(s, ctx, out, Math.floor(nowUs / 1000));
+  const costUs = endHandler(s, ctx, out, nowUs);
   ctx.timer('tick', delayMs + costUs / 1000);
 }
 
@@ -200,8 +201,7 @@ function initSentinel(cfg: SentinelFileConfig, ctx: Ctx, opts: SentinelOptions):
   return s;
 }
 
-function onNet(s: SentinelState, ev: NetEvent, ctx: Ctx, out: Out): void {
-  const now = ctx.nowMs();
+function onNet(s: SentinelState, ev: NetEvent, ctx: Ctx, out: Out, now: number): void {
   if (ev.k === 'accepted') {
     s.conns[ev.conn] = { k: 'client', client: { authed: s.requirepass === null, name: '', subscriptions: [], patterns: [] } };
     return;
