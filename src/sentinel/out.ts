@@ -9,17 +9,39 @@ import type { ConnId, Ctx } from '../net/process.js';
  */
 export class Out {
   /**
-   * Buffered output per connection, in first-use order: two parallel arrays rather than a Map,
-   * allocated on first use. A handler touches one to five connections and most ticks send
-   * nothing, and one Out is made per handler invocation.
+   * Buffered output as flat (conn, msg) pairs in the order sent: `count` pairs are live. Written
+   * per connection in first-use order, so the pairs are grouped at flush time rather than kept in
+   * one array per connection: a handler touches one to five connections and sends a handful of
+   * messages, and per-connection arrays were most of what a Sentinel allocated per event.
    */
-  private conns: ConnId[] | null = null;
-  private bufs: Resp[][] | null = null;
+  private readonly pairs: (ConnId | Resp)[] = [];
+  private count = 0;
   flushConfig = false;
   /** sentinelFlushConfig() calls in this handler: each one blocks the loop (flushcost.ts). */
   flushes = 0;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(private ctx: Ctx) {}
+
+  /**
+   * An empty Out for a handler of `ctx`: the one kept for reuse when it is free, a new one when a
+   * handler is still using it (a handler that threw never gave it back). release() hands it back.
+   */
+  static acquire(ctx: Ctx): Out {
+    const o = spare;
+    if (o === null) return new Out(ctx);
+    spare = null;
+    o.ctx = ctx;
+    o.flushConfig = false;
+    o.flushes = 0;
+    return o;
+  }
+
+  /** The handler is done with this Out (everything written or taken): it may serve the next one. */
+  release(): void {
+    if (this.count !== 0) return; // still holding output: never reuse it
+    this.ctx = NO_CTX;
+    spare = this;
+  }
 
   /**
    * sentinelFlushConfig(): Redis rewrites sentinel.conf at this point and logs it; we log it here,
@@ -32,46 +54,68 @@ export class Out {
   }
 
   send(conn: ConnId, msg: Resp): void {
-    if (this.conns === null) {
-      this.conns = [conn];
-      this.bufs = [[msg]];
-      return;
-    }
-    const i = this.conns.indexOf(conn);
-    if (i >= 0) this.bufs![i]!.push(msg);
-    else {
-      this.conns.push(conn);
-      this.bufs!.push([msg]);
-    }
+    const at = this.count++ * 2;
+    this.pairs[at] = conn;
+    this.pairs[at + 1] = msg;
   }
 
+  /** The connection is closed: what it still had buffered is dropped. */
   close(conn: ConnId): void {
-    const i = this.conns === null ? -1 : this.conns.indexOf(conn);
-    if (i >= 0) {
-      this.conns!.splice(i, 1);
-      this.bufs!.splice(i, 1);
+    const p = this.pairs;
+    let kept = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (p[2 * i] === conn) continue;
+      p[2 * kept] = p[2 * i]!;
+      p[2 * kept + 1] = p[2 * i + 1]!;
+      kept++;
     }
+    this.clear(kept);
     this.ctx.close(conn);
   }
 
   /** Everything still buffered, in write order, handed over instead of written (the loop is busy). */
   take(): { conn: ConnId; msg: Resp }[] {
     const out: { conn: ConnId; msg: Resp }[] = [];
-    const conns = this.conns;
-    if (conns === null) return out;
-    for (let i = 0; i < conns.length; i++) for (const msg of this.bufs![i]!) out.push({ conn: conns[i]!, msg });
-    this.conns = null;
-    this.bufs = null;
+    this.inWriteOrder((conn, msg) => out.push({ conn, msg }));
+    this.clear(0);
     return out;
   }
 
   /** Write everything still buffered, connection by connection in first-use order. */
   flush(): void {
-    const conns = this.conns;
-    if (conns === null) return;
-    const bufs = this.bufs!;
-    for (let i = 0; i < conns.length; i++) for (const m of bufs[i]!) this.ctx.send(conns[i]!, m);
-    this.conns = null;
-    this.bufs = null;
+    if (this.count === 0) return;
+    const ctx = this.ctx;
+    if (this.singleConn()) {
+      for (let i = 0; i < this.count; i++) ctx.send(this.pairs[2 * i] as ConnId, this.pairs[2 * i + 1] as Resp);
+    } else this.inWriteOrder((conn, msg) => ctx.send(conn, msg));
+    this.clear(0);
+  }
+
+  private singleConn(): boolean {
+    const first = this.pairs[0];
+    for (let i = 1; i < this.count; i++) if (this.pairs[2 * i] !== first) return false;
+    return true;
+  }
+
+  /** Each connection's messages in order, connections in the order of their first message. */
+  private inWriteOrder(write: (conn: ConnId, msg: Resp) => void): void {
+    const p = this.pairs;
+    for (let i = 0; i < this.count; i++) {
+      const conn = p[2 * i] as ConnId;
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) seen = p[2 * j] === conn;
+      if (seen) continue;
+      for (let j = i; j < this.count; j++) if (p[2 * j] === conn) write(conn, p[2 * j + 1] as Resp);
+    }
+  }
+
+  /** Keep the first `kept` pairs; the slots after them let go of their messages. */
+  private clear(kept: number): void {
+    for (let i = 2 * kept; i < 2 * this.count; i++) this.pairs[i] = 0;
+    this.count = kept;
   }
 }
+
+/** What a released Out points at, so that it keeps no finished run's process alive. */
+const NO_CTX = null as unknown as Ctx;
+let spare: Out | null = null;
