@@ -2,7 +2,7 @@ import type { Resp } from '../net/resp.js';
 import type { Ctx } from '../net/process.js';
 import { voteLeader } from './election.js';
 import { sentinelEvent } from './events.js';
-import { closeLinkConnection, linkOf, refOf } from './instances.js';
+import { closeLinkConnection, linkOf, pendingFor } from './instances.js';
 import { mapCommand, sendOnCc } from './links.js';
 import type { Out } from './out.js';
 import { F, FS, type Instance, type SentinelState } from './state.js';
@@ -87,7 +87,7 @@ export function askMasterStateToOtherSentinels(s: SentinelState, out: Out, maste
       String(s.currentEpoch),
       master.failoverState > FS.NONE ? s.myid : '*',
     ];
-    if (sendOnCc(s, out, link, argv, { k: 'ismd', ref: refOf(ri, master) })) link.pendingCommands++;
+    if (sendOnCc(s, out, link, argv, pendingFor(ri, master, 'ismd'))) link.pendingCommands++;
   }
 }
 

@@ -3,7 +3,7 @@ import { SENTINEL_DEFAULT_PARALLEL_SYNCS, SENTINEL_DEFAULT_SLAVE_PRIORITY } from
 import { dictInserted, dictRank } from './dictorder.js';
 import { sentinelEvent } from './events.js';
 import type { Out } from './out.js';
-import { F, FS, type Addr, type Instance, type InstanceRef, type Link, type SentinelState } from './state.js';
+import { F, FS, type Addr, type Instance, type InstanceRef, type Link, type PendingReply, type SentinelState } from './state.js';
 
 /** Instance records, their links, and the resets that rebuild them (sentinel.c, "instances" part). */
 
@@ -135,19 +135,35 @@ export function linkOf(s: SentinelState, ri: Instance): Link {
   return s.links[ri.linkId]!;
 }
 
-export function refOf(ri: Instance, master: Instance | null): InstanceRef {
-  const type = ri.flags & F.MASTER ? 'master' : ri.flags & F.SLAVE ? 'slave' : 'sentinel';
-  return { master: master ? master.name : ri.name, type, name: ri.name };
+/**
+ * What a queued command's reply is for: made once per record and kind, then shared by every
+ * command of that kind to that record (pending replies are read-only). A record's name, type and
+ * master never change; the check below only guards against a record seen under another master.
+ */
+export function pendingFor(ri: Instance, master: Instance | null, k: 'ping' | 'info' | 'publish' | 'ismd'): PendingReply {
+  let p = pendings.get(ri);
+  const masterName = master ? master.name : ri.name;
+  if (p === undefined || p.ref.master !== masterName) {
+    const type = ri.flags & F.MASTER ? 'master' : ri.flags & F.SLAVE ? 'slave' : 'sentinel';
+    const ref: InstanceRef = { master: masterName, type, name: ri.name };
+    p = { ref, ping: { k: 'ping', ref }, info: { k: 'info', ref }, publish: { k: 'publish', ref }, ismd: { k: 'ismd', ref } };
+    pendings.set(ri, p);
+  }
+  return p[k];
+}
+const pendings = new WeakMap<Instance, { ref: InstanceRef } & Record<'ping' | 'info' | 'publish' | 'ismd', PendingReply>>();
+
+/** The master record named `name` (dictFind() on sentinel.masters). */
+export function masterByName(s: SentinelState, name: string): Instance | null {
+  const masters = s.masters;
+  for (let i = 0; i < masters.length; i++) if (masters[i]!.name === name) return masters[i]!;
+  return null;
 }
 
-/** Find the record a pending reply was for; null if it has been released since. */
-export function resolveRef(s: SentinelState, ref: InstanceRef): { ri: Instance; master: Instance | null } | null {
-  const master = s.masters.find((m) => m.name === ref.master);
-  if (!master) return null;
-  if (ref.type === 'master') return { ri: master, master: null };
-  const list = ref.type === 'slave' ? master.slaves : master.sentinels;
-  const ri = list.find((x) => x.name === ref.name);
-  return ri ? { ri, master } : null;
+/** The record named `name` in a master's replicas or Sentinels. */
+export function recordByName(list: readonly Instance[], name: string): Instance | null {
+  for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return list[i]!;
+  return null;
 }
 
 /** instanceLinkCloseConnection(): close cc or pc; unsent output on it is discarded. */

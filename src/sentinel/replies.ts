@@ -2,7 +2,7 @@ import type { Resp } from '../net/resp.js';
 import type { Ctx } from '../net/process.js';
 import { receiveIsMasterDownReply } from './down.js';
 import { refreshInstanceInfo } from './info.js';
-import { linkOf, resolveRef } from './instances.js';
+import { linkOf, masterByName, recordByName } from './instances.js';
 import { mapCommand, sendOnCc } from './links.js';
 import type { Out } from './out.js';
 import { F, type Instance, type Link, type PendingReply, type SentinelState } from './state.js';
@@ -14,9 +14,11 @@ export function dispatchReply(s: SentinelState, ctx: Ctx, out: Out, link: Link, 
     link.pendingCommands--;
     return;
   }
-  const found = resolveRef(s, pending.ref);
-  if (!found) return; // the record was released; its callbacks were neutralised
-  const { ri, master } = found;
+  const ref = pending.ref;
+  const m = masterByName(s, ref.master);
+  const master = m === null || ref.type === 'master' ? null : m;
+  const ri = master === null ? m : recordByName(ref.type === 'slave' ? master.slaves : master.sentinels, ref.name);
+  if (ri === null) return; // the record was released; its callbacks were neutralised
   link.pendingCommands--;
   switch (pending.k) {
     case 'ping':
