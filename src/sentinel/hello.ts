@@ -2,7 +2,7 @@ import type { Resp } from '../net/resp.js';
 import type { Ctx } from '../net/process.js';
 import { sentinelEvent } from './events.js';
 import { atoi } from './atoi.js';
-import { addrEqualsHostname, closeLinkConnection, createAddr, createInstance, linkOf, releaseInstance, resetMasterAndChangeAddress, tryConnectionSharing } from './instances.js';
+import { addrEqualsHostname, closeLinkConnection, createAddr, createInstance, linkOf, masterByName, releaseInstance, resetMasterAndChangeAddress, tryConnectionSharing } from './instances.js';
 import type { Out } from './out.js';
 import type { Instance, SentinelState } from './state.js';
 
@@ -71,15 +71,13 @@ function updateSentinelAddressInAllMasters(s: SentinelState, ctx: Ctx, out: Out,
 
 /** sentinelProcessHelloMessage(). */
 export function processHelloMessage(s: SentinelState, ctx: Ctx, out: Out, hello: string, now: number): void {
-  const token = helloTokens(hello);
+  const parsed = parseHello(hello);
+  const token = parsed.token;
   if (token.length !== 8) return;
-  const master = s.masters.find((m) => m.name === token[4]);
+  const master = masterByName(s, token[4]!);
   if (!master) return;
-  const port = atoi(token[1]!);
-  const masterPort = atoi(token[6]!);
+  const { port, masterPort, currentEpoch, masterConfigEpoch } = parsed;
   let si = getSentinelByAddrAndRunid(s, master.sentinels, token[0]!, port, token[2]!);
-  const currentEpoch = strtoull(token[3]!);
-  const masterConfigEpoch = strtoull(token[7]!);
 
   if (!si) {
     // Same run id at another address: the Sentinel moved. Drop the old record, re-add it below.
@@ -126,22 +124,32 @@ export function processHelloMessage(s: SentinelState, ctx: Ctx, out: Out, hello:
 }
 
 /**
- * A hello's fields. Each Sentinel repeats the same hello every 2 s to every instance, so the same
- * few strings come back thousands of times an hour: they are split once and the (read-only) token
- * lists kept, up to HELLO_CACHE_MAX distinct hellos (then the cache starts over). A pure function
- * of its argument, so sharing it between worlds changes nothing.
+ * A hello's fields, and its numbers as sentinelProcessHelloMessage() reads them (atoi(), strtoull()).
+ * Each Sentinel repeats the same hello every 2 s to every instance, so the same few strings come
+ * back thousands of times an hour: they are parsed once and the (read-only) result kept, up to
+ * HELLO_CACHE_MAX distinct hellos (then the cache starts over). A pure function of its argument,
+ * so sharing it between worlds changes nothing.
  */
-function helloTokens(hello: string): readonly string[] {
-  let t = helloCache.get(hello);
-  if (t === undefined) {
+function parseHello(hello: string): ParsedHello {
+  let p = helloCache.get(hello);
+  if (p === undefined) {
     if (helloCache.size >= HELLO_CACHE_MAX) helloCache.clear();
-    t = hello.split(',');
-    helloCache.set(hello, t);
+    const token = hello.split(',');
+    p = token.length !== 8 ? { token, port: 0, masterPort: 0, currentEpoch: 0, masterConfigEpoch: 0 }
+      : { token, port: atoi(token[1]!), masterPort: atoi(token[6]!), currentEpoch: strtoull(token[3]!), masterConfigEpoch: strtoull(token[7]!) };
+    helloCache.set(hello, p);
   }
-  return t;
+  return p;
+}
+interface ParsedHello {
+  readonly token: readonly string[];
+  readonly port: number;
+  readonly masterPort: number;
+  readonly currentEpoch: number;
+  readonly masterConfigEpoch: number;
 }
 const HELLO_CACHE_MAX = 256;
-const helloCache = new Map<string, readonly string[]>();
+const helloCache = new Map<string, ParsedHello>();
 
 /** strtoull(): leading digits, 0 when there are none. */
 function strtoull(str: string): number {

@@ -7,7 +7,7 @@ import { DEFAULT_TUNABLES, type SentinelTunables } from './constants.js';
 import { sentinelEvent } from './events.js';
 import { receiveHelloMessage } from './hello.js';
 import { createAddr, createInstance } from './instances.js';
-import { linkConnectionError, onLinkEvent } from './links.js';
+import { linkConnectionError, onLinkEvent, PUBSUB_ERROR, PUBSUB_MESSAGE } from './links.js';
 import { flushConfigCostUs } from './flushcost.js';
 import { Out } from './out.js';
 import { toFileConfig } from './persist.js';
@@ -49,11 +49,12 @@ export function sentinelBehavior(cfg: SentinelFileConfig, opts: SentinelOptions 
     onSignal: (d, sig, ctx) => sigShutdownHandler(d as SentinelState, ctx, sig),
     onNet: (d, ev, ctx) => {
       const s = d as SentinelState;
-      const out = new Out(ctx);
+      const out = Out.acquire(ctx);
       // One clock read per handler: virtual time does not move inside it.
       const nowUs = ctx.nowUs();
       onNet(s, ev, ctx, out, Math.floor(nowUs / 1000));
       endHandler(s, ctx, out, nowUs);
+      out.release();
     },
   };
 }
@@ -110,9 +111,10 @@ function onTick(s: SentinelState, ctx: Ctx): void {
     shutdownSentinel(ctx);
     return;
   }
-  const out = new Out(ctx);
+  const out = Out.acquire(ctx);
   const delayMs = sentinelTimer(s, ctx, out, Math.floor(nowUs / 1000));
   const costUs = endHandler(s, ctx, out, nowUs);
+  out.release();
   ctx.timer('tick', delayMs + costUs / 1000);
 }
 
@@ -225,17 +227,15 @@ function onNet(s: SentinelState, ev: NetEvent, ctx: Ctx, out: Out, now: number):
   const link = s.links[role.linkId];
   if (!link) return;
   const r = onLinkEvent(s, link, role.which, ev);
-  if (!r) return;
-  if (r.kind === 'reply') {
-    dispatchReply(s, ctx, out, link, r.pending, r.msg, now);
-  } else if (r.kind === 'pubsubError') {
+  if (r === null || ev.k !== 'data') return;
+  if (r.k === PUBSUB_ERROR.k) {
     const conn = link.pc;
     linkConnectionError(s, link, 'pc');
     if (conn !== null) out.close(conn);
-  } else {
+  } else if (r.k === PUBSUB_MESSAGE.k) {
     const owner = ownerOfPc(s, link.id);
-    if (owner) receiveHelloMessage(s, ctx, out, owner, r.msg, now);
-  }
+    if (owner) receiveHelloMessage(s, ctx, out, owner, ev.msg, now);
+  } else dispatchReply(s, ctx, out, link, r, ev.msg, now);
 }
 
 /** The master or replica record whose Pub/Sub link this is (those links are never shared). */

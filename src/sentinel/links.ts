@@ -2,7 +2,7 @@ import { command, commandOf, oneWordCommand, type Resp } from '../net/resp.js';
 import type { Ctx, NetEvent } from '../net/process.js';
 import { SENTINEL_HELLO_CHANNEL, SENTINEL_MAX_PENDING_COMMANDS } from './constants.js';
 import { sentinelEvent } from './events.js';
-import { createAddr, currentMasterAddr, linkOf, refOf } from './instances.js';
+import { createAddr, currentMasterAddr, linkOf, pendingFor } from './instances.js';
 import type { Out } from './out.js';
 import { F, type Instance, type Link, type PendingReply, type SentinelState } from './state.js';
 
@@ -65,7 +65,7 @@ function setClientName(s: SentinelState, out: Out, ri: Instance, master: Instanc
 /** sentinelSendPing() */
 export function sendPing(s: SentinelState, out: Out, ri: Instance, master: Instance | null, now: number): boolean {
   const link = linkOf(s, ri);
-  if (!sendOnCc(s, out, link, [mapCommand(ri, master, 'PING')], { k: 'ping', ref: refOf(ri, master) })) return false;
+  if (!sendOnCc(s, out, link, [mapCommand(ri, master, 'PING')], pendingFor(ri, master, 'ping'))) return false;
   link.pendingCommands++;
   link.lastPingTime = now;
   // Only the first unanswered PING starts the clock: we have been waiting since then.
@@ -142,11 +142,28 @@ export function sendHello(s: SentinelState, out: Out, ri: Instance, master: Inst
   const announcePort = s.announcePort || s.port;
   const maddr = currentMasterAddr(m);
   const mhost = s.announceHostnames ? maddr.hostname : maddr.ip;
-  const payload = `${announceIp},${announcePort},${s.myid},${s.currentEpoch},${m.name},${mhost},${maddr.port},${m.configEpoch}`;
-  if (!sendOnCc(s, out, link, [mapCommand(ri, master, 'PUBLISH'), SENTINEL_HELLO_CHANNEL, payload], { k: 'publish', ref: refOf(ri, master) })) return false;
+  const cmd = helloCommand(ri, mapCommand(ri, master, 'PUBLISH'), announceIp, announcePort, s.myid, s.currentEpoch, m.name, mhost, maddr.port, m.configEpoch);
+  out.send(link.cc, cmd);
+  link.ccQueue.push(pendingFor(ri, master, 'publish'));
   link.pendingCommands++;
   return true;
 }
+
+/**
+ * The PUBLISH of a hello, `ip,port,runid,current_epoch,master_name,master_ip,master_port,
+ * master_config_epoch`. Its fields rarely change, so the last command built for each record is
+ * kept and sent again while they are the same (commands are immutable values): the hello is the
+ * Sentinel's most frequent message, and rebuilding it was its largest allocation.
+ */
+function helloCommand(ri: Instance, publish: string, ip: string, port: number, myid: string, epoch: number, mname: string, mhost: string, mport: number, cfgEpoch: number): Resp {
+  const h = hellos.get(ri);
+  if (h !== undefined && h.publish === publish && h.ip === ip && h.port === port && h.myid === myid && h.epoch === epoch && h.mname === mname && h.mhost === mhost && h.mport === mport && h.cfgEpoch === cfgEpoch) return h.cmd;
+  const payload = `${ip},${port},${myid},${epoch},${mname},${mhost},${mport},${cfgEpoch}`;
+  const cmd = commandOf([publish, SENTINEL_HELLO_CHANNEL, payload]);
+  hellos.set(ri, { publish, ip, port, myid, epoch, mname, mhost, mport, cfgEpoch, cmd });
+  return cmd;
+}
+const hellos = new WeakMap<Instance, { publish: string; ip: string; port: number; myid: string; epoch: number; mname: string; mhost: string; mport: number; cfgEpoch: number; cmd: Resp }>();
 
 /** sentinelSendPeriodicCommands(). */
 export function sendPeriodicCommands(s: SentinelState, out: Out, ri: Instance, master: Instance | null, now: number): void {
@@ -160,7 +177,7 @@ export function sendPeriodicCommands(s: SentinelState, out: Out, ri: Instance, m
   if (pingPeriod > s.tun.pingPeriodMs) pingPeriod = s.tun.pingPeriodMs;
 
   if (!(ri.flags & F.SENTINEL) && (ri.infoRefresh === 0 || now - ri.infoRefresh > infoPeriod)) {
-    if (sendOnCc(s, out, link, [mapCommand(ri, master, 'INFO')], { k: 'info', ref: refOf(ri, master) })) link.pendingCommands++;
+    if (sendOnCc(s, out, link, [mapCommand(ri, master, 'INFO')], pendingFor(ri, master, 'info'))) link.pendingCommands++;
   }
   if (now - link.lastPongTime > pingPeriod && now - link.lastPingTime > pingPeriod / 2) {
     sendPing(s, out, ri, master, now);
@@ -185,13 +202,18 @@ export function sendSlaveOf(s: SentinelState, out: Out, ri: Instance, master: In
   return true;
 }
 
-/** Route a network event on one of our outgoing links. Returns the reply and what it was for, if any. */
-export function onLinkEvent(
-  s: SentinelState,
-  link: Link,
-  which: 'cc' | 'pc',
-  ev: NetEvent,
-): { kind: 'reply'; pending: PendingReply; msg: Resp } | { kind: 'pubsub'; msg: Resp } | { kind: 'pubsubError' } | null {
+/** What onLinkEvent() found besides a reply to a queued command (shared, constant values). */
+export const PUBSUB_MESSAGE = { k: 'pubsub' } as const;
+export const PUBSUB_ERROR = { k: 'pubsubError' } as const;
+/** A regular reply on pc (AUTH, CLIENT SETNAME): discarded, as any { k: 'ignore' } reply. */
+const PC_REGULAR_REPLY: PendingReply = { k: 'ignore' };
+
+/**
+ * Route a network event on one of our outgoing links: for data, what it answers (the reply itself
+ * is ev.msg), a Pub/Sub message or a Pub/Sub error; null otherwise. Returns shared values, not a
+ * new record per reply.
+ */
+export function onLinkEvent(s: SentinelState, link: Link, which: 'cc' | 'pc', ev: NetEvent): PendingReply | typeof PUBSUB_MESSAGE | typeof PUBSUB_ERROR | null {
   switch (ev.k) {
     case 'connected':
       if (which === 'cc') link.ccLocalIp = ev.local.ip;
@@ -201,21 +223,16 @@ export function onLinkEvent(
       linkConnectionError(s, link, which);
       return null;
     case 'data':
-      if (which === 'cc') {
-        const pending = link.ccQueue.shift();
-        if (!pending) return null;
-        return { kind: 'reply', pending, msg: ev.msg };
-      }
+      if (which === 'cc') return link.ccQueue.shift() ?? null;
       // On pc, AUTH and CLIENT SETNAME replies come first; everything after is Pub/Sub traffic.
       if (link.pcRegularPending > 0) {
         link.pcRegularPending--;
-        return { kind: 'reply', pending: { k: 'ignore' }, msg: ev.msg };
+        return PC_REGULAR_REPLY;
       }
       // hiredis drops a connection on an error that answers no queued command (hiredis's redisProcessCallbacks()).
-      if (ev.msg.t === 'error') return { kind: 'pubsubError' };
-      return { kind: 'pubsub', msg: ev.msg };
+      if (ev.msg.t === 'error') return PUBSUB_ERROR;
+      return PUBSUB_MESSAGE;
     default:
       return null;
   }
 }
-
