@@ -14,16 +14,17 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
   ri.masterLinkDownTime = 0;
 
   // ---- monitoring half (also in TILT)
-  // The lines of info.split('\r\n'), walked with indexOf so that only the lines that may hold a
-  // field are cut out: every field below starts with 'r', 's' or 'm', most of INFO does not.
+  // The lines of info.split('\r\n'), walked with indexOf and matched in place (startsWith at the
+  // line's offset), so that only a field's value is cut out: every field below starts with 'r',
+  // 's' or 'm', and most of INFO does not.
   for (let at = 0, end = 0; at <= info.length; at = end + 2) {
     end = info.indexOf('\r\n', at);
     if (end < 0) end = info.length;
     const c0 = info.charCodeAt(at);
     if (c0 !== 114 && c0 !== 115 && c0 !== 109) continue;
-    const l = info.slice(at, end);
-    if (l.length >= 47 && l.startsWith('run_id:')) {
-      const id = l.slice(7, 47);
+    const len = end - at;
+    if (len >= 47 && info.startsWith('run_id:', at)) {
+      const id = info.slice(at + 7, at + 47);
       if (ri.runid === null) ri.runid = id;
       else if (ri.runid !== id) {
         sentinelEvent(s, ctx, 'notice', '+reboot', ri, master, '%@');
@@ -34,63 +35,15 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
         ri.runid = id;
       }
     }
-    if (ri.flags & F.MASTER && l.length >= 7 && l.startsWith('slave') && l.charCodeAt(5) >= 48 && l.charCodeAt(5) <= 57) {
-      let ip: string;
-      let port: string;
-      const colon = l.indexOf(':');
-      if (!l.includes('ip=')) {
-        // Old format: slave0:<ip>,<port>,<state>
-        const parts = l.slice(colon + 1).split(',');
-        if (parts.length < 2) continue;
-        ip = parts[0]!;
-        port = parts[1]!;
-      } else {
-        const ipAt = l.indexOf('ip=');
-        const portAt = l.indexOf('port=');
-        if (portAt < 0) continue;
-        ip = l.slice(ipAt + 3).split(',')[0]!;
-        port = l.slice(portAt + 5).split(',')[0]!;
-      }
-      const p = atoi(port);
-      if (lookupSlave(s, ctx, ri, ip, p) === undefined) {
-        const a = createAddr(s, ctx, ip, p, false);
-        if (typeof a !== 'string') {
-          const name = replicaName(s, a);
-          if (!ri.slaves.some((x) => x.name === name)) {
-            const sl = createInstance(s, 'slave', name, a, ri, now);
-            sentinelEvent(s, ctx, 'notice', '+slave', sl, ri, '%@');
-            out.flushConfigNow();
-          }
-        }
-      }
+    if (ri.flags & F.MASTER && len >= 7 && info.startsWith('slave', at) && isDigit(info.charCodeAt(at + 5))) {
+      addReplicaOfInfoLine(s, ctx, out, ri, info.slice(at, end), now);
     }
-    if (l.length >= 32 && l.startsWith('master_link_down_since_seconds')) {
-      ri.masterLinkDownTime = atoi(l.slice(31)) * 1000;
+    if (len >= 32 && info.startsWith('master_link_down_since_seconds', at)) {
+      ri.masterLinkDownTime = atoi(info.slice(at + 31, end)) * 1000;
     }
-    if (l.length >= 11 && l.startsWith('role:master')) role = 'master';
-    else if (l.length >= 10 && l.startsWith('role:slave')) role = 'slave';
-    if (role === 'slave') {
-      if (l.length >= 12 && l.startsWith('master_host:')) {
-        const h = l.slice(12);
-        if (ri.slaveMasterHost === null || ri.slaveMasterHost.toLowerCase() !== h.toLowerCase()) {
-          ri.slaveMasterHost = h;
-          ri.slaveConfChangeTime = now;
-        }
-      }
-      if (l.length >= 12 && l.startsWith('master_port:')) {
-        const p = atoi(l.slice(12));
-        if (ri.slaveMasterPort !== p) {
-          ri.slaveMasterPort = p;
-          ri.slaveConfChangeTime = now;
-        }
-      }
-      if (l.length >= 19 && l.startsWith('master_link_status:')) {
-        ri.slaveMasterLinkStatus = l.slice(19).toLowerCase() === 'up' ? 'up' : 'down';
-      }
-      if (l.length >= 15 && l.startsWith('slave_priority:')) ri.slavePriority = atoi(l.slice(15));
-      if (l.length >= 18 && l.startsWith('slave_repl_offset:')) ri.slaveReplOffset = atoi(l.slice(18));
-      if (l.length >= 18 && l.startsWith('replica_announced:')) ri.replicaAnnounced = atoi(l.slice(18)) !== 0;
-    }
+    if (len >= 11 && info.startsWith('role:master', at)) role = 'master';
+    else if (len >= 10 && info.startsWith('role:slave', at)) role = 'slave';
+    if (role === 'slave') readReplicaInfoLine(ri, info, at, end, now);
   }
   ri.infoRefresh = now;
 
@@ -152,6 +105,64 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
       sentinelEvent(s, ctx, 'notice', '+slave-reconf-done', ri, master, '%@');
     }
   }
+}
+
+/** A `slaveN:` line of a master's INFO: the replica is added if it is new (part of sentinelRefreshInstanceInfo()). */
+function addReplicaOfInfoLine(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, l: string, now: number): void {
+  let ip: string;
+  let port: string;
+  const colon = l.indexOf(':');
+  if (!l.includes('ip=')) {
+    // Old format: slave0:<ip>,<port>,<state>
+    const parts = l.slice(colon + 1).split(',');
+    if (parts.length < 2) return;
+    ip = parts[0]!;
+    port = parts[1]!;
+  } else {
+    const ipAt = l.indexOf('ip=');
+    const portAt = l.indexOf('port=');
+    if (portAt < 0) return;
+    ip = l.slice(ipAt + 3).split(',')[0]!;
+    port = l.slice(portAt + 5).split(',')[0]!;
+  }
+  const p = atoi(port);
+  if (lookupSlave(s, ctx, ri, ip, p) !== undefined) return;
+  const a = createAddr(s, ctx, ip, p, false);
+  if (typeof a === 'string') return;
+  const name = replicaName(s, a);
+  if (ri.slaves.some((x) => x.name === name)) return;
+  const sl = createInstance(s, 'slave', name, a, ri, now);
+  sentinelEvent(s, ctx, 'notice', '+slave', sl, ri, '%@');
+  out.flushConfigNow();
+}
+
+/** The line of INFO at [at, end) of an instance reporting role:slave: its master and replication state. */
+function readReplicaInfoLine(ri: Instance, info: string, at: number, end: number, now: number): void {
+  const len = end - at;
+  if (len >= 12 && info.startsWith('master_host:', at)) {
+    const h = info.slice(at + 12, end);
+    if (ri.slaveMasterHost === null || ri.slaveMasterHost.toLowerCase() !== h.toLowerCase()) {
+      ri.slaveMasterHost = h;
+      ri.slaveConfChangeTime = now;
+    }
+  }
+  if (len >= 12 && info.startsWith('master_port:', at)) {
+    const p = atoi(info.slice(at + 12, end));
+    if (ri.slaveMasterPort !== p) {
+      ri.slaveMasterPort = p;
+      ri.slaveConfChangeTime = now;
+    }
+  }
+  if (len >= 19 && info.startsWith('master_link_status:', at)) {
+    ri.slaveMasterLinkStatus = info.slice(at + 19, end).toLowerCase() === 'up' ? 'up' : 'down';
+  }
+  if (len >= 15 && info.startsWith('slave_priority:', at)) ri.slavePriority = atoi(info.slice(at + 15, end));
+  if (len >= 18 && info.startsWith('slave_repl_offset:', at)) ri.slaveReplOffset = atoi(info.slice(at + 18, end));
+  if (len >= 18 && info.startsWith('replica_announced:', at)) ri.replicaAnnounced = atoi(info.slice(at + 18, end)) !== 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 export const SIMFAILURE_CRASH_AFTER_ELECTION = 1 << 0;
