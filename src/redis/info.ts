@@ -24,9 +24,10 @@ function replstateToString(s: ReplicaSyncState | null): string {
 }
 
 /**
- * Each section is built as one string ending in \r\n, its lines that never change (most of
- * `# Server`) joined once at load: a Sentinel asks every node for INFO every 10 s (every second
- * during a failover), and building it line by line into arrays was a visible share of a run.
+ * INFO is built as one list of pieces joined once: a Sentinel asks every node for INFO every 10 s
+ * (every second during a failover). The lines that never change (most of `# Server`) are one
+ * piece, joined at load. One join gives a flat string: the Sentinel scans it line by line, and a
+ * string made of many concatenations was measured to scan about twice as slowly.
  */
 const SERVER_FIXED = lines(
   '# Server',
@@ -48,24 +49,21 @@ function lines(...ls: string[]): string {
   return ls.join('\r\n') + '\r\n';
 }
 
-function serverSection(n: Node): string {
+function serverSection(n: Node, b: string[]): void {
   const d = n.d;
   const nowMs = n.ctx.nowMs();
   const up = Math.max(0, Math.floor((nowMs - d.startedMs) / 1000));
-  return (
-    SERVER_FIXED +
-    `process_id:${processId(n)}\r\n` +
-    'process_supervised:no\r\n' +
-    `run_id:${d.runId}\r\n` +
-    `tcp_port:${d.conf.port}\r\n` +
-    `server_time_usec:${n.ctx.nowUs()}\r\n` +
-    `uptime_in_seconds:${up}\r\n` +
-    `uptime_in_days:${Math.floor(up / 86400)}\r\n` +
-    'hz:10\r\nconfigured_hz:10\r\n' +
-    `lru_clock:${Math.floor(nowMs / 1000) & ((1 << 24) - 1)}\r\n` +
-    'executable:/usr/bin/redis-server\r\n' +
-    `config_file:${n.cfg.file}\r\n` +
-    'io_threads_active:0\r\n'
+  b.push(
+    SERVER_FIXED,
+    'process_id:', String(processId(n)),
+    '\r\nprocess_supervised:no\r\nrun_id:', d.runId,
+    '\r\ntcp_port:', String(d.conf.port),
+    '\r\nserver_time_usec:', String(n.ctx.nowUs()),
+    '\r\nuptime_in_seconds:', String(up),
+    '\r\nuptime_in_days:', String(Math.floor(up / 86400)),
+    '\r\nhz:10\r\nconfigured_hz:10\r\nlru_clock:', String(Math.floor(nowMs / 1000) & ((1 << 24) - 1)),
+    '\r\nexecutable:/usr/bin/redis-server\r\nconfig_file:', n.cfg.file,
+    '\r\nio_threads_active:0\r\n',
   );
 }
 
@@ -84,48 +82,44 @@ const CLIENTS_TAIL = lines(
   'clients_in_timeout_table:0',
 );
 
-function clientsSection(n: Node): string {
+function clientsSection(n: Node, b: string[]): void {
   const d = n.d;
   let clients = 0;
   for (const k in d.clients) if (!d.clients[k]!.isReplica) clients++;
-  return `# Clients\r\nconnected_clients:${clients}\r\n` + CLIENTS_TAIL;
+  b.push('# Clients\r\nconnected_clients:', String(clients), '\r\n', CLIENTS_TAIL);
 }
 
-function persistenceSection(n: Node): string {
+function persistenceSection(n: Node, b: string[]): void {
   const d = n.d;
-  return (
-    '# Persistence\r\n' +
-    `loading:${d.loading ? 1 : 0}\r\n` +
-    'async_loading:0\r\n' +
-    `rdb_changes_since_last_save:${d.dirty}\r\n` +
-    `rdb_bgsave_in_progress:${d.child ? 1 : 0}\r\n` +
-    `rdb_last_save_time:${d.lastSaveSec}\r\n` +
-    'rdb_last_bgsave_status:ok\r\n' +
-    `aof_enabled:${d.conf.appendonly ? 1 : 0}\r\n` +
-    'aof_rewrite_in_progress:0\r\n' +
-    'aof_last_write_status:ok\r\n'
+  b.push(
+    '# Persistence\r\nloading:', d.loading ? '1' : '0',
+    '\r\nasync_loading:0\r\nrdb_changes_since_last_save:', String(d.dirty),
+    '\r\nrdb_bgsave_in_progress:', d.child ? '1' : '0',
+    '\r\nrdb_last_save_time:', String(d.lastSaveSec),
+    '\r\nrdb_last_bgsave_status:ok\r\naof_enabled:', d.conf.appendonly ? '1' : '0',
+    '\r\naof_rewrite_in_progress:0\r\naof_last_write_status:ok\r\n',
   );
 }
 
-function statsSection(n: Node): string {
+function statsSection(n: Node, b: string[]): void {
   const s = n.d.stats;
-  return (
-    '# Stats\r\n' +
-    `total_connections_received:${s.connections}\r\n` +
-    `total_commands_processed:${s.commands}\r\n` +
-    `sync_full:${s.syncFull}\r\n` +
-    `sync_partial_ok:${s.syncPartialOk}\r\n` +
-    `sync_partial_err:${s.syncPartialErr}\r\n`
+  b.push(
+    '# Stats\r\ntotal_connections_received:', String(s.connections),
+    '\r\ntotal_commands_processed:', String(s.commands),
+    '\r\nsync_full:', String(s.syncFull),
+    '\r\nsync_partial_ok:', String(s.syncPartialOk),
+    '\r\nsync_partial_err:', String(s.syncPartialErr),
+    '\r\n',
   );
 }
 
-function replicationSection(n: Node): string {
+function replicationSection(n: Node, b: string[]): void {
   const d = n.d;
   const now = nowSec(n);
-  let out = `# Replication\r\nrole:${d.repl ? 'slave' : 'master'}\r\n`;
-  if (d.repl) out += replicaLines(n, d.repl, now);
-  out += `connected_slaves:${d.replicas.length}\r\n`;
-  if (d.conf.minReplicasToWrite && d.conf.minReplicasMaxLagSec) out += `min_slaves_good_slaves:${d.goodReplicas}\r\n`;
+  b.push('# Replication\r\nrole:', d.repl ? 'slave' : 'master', '\r\n');
+  if (d.repl) replicaLines(n, d.repl, now, b);
+  b.push('connected_slaves:', String(d.replicas.length), '\r\n');
+  if (d.conf.minReplicasToWrite && d.conf.minReplicasMaxLagSec) b.push('min_slaves_good_slaves:', String(d.goodReplicas), '\r\n');
   let i = 0;
   for (const id of d.replicas) {
     const c = d.clients[id];
@@ -133,25 +127,24 @@ function replicationSection(n: Node): string {
     const state = replstateToString(c.replState);
     if (state === '') continue;
     const lag = c.replState === 'online' ? now - c.ackTimeSec : 0;
-    out += `slave${i}:ip=${c.announcedIp ?? c.remoteIp},port=${c.listeningPort},state=${state},offset=${c.ackOffset},lag=${lag}\r\n`;
+    b.push(`slave${i}:ip=${c.announcedIp ?? c.remoteIp},port=${c.listeningPort},state=${state},offset=${c.ackOffset},lag=${lag}\r\n`);
     i++;
   }
-  return (
-    out +
-    'master_failover_state:no-failover\r\n' +
-    `master_replid:${d.replid}\r\n` +
-    `master_replid2:${d.replid2}\r\n` +
-    `master_repl_offset:${d.masterReplOffset}\r\n` +
-    `second_repl_offset:${d.secondReplidOffset}\r\n` +
-    `repl_backlog_active:${d.backlog ? 1 : 0}\r\n` +
-    `repl_backlog_size:${effectiveBacklogSize(d.conf.replBacklogSizeBytes)}\r\n` +
-    `repl_backlog_first_byte_offset:${d.backlog ? d.backlog.firstByteOffset : 0}\r\n` +
-    `repl_backlog_histlen:${d.backlog ? d.backlog.histlenBytes : 0}\r\n`
+  b.push(
+    'master_failover_state:no-failover\r\nmaster_replid:', d.replid,
+    '\r\nmaster_replid2:', d.replid2,
+    '\r\nmaster_repl_offset:', String(d.masterReplOffset),
+    '\r\nsecond_repl_offset:', String(d.secondReplidOffset),
+    '\r\nrepl_backlog_active:', d.backlog ? '1' : '0',
+    '\r\nrepl_backlog_size:', String(effectiveBacklogSize(d.conf.replBacklogSizeBytes)),
+    '\r\nrepl_backlog_first_byte_offset:', String(d.backlog ? d.backlog.firstByteOffset : 0),
+    '\r\nrepl_backlog_histlen:', String(d.backlog ? d.backlog.histlenBytes : 0),
+    '\r\n',
   );
 }
 
 /** The lines of a replica's replication section about its master. */
-function replicaLines(n: Node, r: NonNullable<RedisState['repl']>, now: number): string {
+function replicaLines(n: Node, r: NonNullable<RedisState['repl']>, now: number, b: string[]): void {
   const d = n.d;
   let replOff = 1;
   let readOff = 1;
@@ -162,36 +155,44 @@ function replicaLines(n: Node, r: NonNullable<RedisState['repl']>, now: number):
     replOff = r.cached.reploff;
     readOff = r.cached.reploff;
   }
-  let out =
-    `master_host:${r.masterHost}\r\n` +
-    `master_port:${r.masterPort}\r\n` +
-    `master_link_status:${r.state === 'connected' ? 'up' : 'down'}\r\n` +
-    `master_last_io_seconds_ago:${r.link ? now - r.link.lastInteractionSec : -1}\r\n` +
-    `master_sync_in_progress:${r.state === 'transfer' ? 1 : 0}\r\n` +
-    `slave_read_repl_offset:${readOff}\r\n` +
-    `slave_repl_offset:${replOff}\r\n`;
+  b.push(
+    'master_host:', r.masterHost,
+    '\r\nmaster_port:', String(r.masterPort),
+    '\r\nmaster_link_status:', r.state === 'connected' ? 'up' : 'down',
+    '\r\nmaster_last_io_seconds_ago:', String(r.link ? now - r.link.lastInteractionSec : -1),
+    '\r\nmaster_sync_in_progress:', r.state === 'transfer' ? '1' : '0',
+    '\r\nslave_read_repl_offset:', String(readOff),
+    '\r\nslave_repl_offset:', String(replOff),
+    '\r\n',
+  );
   if (r.state === 'transfer') {
-    out += `master_sync_total_bytes:-1\r\nmaster_sync_read_bytes:0\r\nmaster_sync_left_bytes:-1\r\nmaster_sync_perc:0.00\r\nmaster_sync_last_io_seconds_ago:${now - r.transferLastIoSec}\r\n`;
+    b.push('master_sync_total_bytes:-1\r\nmaster_sync_read_bytes:0\r\nmaster_sync_left_bytes:-1\r\nmaster_sync_perc:0.00\r\nmaster_sync_last_io_seconds_ago:', String(now - r.transferLastIoSec), '\r\n');
   }
-  if (r.state !== 'connected') out += `master_link_down_since_seconds:${r.downSinceSec ? now - r.downSinceSec : -1}\r\n`;
-  return out + `slave_priority:${d.conf.replicaPriority}\r\nslave_read_only:${d.conf.replicaReadOnly ? 1 : 0}\r\nreplica_announced:${d.conf.replicaAnnounced ? 1 : 0}\r\n`;
+  if (r.state !== 'connected') b.push('master_link_down_since_seconds:', String(r.downSinceSec ? now - r.downSinceSec : -1), '\r\n');
+  b.push(
+    'slave_priority:', String(d.conf.replicaPriority),
+    '\r\nslave_read_only:', d.conf.replicaReadOnly ? '1' : '0',
+    '\r\nreplica_announced:', d.conf.replicaAnnounced ? '1' : '0',
+    '\r\n',
+  );
 }
 
-function keyspaceSection(n: Node): string {
+function keyspaceSection(n: Node, b: string[]): void {
   const keys = n.d.keyCount;
-  return keys > 0 ? `# Keyspace\r\ndb0:keys=${keys},expires=0,avg_ttl=0\r\n` : '# Keyspace\r\n';
+  if (keys > 0) b.push('# Keyspace\r\ndb0:keys=', String(keys), ',expires=0,avg_ttl=0\r\n');
+  else b.push('# Keyspace\r\n');
 }
 
 const EMPTY_SECTIONS: Record<string, string> = { memory: '# Memory\r\n', cpu: '# CPU\r\n', modules: '# Modules\r\n', errorstats: '# Errorstats\r\n', cluster: '# Cluster\r\ncluster_enabled:0\r\n' };
 
-function section(n: Node, s: string): string {
-  if (s === 'server') return serverSection(n);
-  if (s === 'clients') return clientsSection(n);
-  if (s === 'persistence') return persistenceSection(n);
-  if (s === 'stats') return statsSection(n);
-  if (s === 'replication') return replicationSection(n);
-  if (s === 'keyspace') return keyspaceSection(n);
-  return EMPTY_SECTIONS[s]!;
+function section(n: Node, s: string, b: string[]): void {
+  if (s === 'server') serverSection(n, b);
+  else if (s === 'clients') clientsSection(n, b);
+  else if (s === 'persistence') persistenceSection(n, b);
+  else if (s === 'stats') statsSection(n, b);
+  else if (s === 'replication') replicationSection(n, b);
+  else if (s === 'keyspace') keyspaceSection(n, b);
+  else b.push(EMPTY_SECTIONS[s]!);
 }
 
 /** INFO [section ...]: sections joined by an empty line, every line ending in \r\n. */
@@ -201,9 +202,12 @@ export function infoText(n: Node, args: readonly string[]): string {
   if (lower.length === 0 || lower.includes('default')) wanted = DEFAULT_SECTIONS;
   else if (lower.includes('all') || lower.includes('everything')) wanted = DEFAULT_SECTIONS;
   else wanted = DEFAULT_SECTIONS.filter((s) => lower.includes(s));
-  let text = '';
-  for (let i = 0; i < wanted.length; i++) text += (i > 0 ? '\r\n' : '') + section(n, wanted[i]!);
-  return text;
+  const b: string[] = [];
+  for (let i = 0; i < wanted.length; i++) {
+    if (i > 0) b.push('\r\n');
+    section(n, wanted[i]!, b);
+  }
+  return b.join('');
 }
 
 /** replication.c: roleCommand(). */
