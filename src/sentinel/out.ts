@@ -83,18 +83,14 @@ export class Out {
 
   /** Write everything still buffered, connection by connection in first-use order. */
   flush(): void {
-    if (this.count === 0) return;
+    const p = this.pairs;
     const ctx = this.ctx;
-    if (this.singleConn()) {
-      for (let i = 0; i < this.count; i++) ctx.send(this.pairs[2 * i] as ConnId, this.pairs[2 * i + 1] as Resp);
-    } else this.inWriteOrder((conn, msg) => ctx.send(conn, msg));
+    for (let i = 0; i < this.count; i++) {
+      const conn = p[2 * i] as ConnId;
+      if (this.usedBefore(conn, i)) continue;
+      for (let j = i; j < this.count; j++) if (p[2 * j] === conn) ctx.send(conn, p[2 * j + 1] as Resp);
+    }
     this.clear(0);
-  }
-
-  private singleConn(): boolean {
-    const first = this.pairs[0];
-    for (let i = 1; i < this.count; i++) if (this.pairs[2 * i] !== first) return false;
-    return true;
   }
 
   /** Each connection's messages in order, connections in the order of their first message. */
@@ -102,11 +98,15 @@ export class Out {
     const p = this.pairs;
     for (let i = 0; i < this.count; i++) {
       const conn = p[2 * i] as ConnId;
-      let seen = false;
-      for (let j = 0; j < i && !seen; j++) seen = p[2 * j] === conn;
-      if (seen) continue;
+      if (this.usedBefore(conn, i)) continue;
       for (let j = i; j < this.count; j++) if (p[2 * j] === conn) write(conn, p[2 * j + 1] as Resp);
     }
+  }
+
+  /** Whether one of the first `pairs` pairs went to `conn` (then its messages are already written). */
+  private usedBefore(conn: ConnId, pairs: number): boolean {
+    for (let j = 0; j < pairs; j++) if (this.pairs[2 * j] === conn) return true;
+    return false;
   }
 
   /** Keep the first `kept` pairs; the slots after them let go of their messages. */
