@@ -46,6 +46,9 @@ export interface ConfigFault {
   readonly style: 'fatal' | 'log';
 }
 
+/** Deeper include chains than this are refused as runaway (a loop through differently named paths). */
+const MAX_INCLUDE_DEPTH = 64;
+
 /** Thrown internally to unwind like Redis's `goto loaderr`; converted by the callers. */
 export class ConfigFaultSignal {
   constructor(readonly fault: ConfigFault) {}
@@ -289,6 +292,8 @@ class Loader {
   private logfile = '';
   private clusterEnabled = false;
   private readonly commands = new Map<string, string>();
+  /** The files being read, outermost first: an include that re-enters one of them is a loop. */
+  private readonly including: string[] = [];
 
   constructor(private readonly opts: LoadOptions) {
     this.result = {
@@ -334,7 +339,7 @@ class Loader {
             style: 'log',
           });
         }
-        this.loadString(decodeConfigBytes(bytes), m);
+        this.loadIncluded(bytes, m, m, includedFrom);
       }
       return;
     }
@@ -347,7 +352,32 @@ class Loader {
         style: 'log',
       });
     }
-    this.loadString(decodeConfigBytes(bytes), path);
+    this.loadIncluded(bytes, this.abs(path), path, includedFrom);
+  }
+
+  /**
+   * Load one file's text, refusing an include that re-enters a file already being read (or nests
+   * deeper than any real setup): Redis 7.0.15 follows such a loop until its stack overflows and it
+   * crashes with no message, which is never what the file's author meant.
+   */
+  loadIncluded(bytes: Buffer, absPath: string, shownPath: string, includedFrom: SourcePos | undefined): void {
+    const loop = this.including.includes(absPath);
+    if (includedFrom && (loop || this.including.length >= MAX_INCLUDE_DEPTH)) {
+      throw new ConfigFaultSignal({
+        file: includedFrom.file,
+        line: includedFrom.line,
+        reason: loop
+          ? `include loop: '${shownPath}' is already being read (redis-server would recurse until it crashes)`
+          : `includes nested more than ${MAX_INCLUDE_DEPTH} deep (redis-server would recurse until it crashes)`,
+        style: 'log',
+      });
+    }
+    this.including.push(absPath);
+    try {
+      this.loadString(decodeConfigBytes(bytes), shownPath);
+    } finally {
+      this.including.pop();
+    }
   }
 
   /** `loadServerConfigFromString()`. */
@@ -753,6 +783,6 @@ export function loadConfigFile(path: string, opts: LoadOptions): LoadedConfig {
   if (!Buffer.isBuffer(bytes)) {
     throw new ConfigFaultSignal({ file: path, reason: `Fatal error, can't open config file '${path}': ${bytes.error}`, style: 'log' });
   }
-  loader.loadString(decodeConfigBytes(bytes), path);
+  loader.loadIncluded(bytes, nodepath.resolve(opts.cwd ?? process.cwd(), path), path, undefined);
   return loader.result;
 }
