@@ -7,6 +7,7 @@
 import { InputError } from '../config/errors.js';
 import type { BehaviorFactories } from '../scenario/behaviors.js';
 import { loadModel } from '../scenario/model.js';
+import { checkWritableFolder } from '../scenario/outputFolder.js';
 import { formatJson, formatSideBySide, formatText, type Checked } from './format.js';
 import { DEFAULT_WIDTH } from './layout.js';
 import { isEmptyVariant, type Variant } from './options.js';
@@ -58,6 +59,7 @@ export async function runCheck(target: string, o: CheckCommandOptions, ctx: Chec
     for (const n of [...model.inferred, ...model.warnings]) io.stderr += `${n}\n`;
     const seeds = o.seeds ?? [...DEFAULT_SEEDS];
     const required = o.require ?? [...DEFAULT_REQUIREMENTS];
+    if (o.save !== undefined) checkWritableFolder(o.save, 'the scenarios (--save)');
     io.stderr += `check: seeds ${seeds.join(' ')}\n`;
     const base = o.base ?? AS_CONFIGURED;
     const variants = [base, ...(o.variants ?? []).map((v) => ({ ...base, ...v, label: v.label }))];

@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError } from '../config/errors.js';
+import { strerror } from '../config/strerror.js';
 import type { Case } from './cases.js';
 import type { Checked } from './format.js';
 import type { PlanJob } from './pool.js';
@@ -80,7 +81,7 @@ export function saveScenarios(dir: string, source: string, jobs: readonly PlanJo
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new InputError(`${dir}: cannot create the folder: ${(e as Error).message}`);
+    throw new InputError(`${dir}: cannot create the folder: ${strerror((e as NodeJS.ErrnoException).code)}`);
   }
   const job = jobs[0]!;
   const report = checked[0]!.report;
@@ -97,7 +98,7 @@ export function saveScenarios(dir: string, source: string, jobs: readonly PlanJo
       writeFileSync(tmp, scenarioText(modelRel, r, c, o, job.plan.deployment.masterName, faultMs, source));
       renameSync(tmp, path);
     } catch (e) {
-      throw new InputError(`${path}: cannot write: ${(e as Error).message}`);
+      throw new InputError(`${path}: cannot write: ${strerror((e as NodeJS.ErrnoException).code)}`);
     }
     names.push(name);
   });

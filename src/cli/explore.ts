@@ -16,10 +16,13 @@ import { version, type CliContext, type Io } from './context.js';
 import { parseIntIn, parseSeed } from './options.js';
 
 export const DEFAULT_SEED = 1;
+const MAX_DURATION_US = 24 * 3_600_000_000;
 
 function parseDurationMs(v: string): number {
   const us = parseDurationUs(v);
-  if (us === undefined || us < 60_000_000) throw new InvalidArgumentError('expected a duration of at least 1m, e.g. 5m or 300s');
+  // Each run is one simulation of this length: past a simulated day a single run takes minutes
+  // with nothing printed, which reads as a hang (a 24 h soak is `run`'s job, with progress).
+  if (us === undefined || us < 60_000_000 || us > MAX_DURATION_US) throw new InvalidArgumentError('expected a duration of at least 1m and at most 24h, e.g. 5m or 300s');
   return Math.round(us / 1000);
 }
 
@@ -116,6 +119,7 @@ async function exploreCommand(target: string, f: Flags, ctx: CliContext): Promis
   const kinds = f.faults ?? usable;
   const unusable = kinds.filter((k) => !usable.includes(k));
   if (unusable.length > 0) throw new InputError(`--faults: model ${model.name} has no target for ${unusable.join(', ')} (usable: ${usable.join(', ')})`);
+  (await import('../scenario/outputFolder.js')).checkWritableFolder(f.out, 'the scenario files (--out)');
   if (f.workers > 1 && factories) throw new InputError('--workers: replaced Redis/Sentinel models run in this thread only; use --workers 1');
   const properties = f.property ?? DEFAULT_PROPERTIES.map((name) => ({ name }));
   const seed = f.seed ?? DEFAULT_SEED;

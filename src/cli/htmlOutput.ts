@@ -1,18 +1,15 @@
-import { writeFileSync } from 'node:fs';
 import type { JudgedExpectation } from '../report/reached.js';
 import type { RunResult } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { WritabilityChange } from '../report/writability.js';
 import { expectationLines, verdictLine } from './format.js';
-import { finishOutput } from './output.js';
+import { writeOutputFile } from './output.js';
 import { storiesOf } from './runOutput.js';
 
 /** `run --html FILE`: the run's picture, one self-contained page (vega is loaded only here). */
 export async function writeHtml(path: string, scenario: Scenario, res: RunResult, judged: readonly JudgedExpectation[], writability: readonly WritabilityChange[] = []): Promise<void> {
   const page = await htmlPageText(scenario, res, judged, writability);
-  const tmp = `${path}.partial`;
-  writeFileSync(tmp, page);
-  finishOutput(tmp, path, 'page');
+  writeOutputFile(path, page, 'page');
 }
 
 /** The page itself (also a run folder's index.html). */

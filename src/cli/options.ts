@@ -43,3 +43,9 @@ export function parseIntIn(min: number, max: number): (v: string) => number {
     return Number(v);
   };
 }
+
+/** An output path: an empty one would otherwise read as "no output" and be silently skipped. */
+export function parseOutputPath(v: string): string {
+  if (v.trim() === '') throw new InvalidArgumentError('expected a file or folder name, not an empty string');
+  return v;
+}

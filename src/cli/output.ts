@@ -1,4 +1,4 @@
-import { renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { strerror } from '../config/loader.js';
@@ -6,22 +6,34 @@ import { encodeRecord, type TraceHeader } from '../recording/traceCodec.js';
 import { FileTrace } from '../sim/trace.js';
 
 /**
- * Output files the CLI writes (the --trace file): checked before the run, written to
+ * Output files the CLI writes (--trace, --html): checked before the run, written to
  * `<file>.partial`, renamed into place at the end. A path that cannot work is a `file: reason`
  * before anything is created, never an internal error after a long run.
+ *
+ * A symbolic link is followed: the partial file goes beside its target and the target is replaced,
+ * never the link (`--trace /dev/stdout` must not replace /dev/stdout). A device or a FIFO is
+ * written straight, as it goes: renaming a file over it would destroy it, and removing it on an
+ * error would too.
  */
 
+const PARTIAL = '.partial';
 const errno = (e: unknown): string => strerror((e as NodeJS.ErrnoException).code);
 
-/** The output path must be a file (or nothing yet) in an existing folder. */
+/** The output path must be a file (or nothing yet) in an existing folder, or a device / FIFO someone reads. */
 export function checkOutputPath(path: string, what: string): void {
+  if (path.trim() === '') throw new InputError(`the ${what} needs a file name, not an empty string`);
+  let st;
   try {
-    if (statSync(path).isDirectory()) throw new InputError(`${path}: is a directory; the ${what} needs a file name`, path);
+    st = statSync(path);
   } catch (e) {
-    if (e instanceof InputError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`${path}: cannot write the ${what}: ${errno(e)}`, path);
   }
-  const parent = dirname(resolve(path));
+  if (st?.isDirectory()) throw new InputError(`${path}: is a directory; the ${what} needs a file name`, path);
+  if (st?.isSocket()) throw new InputError(`${path}: cannot write the ${what}: it is a socket`, path);
+  // A device (/dev/null, a terminal) or a FIFO is written straight; whether a FIFO has a reader is
+  // only known when it is opened (a probe's close would end the reader's stream).
+  if (st && !st.isFile()) return;
+  const parent = dirname(st ? realpathSync(path) : resolve(path));
   try {
     if (!statSync(parent).isDirectory()) throw new InputError(`${path}: cannot write the ${what}: ${parent} is not a directory`, path);
   } catch (e) {
@@ -30,23 +42,92 @@ export function checkOutputPath(path: string, what: string): void {
   }
 }
 
-/** Open `<path>.partial` for the trace: the header, then each record in the saved schema (traceSchema.ts). */
-export function openTrace(path: string, tmp: string, header: TraceHeader): FileTrace {
+/**
+ * Open the file the output goes to while the run goes. A FIFO nobody reads would block the run
+ * forever in open(): a non-blocking open first says whether a reader is there (ENXIO when not),
+ * and stays open until the real one is, so the reader never sees the end of its stream between them.
+ */
+function openOutputFd(tmp: string, path: string): number {
+  if (tmp !== path) return openSync(tmp, 'w');
+  const probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   try {
-    const trace = new FileTrace(tmp, encodeRecord);
-    trace.writeJson(header);
-    return trace;
-  } catch (e) {
-    throw new InputError(`${path}: cannot write the trace: ${tmp}: ${errno(e)}`, path);
+    return openSync(path, 'w');
+  } finally {
+    closeSync(probe);
   }
 }
 
-/** Rename the finished `<path>.partial` into place; on failure remove it and say why. */
-export function finishOutput(tmp: string, path: string, what: string): void {
+const whyNot = (e: unknown): string => ((e as NodeJS.ErrnoException).code === 'ENXIO' ? 'it is a FIFO and nothing is reading it' : errno(e));
+
+/** Where the output is written while the run goes: `<real file>.partial`, or the path itself for a device or FIFO. */
+export function partialPathFor(path: string): string {
+  let st;
   try {
-    renameSync(tmp, path);
+    st = statSync(path);
+  } catch {
+    return `${path}${PARTIAL}`;
+  }
+  return st.isFile() ? `${realpathSync(path)}${PARTIAL}` : path;
+}
+
+/** Open the partial file for the trace: the header, then each record in the saved schema (traceSchema.ts). */
+export function openTrace(path: string, tmp: string, header: TraceHeader): FileTrace {
+  let fd: number;
+  try {
+    fd = openOutputFd(tmp, path);
+  } catch (e) {
+    throw new InputError(`${path}: cannot write the trace: ${tmp === path ? '' : `${tmp}: `}${whyNot(e)}`, path);
+  }
+  const trace = new OwnedFdTrace(fd);
+  trace.writeJson(header);
+  return trace;
+}
+
+/** Rename the finished partial file into place; on failure remove it and say why. */
+export function finishOutput(tmp: string, path: string, what: string): void {
+  if (tmp === path) return;
+  try {
+    renameSync(tmp, tmp.slice(0, -PARTIAL.length));
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new InputError(`${path}: cannot write the ${what}: ${errno(e)}`, path);
+  }
+}
+
+/** Remove an unfinished partial file (a device or FIFO written straight is left alone). */
+export function discardPartial(tmp: string, path: string): void {
+  if (tmp !== path) rmSync(tmp, { force: true });
+}
+
+/** A whole output file at once (the --html page): through its partial file, every failure a `file: reason`. */
+export function writeOutputFile(path: string, text: string, what: string): void {
+  const tmp = partialPathFor(path);
+  let fd: number | undefined;
+  try {
+    fd = openOutputFd(tmp, path);
+    writeFileSync(fd, text);
+  } catch (e) {
+    discardPartial(tmp, path);
+    throw new InputError(`${path}: cannot write the ${what}: ${whyNot(e)}`, path);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  finishOutput(tmp, path, what);
+}
+
+/** FileTrace over a descriptor this module opened: closing the trace closes it. */
+class OwnedFdTrace extends FileTrace {
+  constructor(private readonly ownFd: number) {
+    super(ownFd, encodeRecord);
+  }
+  private closed = false;
+  override close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      super.close();
+    } finally {
+      closeSync(this.ownFd);
+    }
   }
 }

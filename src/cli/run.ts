@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { InputError } from '../config/errors.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
@@ -7,7 +6,7 @@ import type { FileTrace, TraceSink } from '../sim/trace.js';
 import { DEFAULT_MAX_EVENTS, RunStoppedError } from '../scenario/limits.js';
 import { EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_STOPPED, version, type CliContext, type Io } from './context.js';
 import { LineBuffer } from './lineBuffer.js';
-import { parsePositiveDurationUs, parseSeed } from './options.js';
+import { parseOutputPath, parsePositiveDurationUs, parseSeed } from './options.js';
 import { formatDurationUs } from '../scenario/duration.js';
 import { nextTurn, SIGNAL_CODES, StoppedBySignal, watchSignals, type SignalWatch } from './signals.js';
 
@@ -40,9 +39,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--until <time>', "stop at this simulated time (e.g. 90s, 1m30s) instead of the scenario's duration; expectations past it are 'not reached'", parsePositiveDurationUs)
     .addOption(new Option('--format <format>', 'output: log lines, JSON lines of events, or a JSON summary').choices(['log', 'jsonl', 'json']).default('log'))
     .option('--events', 'log only Sentinel events and the scenario actions (no Redis log lines, no replies)')
-    .option('--trace <file>', 'also write the full JSONL trace to this file')
-    .option('--html <file>', 'also write the run as one self-contained HTML page with an SVG timeline')
-    .option('--out <dir>', 'also write a run folder: trace.jsonl, summary.json, history.edn (Jepsen) and index.html')
+    .option('--trace <file>', 'also write the full JSONL trace to this file', parseOutputPath)
+    .option('--html <file>', 'also write the run as one self-contained HTML page with an SVG timeline', parseOutputPath)
+    .option('--out <dir>', 'also write a run folder: trace.jsonl, summary.json, history.edn (Jepsen) and index.html', parseOutputPath)
     .option('--print-config', "print each Sentinel's sentinel.conf as it rewrote it, at the end of the run")
     .option('--max-events <n>', `stop the run (exit 3) past this many events (default ${DEFAULT_MAX_EVENTS})`, parseMaxEvents)
     .option('--allow-outside-model', "let the model read configuration files outside its folder (a model someone shared may not, by default)")
@@ -77,7 +76,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { runScenarioSteps } = await import('../scenario/runner.js');
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   // The trace writer pulls in the config reader (strerror): loaded here, not by `--version` or `--help`.
-  const { checkOutputPath, finishOutput, openTrace } = await import('./output.js');
+  const { checkOutputPath, discardPartial, finishOutput, openTrace, partialPathFor } = await import('./output.js');
   const { TeeTrace } = await import('../sim/trace.js');
   const { paintFor, paintText } = await import('./colour.js');
   const err = paintFor(io.stderr, hooks.env);
@@ -94,9 +93,9 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
 
   const { runHeader } = await import('./runHeader.js');
   let trace: FileTrace | undefined;
-  const tmp = flags.trace ? `${flags.trace}.partial` : undefined;
+  if (flags.trace !== undefined) checkOutputPath(flags.trace, 'trace');
+  const tmp = flags.trace !== undefined ? partialPathFor(flags.trace) : undefined;
   if (tmp) {
-    checkOutputPath(flags.trace!, 'trace');
     trace = openTrace(flags.trace!, tmp, runHeader(file, scenario, seed, 'all'));
   }
   let folder: import('./runFolder.js').RunFolder | undefined;
@@ -104,7 +103,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     if (flags.out) folder = (await import('./runFolder.js')).RunFolder.open(flags.out, runHeader(file, scenario, seed, 'all'));
   } catch (e) {
     trace?.close();
-    if (tmp) rmSync(tmp, { force: true });
+    if (tmp) discardPartial(tmp, flags.trace!);
     throw e;
   }
   const sinks = [trace, folder?.sink].filter((x): x is TraceSink => x !== undefined);
@@ -144,9 +143,9 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     } catch {
       // already failing; the temporary file is removed below
     }
-    if (tmp) rmSync(tmp, { force: true });
+    if (tmp) discardPartial(tmp, flags.trace!);
     folder?.abort();
-    if (e instanceof StoppedBySignal && tmp) e.message += `; removed ${tmp}`;
+    if (e instanceof StoppedBySignal && tmp && tmp !== flags.trace) e.message += `; removed ${tmp}`;
     throw e;
   } finally {
     signals?.dispose();

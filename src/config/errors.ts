@@ -17,5 +17,15 @@ export class InputError extends Error {
 
 /** `file:line: reason` (line omitted when unknown). */
 export function inputError(file: string, line: number | undefined, reason: string): InputError {
-  return new InputError(line === undefined ? `${file}: ${reason}` : `${file}:${line}: ${reason}`, file, line);
+  const shown = shownPath(file);
+  return new InputError(line === undefined ? `${shown}: ${reason}` : `${shown}:${line}: ${reason}`, file, line);
+}
+
+/**
+ * A path as a message shows it: quoted when it is empty, starts or ends with white space, or holds
+ * a control character, which would otherwise be invisible (` : not found`) or break the line.
+ */
+export function shownPath(file: string): string {
+  // eslint-disable-next-line no-control-regex
+  return file === '' || /^\s|\s$|[\x00-\x1f\x7f]/.test(file) ? JSON.stringify(file) : file;
 }

@@ -17,6 +17,16 @@ export function strerror(code: string | undefined): string {
       return 'File name too long';
     case 'EPERM':
       return 'Operation not permitted';
+    case 'ENOSPC':
+      return 'No space left on device';
+    case 'EEXIST':
+      return 'File exists';
+    case 'ENXIO':
+      return 'No such device or address';
+    case 'EMFILE':
+      return 'Too many open files';
+    case 'EIO':
+      return 'Input/output error';
     default:
       return code ?? 'Unknown error';
   }

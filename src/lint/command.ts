@@ -2,6 +2,7 @@
  * `sentinel-sim lint` after its options are parsed (src/cli/lint.ts), as a function tests call
  * without a process: files and options in, output and exit code out.
  */
+import { shownPath } from '../config/errors.js';
 import { formatJson, formatText } from './format.js';
 import { lintFiles } from './lint.js';
 
@@ -30,6 +31,6 @@ export function runLint(files: readonly string[], o: LintCommandOptions, ctx: Li
   let stderr = '';
   const r = lintFiles([...files], { mode: o.mode, strict: o.strict, cwd: ctx.cwd, onThisHost: o.onThisHost === true });
   stdout += o.format === 'json' ? formatJson(r) : formatText(r);
-  for (const f of r.failures) stderr += `sentinel-sim lint: ${f.file}: ${f.message}\n`;
+  for (const f of r.failures) stderr += `sentinel-sim lint: ${shownPath(f.file)}: ${f.message}\n`;
   return { stdout, stderr, exitCode: r.exitCode };
 }

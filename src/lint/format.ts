@@ -1,4 +1,5 @@
 /** Text and JSON renderings of {@link LintResults}. */
+import { shownPath } from '../config/errors.js';
 import type { LintResults } from './lint.js';
 
 export function formatJson(r: LintResults): string {
@@ -23,6 +24,6 @@ export function formatText(r: LintResults): string {
       if (w.fix) out.push(`  fix: ${w.fix}`);
     }
   }
-  for (const e of r.failures) out.push(`${e.file}: error: ${e.message}`);
+  for (const e of r.failures) out.push(`${shownPath(e.file)}: error: ${e.message}`);
   return out.join('\n') + (out.length ? '\n' : '');
 }

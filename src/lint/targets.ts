@@ -8,6 +8,7 @@
  * in Redis's words, which loading the whole model would turn into an input error first).
  */
 import { readBoundedFile } from '../config/boundedRead.js';
+import { strerror } from '../config/strerror.js';
 import * as nodefs from 'node:fs';
 import * as nodepath from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -64,10 +65,14 @@ export function expandTargets(args: readonly string[], cwd: string): ExpandedTar
 class TargetError extends Error {}
 
 function folderTargets(shown: string, abs: string, failures: { file: string; message: string }[]): LintTarget[] {
-  const confs = nodefs
-    .readdirSync(abs)
-    .filter((f) => f.endsWith('.conf'))
-    .sort();
+  let names: string[];
+  try {
+    names = nodefs.readdirSync(abs);
+  } catch (e) {
+    failures.push({ file: shown, message: `can't list the folder: ${strerror((e as NodeJS.ErrnoException).code)}` });
+    return [];
+  }
+  const confs = names.filter((f) => f.endsWith('.conf')).sort();
   if (confs.length === 0) failures.push({ file: shown, message: 'a folder with no model.yaml and no .conf files: nothing to lint' });
   return confs.map((f) => ({ file: nodepath.join(shown, f) }));
 }

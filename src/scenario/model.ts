@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
 import { inputError } from '../config/errors.js';
+import { strerror } from '../config/strerror.js';
 import { parseDurationUs } from './duration.js';
 import { ModelSchema, type ModelFileData } from './schema.js';
 import { fileProblem, readYamlFile, zodToInputError, type YamlFile } from './yamlFile.js';
@@ -340,6 +341,15 @@ interface Conf {
   readonly bind?: string;
 }
 
+/** The folder's *.conf names, sorted; a folder that cannot be listed is the user's `file: reason`. */
+function confFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.conf')).sort();
+  } catch (e) {
+    throw inputError(dir, undefined, `cannot list the folder: ${strerror((e as NodeJS.ErrnoException).code)}`);
+  }
+}
+
 /**
  * No model.yaml: read every *.conf in the folder (sorted by name). A file with a `sentinel`
  * directive is a Sentinel, any other a Redis node. Hosts come from, in order: the first `bind`
@@ -351,7 +361,7 @@ interface Conf {
 export function inferModel(folder: string, opts: ModelReadOptions = {}): Model {
   const dir = folder;
   const access = { root: dir, allowOutside: opts.allowOutsideModel };
-  const files = readdirSync(dir).filter((f) => f.endsWith('.conf')).sort();
+  const files = confFilesIn(dir);
   if (files.length === 0) throw inputError(folder, undefined, 'no model.yaml and no .conf files in this folder');
   if (files.length > MAX_PROCESSES) throw inputError(folder, undefined, `${files.length} .conf files; the limit is ${MAX_PROCESSES} processes`);
   const notes: string[] = [];

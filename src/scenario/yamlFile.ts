@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError, inputError } from '../config/errors.js';
+import { strerror } from '../config/strerror.js';
 import { deepDataPath, MAX_NESTING, tooDeepLine } from './nesting.js';
 import { MAX_FILE_BYTES } from './inputLimits.js';
 
@@ -47,7 +48,7 @@ export function readTextFile(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw inputError(file, undefined, `cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw inputError(file, undefined, `cannot read ${what}: ${strerror((e as NodeJS.ErrnoException).code)}`);
   }
 }
 
