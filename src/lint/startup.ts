@@ -107,7 +107,9 @@ export function startupFailure(
     }
   }
   const unixsocket = l.values.get('unixsocket');
-  if (port === 0 && tlsPort === 0 && (typeof unixsocket !== 'string' || unixsocket === '')) {
+  // listenToPort() opens no TCP socket at all when the bind list is empty (`bind ""`), whatever the port.
+  const tcp = binds.length > 0 && (port !== 0 || tlsPort !== 0);
+  if (!tcp && (typeof unixsocket !== 'string' || unixsocket === '')) {
     return { reason: 'Configured to not listen anywhere, exiting.' };
   }
   if (!o.sentinelMode) {
