@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDurationUs } from '../scenario/duration.js';
+import { MAX_DURATION_US } from '../scenario/inputLimits.js';
 
 /**
  * The option parsers every subcommand shares, so `--seed`, `--seeds` and durations mean the same
@@ -28,6 +29,7 @@ export function parseSeedList(v: string): number[] {
 export function parsePositiveDurationUs(v: string): number {
   const us = parseDurationUs(v);
   if (us === undefined || us <= 0) throw new InvalidArgumentError('expected a positive duration such as 90s, 1500ms, 3m or 1m30s');
+  if (us > MAX_DURATION_US) throw new InvalidArgumentError('longer than the limit of 720h (30 days)');
   return us;
 }
 

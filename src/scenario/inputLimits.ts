@@ -22,5 +22,10 @@ export const MAX_CLIENTS = 500;
  */
 export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
 export const MAX_SCENARIO_VALUE_BYTES = 256 * 1024 * 1024;
+/**
+ * A run's simulated length (a scenario's duration, --until). A 24 h soak is a use; 100 years would
+ * run for hours with nothing printed off a terminal before the event cap stopped it.
+ */
+export const MAX_DURATION_US = 30 * 24 * 3_600_000_000;
 /** Commands in one `command:` list (one connection). */
 export const MAX_COMMANDS_PER_ACTION = 1000;

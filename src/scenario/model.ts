@@ -1,7 +1,7 @@
 import { readBoundedFile } from '../config/boundedRead.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RedisNodeConfig, SentinelFileConfig } from '../config/types.js';
 import { inputError } from '../config/errors.js';
 import { strerror } from '../config/strerror.js';
@@ -167,7 +167,8 @@ function checkModelSize(y: YamlFile, d: ModelFileData): void {
 
 /** A model's configuration file must exist, be a file, and (unless allowed) lie in the model's folder. */
 function checkConfigPath(y: YamlFile, path: PropertyKey[], dir: string, config: string, opts: ModelReadOptions): string {
-  const cfgPath = join(dir, config);
+  // An absolute path names that file (then it must lie inside the folder unless allowed), not dir + path.
+  const cfgPath = isAbsolute(config) ? config : join(dir, config);
   if (!opts.allowOutsideModel && !isInsideFolder(dir, cfgPath)) throw y.fail(path, `configuration file ${config} is ${OUTSIDE_MODEL}`);
   const problem = fileProblem(cfgPath);
   if (problem === 'not found') throw y.fail(path, `configuration file ${cfgPath} not found`);
@@ -225,6 +226,10 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadO
       if (sentinel.masters.length === 0) throw y.fail(at('config'), `${p.config} has no "sentinel monitor" line: a Sentinel must monitor a master`);
     }
     const port = redis ? redis.port : sentinel!.port;
+    if (port === 0) {
+      // initServer(): no TCP socket and no unix socket (not modelled) -> exit(1) at start.
+      throw y.fail(at('config'), `${p.config} sets port 0: real Redis listens nowhere and exits at start ("Configured to not listen anywhere, exiting."); the simulator does not model unix sockets`);
+    }
     const key = `${p.host}:${port}`;
     if (portOwner.has(key)) {
       const first = procByName.get(portOwner.get(key)!);

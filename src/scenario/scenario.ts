@@ -6,7 +6,7 @@ import type { Expectation, PropertyName } from '../check/types.js';
 import { formatDurationUs, parseDurationUs } from './duration.js';
 import { loadModel, processAt, resolveInModel, type Model, type ModelLink } from './model.js';
 import { ACTION_KINDS, ACTION_SCHEMAS, EXPECT_KINDS, EXPECT_SCHEMAS, ScenarioTopSchema, type ActionKind, type ExpectKind } from './schema.js';
-import { MAX_ACTIONS, MAX_CLIENTS, MAX_EXPECTATIONS, MAX_SCENARIO_VALUE_BYTES } from './inputLimits.js';
+import { MAX_ACTIONS, MAX_CLIENTS, MAX_DURATION_US, MAX_EXPECTATIONS, MAX_SCENARIO_VALUE_BYTES } from './inputLimits.js';
 import { parseClients } from './clients.js';
 import type { ClientFileData } from './schema.js';
 import { parseYamlFile, readTextFile, zodToInputError, type YamlFile } from './yamlFile.js';
@@ -83,6 +83,7 @@ export function parseScenario(text: string, file: string, opts: ScenarioReadOpti
   }
   const durationUs = mustDur(y, ['duration'], d.duration);
   if (durationUs <= 0) throw y.fail(['duration'], 'duration must be greater than 0');
+  if (durationUs > MAX_DURATION_US) throw y.fail(['duration'], `duration ${d.duration} is longer than the limit of 720h (30 days)`);
   const modelPath = isAbsolute(d.model) ? d.model : join(dirname(file), d.model);
   let model: Model;
   try {
