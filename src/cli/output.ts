@@ -4,6 +4,7 @@ import { InputError } from '../config/errors.js';
 import { strerror } from '../config/loader.js';
 import { encodeRecord, type TraceHeader } from '../recording/traceCodec.js';
 import { FileTrace } from '../sim/trace.js';
+import { trackPartial, untrackPartial } from './partials.js';
 
 /**
  * Output files the CLI writes (--trace, --html): checked before the run, written to
@@ -48,7 +49,11 @@ export function checkOutputPath(path: string, what: string): void {
  * and stays open until the real one is, so the reader never sees the end of its stream between them.
  */
 function openOutputFd(tmp: string, path: string): number {
-  if (tmp !== path) return openSync(tmp, 'w');
+  if (tmp !== path) {
+    const fd = openSync(tmp, 'w');
+    trackPartial(tmp);
+    return fd;
+  }
   const probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
   try {
     return openSync(path, 'w');
@@ -86,6 +91,7 @@ export function openTrace(path: string, tmp: string, header: TraceHeader): FileT
 /** Rename the finished partial file into place; on failure remove it and say why. */
 export function finishOutput(tmp: string, path: string, what: string): void {
   if (tmp === path) return;
+  untrackPartial(tmp);
   try {
     renameSync(tmp, tmp.slice(0, -PARTIAL.length));
   } catch (e) {
@@ -96,7 +102,9 @@ export function finishOutput(tmp: string, path: string, what: string): void {
 
 /** Remove an unfinished partial file (a device or FIFO written straight is left alone). */
 export function discardPartial(tmp: string, path: string): void {
-  if (tmp !== path) rmSync(tmp, { force: true });
+  if (tmp === path) return;
+  untrackPartial(tmp);
+  rmSync(tmp, { force: true });
 }
 
 /** A whole output file at once (the --html page): through its partial file, every failure a `file: reason`. */

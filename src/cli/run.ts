@@ -189,11 +189,17 @@ async function drive(steps: Generator<number, RunResult, void>, signals: SignalW
 }
 
 /** All of stdin, for `run -`. */
+/** The scenario from stdin, at most the limit a scenario file has: `run - < /dev/zero` is refused, not read until memory runs out. */
 async function readStdin(): Promise<string> {
-  let text = '';
-  process.stdin.setEncoding('utf8');
-  for await (const chunk of process.stdin) text += chunk as string;
-  return text;
+  const { MAX_FILE_BYTES } = await import('../scenario/inputLimits.js');
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > MAX_FILE_BYTES) throw new InputError(`${STDIN_NAME}: more than ${MAX_FILE_BYTES} bytes; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

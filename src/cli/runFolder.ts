@@ -7,6 +7,7 @@ import { JepsenHistory } from '../report/history.js';
 import type { WritabilityChange } from '../report/writability.js';
 import { FileTrace, type TraceRecord, type TraceSink } from '../sim/trace.js';
 import { LineBuffer } from './lineBuffer.js';
+import { trackPartial, untrackPartial } from './partials.js';
 import type { RunOutput } from './runOutput.js';
 
 /**
@@ -49,6 +50,7 @@ function makeTemporary(dir: string): string {
     const tmp = mkdtempSync(join(parent, `.${basename(resolve(dir))}.partial-`));
     // mkdtemp makes it private (0700); a run folder is for reading and sharing, like the files in it.
     chmodSync(tmp, 0o755);
+    trackPartial(tmp);
     return tmp;
   } catch (e) {
     throw new InputError(`${dir}: cannot write the run folder: ${parent}: ${errno(e)}`, dir);
@@ -101,6 +103,7 @@ export class RunFolder {
       const { htmlPageText } = await import('./htmlOutput.js');
       writeFileSync(join(this.tmp, 'index.html'), await htmlPageText(o.scenario, o.res, o.judged, o.writability));
       renameSync(this.tmp, this.dir);
+      untrackPartial(this.tmp);
     } catch (e) {
       this.abort();
       if (e instanceof InputError) throw e;
@@ -116,6 +119,7 @@ export class RunFolder {
       // already failing; the folder goes below
     }
     rmSync(this.tmp, { recursive: true, force: true });
+    untrackPartial(this.tmp);
   }
 
   private closeStreams(): void {

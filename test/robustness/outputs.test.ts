@@ -46,7 +46,10 @@ describe('run --trace / --html: FIFOs, devices and links are written through, ne
     // The reader's open() returns only once a writer opens the FIFO; give the shell time to get there.
     spawnSync('sleep', ['0.3']);
     const r = runCli(['run', SCENARIO, '--until', '2s', '--trace', fifo]);
+    // A regression (the FIFO renamed over) leaves the reader waiting for good: end it, then fail below.
+    const stuck = setTimeout(() => reader.kill(), 10_000);
     await readerDone;
+    clearTimeout(stuck);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     expect(r.status).toBe(0); // expectations past 2 s are "not reached", not failed
     const lines = readFileSync(join(dir, 'got.jsonl'), 'utf8').trim().split('\n');
