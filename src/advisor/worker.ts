@@ -1,7 +1,8 @@
 /**
- * A check worker (run by tinypool in a worker thread): one case of a plan, for one seed. The plan
- * is rebuilt from the same inputs as the main thread's (model path, what-if variant, seeds,
- * partition cap), so both number the cases alike, and kept for the worker's next task.
+ * A check worker (run by tinypool in a worker thread): a batch of (case, seed) runs of one plan.
+ * The plan is rebuilt from the same inputs as the main thread's (model path, what-if variant,
+ * seeds, partition cap), so both number the cases alike, and kept for the worker's next batch
+ * with its settled worlds (runPlannedCase()).
  */
 import { loadModel } from '../scenario/model.js';
 import { planCheck, runPlannedCase, type CheckPlan } from './report.js';
@@ -15,13 +16,13 @@ export interface CaseTask {
   readonly maxPartitions?: number;
   /** check --allow-outside-model: the worker reads the model as the main thread did. */
   readonly allowOutsideModel?: boolean;
-  readonly caseIndex: number;
-  readonly seed: number;
+  /** [case index, seed] of each run, in the order their outcomes come back. */
+  readonly runs: readonly (readonly [number, number])[];
 }
 
 const plans = new Map<string, CheckPlan>();
 
-export function planFor(t: Omit<CaseTask, 'caseIndex' | 'seed'>): CheckPlan {
+export function planFor(t: Omit<CaseTask, 'runs'>): CheckPlan {
   const key = JSON.stringify([t.modelPath, t.variant, t.seeds, t.maxPartitions ?? null, t.allowOutsideModel ?? false]);
   let p = plans.get(key);
   if (!p) {
@@ -33,6 +34,7 @@ export function planFor(t: Omit<CaseTask, 'caseIndex' | 'seed'>): CheckPlan {
   return p;
 }
 
-export default function runCaseTask(t: CaseTask): SeedOutcome {
-  return runPlannedCase(planFor(t), t.caseIndex, t.seed);
+export default function runCaseTask(t: CaseTask): SeedOutcome[] {
+  const p = planFor(t);
+  return t.runs.map(([caseIndex, seed]) => runPlannedCase(p, caseIndex, seed));
 }
