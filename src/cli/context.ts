@@ -27,7 +27,7 @@ export interface MainHooks {
   readonly cwd?: string;
   /** What `-` reads instead of stdin. */
   readonly stdinText?: string;
-  /** `run` answers SIGINT/SIGTERM between slices of the run (signals.ts); set by the real entry point only. */
+  /** `run` answers SIGHUP/SIGINT/SIGTERM between slices of the run (signals.ts); set by the real entry point only. */
   readonly handleSignals?: boolean;
 }
 

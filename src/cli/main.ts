@@ -106,7 +106,7 @@ export function startProgram(argv: readonly string[]): void {
   }
   // stdin is left out: process.stdin is built on first use (the player, `run -`), not by every command.
   const io: Io = { stdout: process.stdout, stderr: process.stderr };
-  // `run` answers SIGINT/SIGTERM between slices of simulated time, in this thread (signals.ts).
+  // `run` answers SIGHUP/SIGINT/SIGTERM between slices of simulated time, in this thread (signals.ts).
   main(argv, io, { handleSignals: true }).then(
     (code) => {
       process.exitCode = code;

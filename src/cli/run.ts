@@ -173,7 +173,7 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
 
 /**
  * Runs the scenario slice by slice. With signals watched, the event loop gets a turn between
- * slices, and a caught SIGINT/SIGTERM stops the run there (the model itself never sees real time).
+ * slices, and a caught SIGHUP/SIGINT/SIGTERM stops the run there (the model itself never sees real time).
  */
 async function drive(steps: Generator<number, RunResult, void>, signals: SignalWatch | undefined, endUs: number): Promise<RunResult> {
   let reachedUs = 0;

@@ -1,12 +1,12 @@
 /**
- * SIGINT / SIGTERM during `sentinel-sim run`. The simulation runs in this thread in slices of
+ * SIGHUP (the terminal closed) / SIGINT / SIGTERM during `sentinel-sim run`. The simulation runs in this thread in slices of
  * simulated time (runScenarioSteps); between two slices the CLI gives the event loop a turn, where
  * Node runs the signal handlers below. They only note the signal: the run stops at the next slice
  * boundary, removes its `.partial` trace, says how far it got, and exits 128 + the signal number
- * (130, 143), as a shell reports a process killed by it.
+ * (129, 130, 143), as a shell reports a process killed by it.
  */
 
-export const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+export const SIGNAL_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 export type StopSignal = keyof typeof SIGNAL_CODES;
 
 /** Thrown at a slice boundary once a signal was caught; the run's cleanup sees it like any failure. */

@@ -5,15 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { tempTree } from './helpers.js';
 
 /**
- * SIGINT / SIGTERM during `sentinel-sim run`, sent to the built CLI (dist/, built by `npm ci` /
+ * SIGHUP / SIGINT / SIGTERM during `sentinel-sim run`, sent to the built CLI (dist/, built by `npm ci` /
  * `npm run build`): the .partial trace is removed, stderr says how far the run got in simulated
- * time, and the exit code is 130 / 143.
+ * time, and the exit code is 129 / 130 / 143.
  */
 
 const CLI = resolve('dist/cli/main.js');
 const SCENARIO = resolve('scenarios/zato-stop-master.yaml');
 
-function runUntilTraceGrows(sig: 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; signal: string | null; stderr: string; dir: string }> {
+function runUntilTraceGrows(sig: 'SIGHUP' | 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; signal: string | null; stderr: string; dir: string }> {
   const dir = tempTree({});
   const trace = join(dir, 'run.jsonl');
   // Ten simulated hours: far longer than the test waits; the signal comes once the trace exists.
@@ -37,6 +37,8 @@ function runUntilTraceGrows(sig: 'SIGINT' | 'SIGTERM'): Promise<{ code: number |
 
 describe.runIf(existsSync(CLI))('signals during a run (built CLI)', () => {
   it.each([
+    // SIGHUP: the terminal running it closed; the run must not leave its .partial behind either.
+    ['SIGHUP', 129],
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const)('%s: exit %i, the .partial trace removed, how far the run got on stderr', async (sig, code) => {
