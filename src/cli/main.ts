@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../config/errors.js';
 import { registerCheck } from './check.js';
 import { registerExplore } from './explore.js';
+import { PROGRAM_BUDGET_BYTES, setInterruptBudget } from './jitBudget.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, version, type CliContext, type Io, type MainHooks } from './context.js';
 import { registerLint } from './lint.js';
 import { registerPlay } from './play.js';
@@ -81,23 +81,12 @@ function isEntryPoint(): boolean {
 }
 
 /**
- * V8 tunes its optimizing compiler (TurboFan) for long-lived programs: a function is queued for it
- * after three rounds of ~66 KiB of bytecode (Node 20's default budget). A drill is short: the
- * 90 s zato scenario runs ~11,000 events, and at the default budget V8 spends about a quarter of
- * the run's CPU compiling functions that then run only a few more times. Four times the budget
- * keeps such a run in the interpreter and the baseline compiler; a simulated hour, long enough to
- * repay TurboFan, cost the same within noise (+3 % CPU, while 6x and 8x cost +10 %). It changes
- * how fast the model runs, never what it computes. Set here, by the program only: tests that call
- * main() keep their own process's settings.
- */
-const INTERRUPT_BUDGET_BYTES = 4 * 67_584;
-
-/**
  * Runs the program as its own process: sets the process-wide V8 and stream settings, then main().
  * Called when this file is the entry point, and by the start-up snapshot's main (snapshot.ts).
  */
 export function startProgram(argv: readonly string[]): void {
-  setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET_BYTES}`);
+  // A short program spends much of its CPU in TurboFan otherwise (jitBudget.ts). Set by the program only: tests that call main() keep their own process's settings.
+  setInterruptBudget(PROGRAM_BUDGET_BYTES);
   // `sentinel-sim run … | head`: a closed pipe ends the output quietly, never with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {

@@ -86,6 +86,10 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const m = scenario.model;
   for (const n of m.inferred) io.stderr.write(`${n}\n`);
   for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);
+  if (hooks.handleSignals) {
+    const { budgetForRun, setInterruptBudget } = await import('./jitBudget.js');
+    setInterruptBudget(budgetForRun(flags.until ?? scenario.durationUs));
+  }
   const seed = flags.seed ?? scenario.seed;
   const seedNote = `seed ${seed}${flags.seed === undefined ? ' (from the scenario)' : ''}`;
   if (flags.format === 'log') io.stdout.write(`# sentinel-sim ${version()} run ${file} model=${m.name} ${seedNote.replace(/^seed /, 'seed=')}\n`);
