@@ -305,7 +305,9 @@ export function workloadClientBehavior(cfg: WorkloadClientConfig, kind = 'client
     },
     listenPorts: () => [],
     onTimer(s, fullKey, ctx) {
-      const key = fullKey.split(':')[0]!;
+      // The name before `:<seq>` (arm()), without split()'s array: a tick has no sequence number.
+      const colon = fullKey.indexOf(':');
+      const key = colon < 0 ? fullKey : fullKey.slice(0, colon);
       if (key !== 'tick') {
         if (s.timers[key] !== fullKey) return; // disarmed or re-armed since
         delete s.timers[key];

@@ -1,4 +1,4 @@
-import { array, bulk, int, NULL_BULK } from '../../net/resp.js';
+import { array, bulk, int, NULL_BULK, type Resp } from '../../net/resp.js';
 import { unsubscribeConn } from '../clients.js';
 import type { Call } from './types.js';
 
@@ -31,11 +31,37 @@ export function unsubscribeCmd(x: Call): void {
   }
 }
 
+const MESSAGE = bulk('message');
+/**
+ * The pushed ["message", channel, payload] per channel and payload, made once: a Sentinel publishes
+ * the same hello to every instance, every 2 s, until something changes, and replicas deliver it
+ * again. Values are immutable, so every world (and worker) may share them; bounded by clearing.
+ */
+const pushedMessages = new Map<string, Map<string, Resp>>();
+const MAX_CACHED_CHANNELS = 64;
+const MAX_CACHED_PAYLOADS = 256;
+
+function pushedMessage(channel: string, message: string): Resp {
+  let byPayload = pushedMessages.get(channel);
+  if (byPayload === undefined) {
+    if (pushedMessages.size >= MAX_CACHED_CHANNELS) pushedMessages.clear();
+    byPayload = new Map();
+    pushedMessages.set(channel, byPayload);
+  }
+  let msg = byPayload.get(message);
+  if (msg === undefined) {
+    if (byPayload.size >= MAX_CACHED_PAYLOADS) byPayload.clear();
+    msg = array([MESSAGE, bulk(channel), bulk(message)]);
+    byPayload.set(message, msg);
+  }
+  return msg;
+}
+
 /** pubsubPublishMessage(): deliver to this node's subscribers; returns how many got it. */
 export function publishLocal(x: Call, channel: string, message: string): number {
   const subs = x.n.d.pubsub[channel];
   if (!subs) return 0;
-  const msg = array([bulk('message'), bulk(channel), bulk(message)]);
+  const msg = pushedMessage(channel, message);
   for (const id of subs) x.n.ctx.send(id, msg);
   return subs.length;
 }
