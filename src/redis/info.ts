@@ -85,7 +85,8 @@ const CLIENTS_TAIL = lines(
 function clientsSection(n: Node, b: string[]): void {
   const d = n.d;
   let clients = 0;
-  for (const k in d.clients) if (!d.clients[k]!.isReplica) clients++;
+  // Values, not keys: for-in turned every integer client id into a string and looked it up again.
+  for (const c of Object.values(d.clients)) if (!c.isReplica) clients++;
   b.push('# Clients\r\nconnected_clients:', String(clients), '\r\n', CLIENTS_TAIL);
 }
 
