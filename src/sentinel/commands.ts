@@ -13,13 +13,16 @@ import { closeLinkConnection, createAddr, createInstance, currentMasterAddr, lin
 import type { Out } from './out.js';
 import { F, FAILOVER_STATE_NAMES, type ClientConn, type Instance, type SentinelState } from './state.js';
 
+/** What other Sentinels send all the time (PING every second, hellos every 2 s), lower-cased once: toLowerCase() makes a new string per call. */
+const LOWER_NAMES: ReadonlyMap<string, string> = new Map(['PING', 'PUBLISH', 'SENTINEL', 'ping', 'publish', 'sentinel'].map((c) => [c, c.toLowerCase()]));
+
 /**
  * The commands a Sentinel answers: sentinelCommand(), sentinelInfoCommand(),
  * sentinelPublishCommand(), sentinelRoleCommand(), plus AUTH/CLIENT/PING/SUBSCRIBE.
  */
 export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnId, client: ClientConn, argv: string[], now: number): void {
   const reply = (r: Resp) => out.send(conn, r);
-  const name = argv[0]!.toLowerCase();
+  const name = LOWER_NAMES.get(argv[0]!) ?? argv[0]!.toLowerCase();
   if (!client.authed && name !== 'auth' && name !== 'hello' && name !== 'quit') {
     reply(error('NOAUTH Authentication required.'));
     return;

@@ -21,8 +21,13 @@ const LOWER_CASE: Readonly<Record<string, string>> = { PING: 'ping', INFO: 'info
 
 /** redisAsyncCommand() on cc: queue the command and remember whose reply it is. */
 export function sendOnCc(s: SentinelState, out: Out, link: Link, argv: string[], pending: PendingReply): boolean {
+  return sendCommandOnCc(out, link, argv.length === 1 ? oneWordCommand(argv[0]!) : commandOf(argv), pending);
+}
+
+/** sendOnCc() of a command already built (the one-word PING and INFO every instance gets each period). */
+function sendCommandOnCc(out: Out, link: Link, cmd: Resp, pending: PendingReply): boolean {
   if (link.cc === null) return false;
-  out.send(link.cc, argv.length === 1 ? oneWordCommand(argv[0]!) : commandOf(argv));
+  out.send(link.cc, cmd);
   link.ccQueue.push(pending);
   return true;
 }
@@ -65,7 +70,7 @@ function setClientName(s: SentinelState, out: Out, ri: Instance, master: Instanc
 /** sentinelSendPing() */
 export function sendPing(s: SentinelState, out: Out, ri: Instance, master: Instance | null, now: number): boolean {
   const link = linkOf(s, ri);
-  if (!sendOnCc(s, out, link, [mapCommand(ri, master, 'PING')], pendingFor(ri, master, 'ping'))) return false;
+  if (!sendCommandOnCc(out, link, oneWordCommand(mapCommand(ri, master, 'PING')), pendingFor(ri, master, 'ping'))) return false;
   link.pendingCommands++;
   link.lastPingTime = now;
   // Only the first unanswered PING starts the clock: we have been waiting since then.
@@ -143,8 +148,7 @@ export function sendHello(s: SentinelState, out: Out, ri: Instance, master: Inst
   const maddr = currentMasterAddr(m);
   const mhost = s.announceHostnames ? maddr.hostname : maddr.ip;
   const cmd = helloCommand(ri, mapCommand(ri, master, 'PUBLISH'), announceIp, announcePort, s.myid, s.currentEpoch, m.name, mhost, maddr.port, m.configEpoch);
-  out.send(link.cc, cmd);
-  link.ccQueue.push(pendingFor(ri, master, 'publish'));
+  if (!sendCommandOnCc(out, link, cmd, pendingFor(ri, master, 'publish'))) return false;
   link.pendingCommands++;
   return true;
 }
@@ -177,7 +181,7 @@ export function sendPeriodicCommands(s: SentinelState, out: Out, ri: Instance, m
   if (pingPeriod > s.tun.pingPeriodMs) pingPeriod = s.tun.pingPeriodMs;
 
   if (!(ri.flags & F.SENTINEL) && (ri.infoRefresh === 0 || now - ri.infoRefresh > infoPeriod)) {
-    if (sendOnCc(s, out, link, [mapCommand(ri, master, 'INFO')], pendingFor(ri, master, 'info'))) link.pendingCommands++;
+    if (sendCommandOnCc(out, link, oneWordCommand(mapCommand(ri, master, 'INFO')), pendingFor(ri, master, 'info'))) link.pendingCommands++;
   }
   if (now - link.lastPongTime > pingPeriod && now - link.lastPingTime > pingPeriod / 2) {
     sendPing(s, out, ri, master, now);
