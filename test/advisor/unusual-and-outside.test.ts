@@ -24,7 +24,8 @@ describe('check and unusual deployments', () => {
     const warning = 'warning: c is a master (no replicaof) that no Sentinel monitors, next to a: two masters';
     const r = await cli(['check', join(dir, 'm'), ...FAST]);
     expect(r.stderr).toContain(`${join(dir, 'm/c.conf')}:1: ${warning}\n`);
-    expect(r.stdout).toMatch(/Flags:\n {2}! two-masters: .*c\.conf:1: c is a master \(no replicaof\) that no Sentinel\s+monitors/);
+    // The report wraps at 100 columns, so where the line breaks depends on the temp folder's path length.
+    expect(r.stdout).toMatch(/Flags:\n {2}! two-masters: .*c\.conf:1:\s+c\s+is\s+a\s+master\s+\(no\s+replicaof\)\s+that\s+no\s+Sentinel\s+monitors/);
     expect(r.code).toBe(0);
     const strict = await cli(['check', join(dir, 'm'), ...FAST, '--require', 'no-flags', '--format', 'json']);
     expect(strict.code).toBe(1);
