@@ -30,6 +30,11 @@ export interface Route {
 
 export class Links {
   private blocked = new Set<string>();
+  /**
+   * The same pairs by sender, then receiver: isBlocked() runs for every message while a partition
+   * is in place, and building the pair's string key there cost ~5 % of a partitioned run.
+   */
+  private blockedTo = new Map<string, Set<string>>();
   private params = new Map<string, LinkParams>();
   private rngs = new Map<string, Rng>();
   /** Per directed pair, what delayUs() needs, keyed by the pair string once and then cached. */
@@ -42,20 +47,28 @@ export class Links {
   }
 
   isBlocked(fromHost: string, toHost: string): boolean {
-    return fromHost !== toHost && this.blocked.size > 0 && this.blocked.has(Links.key(fromHost, toHost));
+    if (fromHost === toHost || this.blocked.size === 0) return false;
+    const to = this.blockedTo.get(fromHost);
+    return to !== undefined && to.has(toHost);
   }
 
   block(fromHost: string, toHost: string): void {
-    if (fromHost !== toHost) this.blocked.add(Links.key(fromHost, toHost));
+    if (fromHost === toHost) return;
+    this.blocked.add(Links.key(fromHost, toHost));
+    let to = this.blockedTo.get(fromHost);
+    if (!to) this.blockedTo.set(fromHost, (to = new Set()));
+    to.add(toHost);
   }
 
   /** Remove every partition. */
   healAll(): void {
     this.blocked.clear();
+    this.blockedTo.clear();
   }
 
   unblock(fromHost: string, toHost: string): void {
     this.blocked.delete(Links.key(fromHost, toHost));
+    this.blockedTo.get(fromHost)?.delete(toHost);
   }
 
   blockedPairs(): string[] {
