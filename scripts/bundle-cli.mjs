@@ -29,15 +29,12 @@ const PREFIX = 'sentinel-sim';
 // a start-up snapshot of the last build's code (build-snapshot.mjs makes a new one after this).
 for (const f of readdirSync(OUT)) if (f.startsWith(`${PREFIX}`) && /\.(js(\.map)?|blob|blob\.node|cjs)$/.test(f)) rmSync(join(OUT, f));
 
-await build({
+/** What the bin and the check worker bundle alike. */
+const ESM_NODE = {
   absWorkingDir: ROOT,
-  entryPoints: { [PREFIX]: join(OUT, 'main.js') },
-  outdir: OUT,
   // A DIST outside the repository (the package test's staging folder) still bundles the repository's packages.
   nodePaths: [join(ROOT, 'node_modules')],
-  chunkNames: `${PREFIX}-[hash]`,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -45,23 +42,13 @@ await build({
   // CommonJS packages (commander, yaml, seedrandom) require Node's built-in modules.
   banner: { js: "import { createRequire as __sentinelSimRequire } from 'node:module'; const require = __sentinelSimRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+
+await build({ ...ESM_NODE, entryPoints: { [PREFIX]: join(OUT, 'main.js') }, outdir: OUT, chunkNames: `${PREFIX}-[hash]`, splitting: true });
 
 // check's worker thread, bundled too: each worker loaded ~150 unbundled modules (~150 ms a worker)
 // before its first case. It sits next to the unbundled worker, so its paths resolve alike.
-await build({
-  absWorkingDir: ROOT,
-  entryPoints: { 'worker.bundle': join(DIST, 'advisor/worker.js') },
-  outdir: join(DIST, 'advisor'),
-  nodePaths: [join(ROOT, 'node_modules')],
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['ink', 'react', 'react/*', 'react-reconciler', 'vega', 'vega-lite', 'tinypool'],
-  banner: { js: "import { createRequire as __sentinelSimRequire } from 'node:module'; const require = __sentinelSimRequire(import.meta.url);" },
-  logLevel: 'warning',
-});
+await build({ ...ESM_NODE, entryPoints: { 'worker.bundle': join(DIST, 'advisor/worker.js') }, outdir: join(DIST, 'advisor') });
 
 copyFileSync(join(ROOT, 'src/cli/sentinel-sim.sh'), join(OUT, PREFIX));
 chmodSync(join(OUT, PREFIX), 0o755);
