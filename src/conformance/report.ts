@@ -237,7 +237,16 @@ export const FINDINGS = `- **D6 — resolved: it was the case's timing, not Sent
   replicationCron() (every 10th serverCron loop), on an accepted PSYNC and when a replica goes online, nowhere else;
   a resumed process runs one overdue serverCron, not the missed loops. Seven direct runs of the case's shape
   (scripts/minreplicas-resume-real.mjs, 2026-12-07, load ~10) gave 353–1505 ms: first ACK 211–616 ms after the
-  SIGCONT, the master's count 27–973 ms after it, all inside the simulated range; no run came near 52 ms.`;
+  SIGCONT, the master's count 27–973 ms after it, all inside the simulated range; no run came near 52 ms.
+- **D14 — two replicas SIGCONTed together answer a real Sentinel in different ticks** (case min-replicas). In the CI
+  run of 2026-12-07 06:3x UTC (load ~2), sentinel2 and sentinel3 logged \`-sdown\` for node2 11 ms after the SIGCONT
+  and for node3 53–77 ms later, in the reverse order of their \`+sdown\` lines; sentinel1 logged both in one tick. The
+  harness sends the two SIGCONTs back to back, but each real process needs its own wake-up and its own turn to answer
+  the PING that waited through the stop, so the two replies can straddle a Sentinel tick (every 50–100 ms). A simulated
+  resume wakes every process at the same instant and both replies land in the same tick, in the dict's order: over
+  100 seeds the reversal never happens. Modelling a per-process wake-up delay after SIGCONT (measured on real
+  processes) would close it; it changes every trace with a resume, so it is left for a model change of its own. Earlier
+  real runs of this case (2026-12-06 twice, 2026-12-07 idle run) did not show it.`;
 
 /** Disagreements the real runs forced, fixed in the model since. */
 export const FIXED = `- **D10 — a real \`SHUTDOWN\` (also NOSAVE) waits for the replicas** (cases seed001-shutdown, seed004-shutdown). Real master

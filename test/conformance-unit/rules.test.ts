@@ -7,6 +7,9 @@ import { OUTCOME_SHARE, outcomeProblems, type ConformanceCase, type Observation,
 import { EARLY_MS, FLUSH_HOPS, MIN_LATE_MS, noiseFigures, quantile, TICK_SAMPLING_MS, WAKE_HOPS, windowSums } from '../../src/conformance/noise.js';
 import { knownFor, splitStart, type CaseComparison } from '../../src/conformance/compare.js';
 import { verdictChanges, verdictOf } from '../../src/conformance/report.js';
+import { ALL_CASES } from '../../src/conformance/compare-cases.js';
+
+const MIN_REPLICAS_CASE = ALL_CASES.find((c) => c.id === 'min-replicas')!;
 
 const base: Outcome = { failover: true, promoted: 'node2', leader: 'sentinel1', epoch: 1, odown: true, tilt: false, convertToSlave: 1, facts: {} };
 const obs = (o: Partial<Outcome>, seed: number): Observation => ({ side: 'sim', seed, events: {}, replies: [], endMs: 0, outcome: { ...base, ...o }, timings: [], sequences: {} });
@@ -85,6 +88,26 @@ describe('verdicts are stable: a written-up disagreement is part of the case, no
     expect(verdictOf(row(plain, ['other: real sequence not produced']))).toBe('disagree');
     expect(verdictOf({ id: 'x', title: 'x', error: 'boom' })).toBe('error');
     expect(verdictOf({ id: 'x', title: 'x', cmp: { c: theCase(), real: plain, problems: [] } as unknown as CaseComparison })).toBe('agree');
+  });
+});
+
+describe('D14 (min-replicas): only the -sdown reversal, only when the real -sdown lines came apart', () => {
+  const minReplicas = MIN_REPLICAS_CASE;
+  const ev = (event: string, timeMs: number) => ({ timeMs, process: 'sentinel2', level: 'warning', event, text: 'slave' });
+  const real = (minus: [number, number]): Observation => ({ ...obs({}, 0), side: 'real', events: { sentinel2: [ev('+sdown', 2854), ev('+sdown', 2854), ev('-sdown', minus[0]), ev('-sdown', minus[1])] } }) as Observation;
+  const seq = (lines: string[]) => `sentinel2: real sequence not produced by the simulator in 100 seeds:\n${lines.map((l) => `    ${l} @ mymaster node1`).join('\n')}`;
+  const reversed = seq(['+sdown slave node3 node3', '+sdown slave node2 node2', '-sdown slave node2 node2', '-sdown slave node3 node3']);
+
+  it('the reversal in a run whose -sdown lines came in two ticks is D14', () => {
+    expect(knownFor(minReplicas, real([6011, 6064]), reversed)?.id).toBe('D14');
+  });
+
+  it('not when the real -sdown lines came in one tick, nor for another sequence', () => {
+    expect(knownFor(minReplicas, real([6011, 6011]), reversed)).toBeUndefined();
+    const sameOrder = seq(['+sdown slave node3 node3', '+sdown slave node2 node2', '-sdown slave node3 node3', '-sdown slave node2 node2']);
+    expect(knownFor(minReplicas, real([6011, 6064]), sameOrder)).toBeUndefined();
+    const missing = seq(['+sdown slave node3 node3', '+sdown slave node2 node2', '-sdown slave node2 node2']);
+    expect(knownFor(minReplicas, real([6011, 6064]), missing)).toBeUndefined();
   });
 });
 
