@@ -172,7 +172,7 @@ export const minReplicas: ConformanceCase = {
     // Keep the replicas stopped past the latest possible refusal (max-lag 3: refusal 2-5 s after
     // the stop, whole-second ACKs and good-replica counts), so the simulator's polling, which runs
     // until the SIGCONT, always sees its own refusal.
-    await sleep(Math.max(0, stop.timeMs + 6000 - d.now()));
+    await d.sleepUntil(stop.timeMs + 6000);
     const cont = d.resume('node2');
     d.resume('node3');
     await waitFor('writes accepted again', async () => (await d.command('node1', ['SET', 'k', 'after'])).reply === 'OK', 20_000, 50);

@@ -17,7 +17,9 @@
  *
  * Alignment: the real run records the wall time of every fault it applies (after its own
  * healthy-wait). The simulator replays the same faults at the same offsets from the case's origin
- * fault, placed after a simulated warm-up; both sides' times are then relative to the origin.
+ * fault, placed after a simulated warm-up; both sides' times are then relative to the origin. A
+ * fault the drive applied after waiting for Sentinel events comes instead at the same lag after the
+ * simulator's own such events (simulate()), since that is what caused it.
  * Delays are measured from the latest fault (not a plain client command) before the event, the
  * same rule on both sides.
  */
@@ -134,6 +136,34 @@ export interface Step {
   readonly kind: FaultKind;
   readonly target: string;
   readonly argv?: readonly string[];
+  /** The real fault came `lagMs` after these waits were met: the simulator does the same. */
+  readonly after?: StepTrigger;
+}
+
+/** The Sentinel events a fault waited for (real.ts EventWait), times from the origin. */
+export interface StepTrigger {
+  readonly waits: readonly { readonly pred: (e: SentinelEvent) => boolean; readonly sentinels: readonly string[]; readonly sinceMs: number }[];
+  readonly lagMs: number;
+}
+
+/**
+ * When the waits were met in `events`: each wait by the first matching event of any of its
+ * Sentinels at or after its `sinceMs` (moved by `sinceShiftMs(sinceMs)`), all of them by the
+ * latest such event; null when one is never met.
+ */
+export function triggerTimeMs(events: Readonly<Record<string, readonly SentinelEvent[]>>, t: StepTrigger, sinceShiftMs: (ms: number) => number = () => 0): number | null {
+  let met = -Infinity;
+  for (const w of t.waits) {
+    const since = w.sinceMs + sinceShiftMs(w.sinceMs);
+    let first = Infinity;
+    for (const s of w.sentinels) {
+      const e = (events[s] ?? []).find((x) => x.timeMs >= since && w.pred(x));
+      if (e && e.timeMs < first) first = e.timeMs;
+    }
+    if (first === Infinity) return null;
+    met = Math.max(met, first);
+  }
+  return met;
 }
 
 /** One run, real or simulated, in the comparison's shape. */
@@ -144,6 +174,8 @@ export interface Observation {
   readonly events: Readonly<Record<string, readonly SentinelEvent[]>>;
   readonly replies: readonly ReplyRec[];
   readonly endMs: number;
+  /** The faults as applied on this side (the simulator moves a triggered step, see simulate()). */
+  readonly steps: readonly Step[];
   readonly outcome: Outcome;
   /** Delay name → ms, per Sentinel (`<role> <event> <subject> | <fault>`). */
   readonly timings: readonly Timing[];
@@ -291,7 +323,7 @@ export function observe(
     seenReply.add(what);
     timings.push({ key: `reply ${what} | from ${a.label}`, sentinel: '', ms: r.timeMs - a.atMs });
   }
-  return { side, seed, events, replies, endMs, outcome, timings, sequences };
+  return { side, seed, events, replies, endMs, steps, outcome, timings, sequences };
 }
 
 // ------------------------------------------------------------------------------------ real side
@@ -333,13 +365,6 @@ async function realRun(c: ConformanceCase, spec: DeploymentSpec): Promise<Omit<R
     const faults = d.faults.slice(before);
     const oi = (c.origin ?? defaultOrigin)(faults);
     const t0 = faults[oi]!.timeMs;
-    const steps: Step[] = faults.map((f) => ({
-      atMs: f.timeMs - t0,
-      kind: f.kind,
-      target: f.target,
-      ...(f.detail !== undefined && (f.kind === 'command' || f.kind === 'sentinel-debug') ? { argv: f.kind === 'sentinel-debug' ? ['SENTINEL', 'DEBUG', ...f.detail.split(' ')] : f.detail.split(' ') } : {}),
-      ...(f.kind === 'sentinel-failover' ? { argv: ['SENTINEL', 'FAILOVER', f.detail ?? spec.masterName] } : {}),
-    }));
     const endMs = d.now() - t0;
     const events: Record<string, SentinelEvent[]> = {};
     for (const s of d.names('sentinel')) {
@@ -348,9 +373,25 @@ async function realRun(c: ConformanceCase, spec: DeploymentSpec): Promise<Omit<R
         .filter((e) => e.timeMs >= t0 && e.timeMs - t0 <= endMs)
         .map((e) => ({ ...e, timeMs: e.timeMs - t0 }));
     }
+    const steps: Step[] = faults.map((f) => ({
+      atMs: f.timeMs - t0,
+      ...stepTrigger(f, t0, events),
+      kind: f.kind,
+      target: f.target,
+      ...(f.detail !== undefined && (f.kind === 'command' || f.kind === 'sentinel-debug') ? { argv: f.kind === 'sentinel-debug' ? ['SENTINEL', 'DEBUG', ...f.detail.split(' ')] : f.detail.split(' ') } : {}),
+      ...(f.kind === 'sentinel-failover' ? { argv: ['SENTINEL', 'FAILOVER', f.detail ?? spec.masterName] } : {}),
+    }));
     const reps: ReplyRec[] = replies.map(({ f, r }) => ({ timeMs: f.timeMs - t0, to: f.target, argv: (f.detail ?? '').split(' '), ...respText(r) }));
     return { obs: observe(c, 'real', events, steps, reps, endMs), steps, spec };
   });
+}
+
+/** A real fault's waits as a trigger from the origin, with its measured lag (none if unmet before the origin). */
+export function stepTrigger(f: FaultRecord, t0: number, events: Readonly<Record<string, readonly SentinelEvent[]>>): { after?: StepTrigger } {
+  if (!f.waits?.length) return {};
+  const waits = f.waits.map((w) => ({ pred: w.pred, sentinels: w.sentinels, sinceMs: w.sinceMs - t0 }));
+  const met = triggerTimeMs(events, { waits, lagMs: 0 });
+  return met === null ? {} : { after: { waits, lagMs: Math.max(0, f.timeMs - t0 - met) } };
 }
 
 // ------------------------------------------------------------------------------------ sim side
@@ -382,10 +423,46 @@ function startPhaseMs(seed: number, name: string, kind: 'redis' | 'sentinel', sp
 }
 
 /**
- * A model (written to a temp folder: one host 127.0.0.1, the same config texts and ports as the
- * real processes) and a scenario with the real steps at the same offsets from the origin.
+ * The case simulated for one seed: the real steps (the case's own client commands in place of the
+ * real ones, if it has simCommands) at the same offsets from the origin, except that a step the real
+ * drive took after waiting for Sentinel events (Step.after) comes at the same lag after the
+ * simulator's own such events, and every later step moves with it. That takes one run per such step
+ * to find its events first: a run's past never depends on its later steps, which simulate() checks.
  */
 export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readonly Step[], endMs: number, seed: number): Observation {
+  const real = (c.simCommands ? [...steps.filter((s) => s.kind !== 'command'), ...c.simCommands(steps)].sort((a, b) => a.atMs - b.atMs) : steps).filter((s) => s.atMs <= endMs);
+  const w = warmupMs(seed, steps);
+  const plan: Step[] = [];
+  const shifts: { fromMs: number; shiftMs: number }[] = [{ fromMs: -Infinity, shiftMs: 0 }];
+  const shiftAt = (realMs: number) => shifts.filter((x) => x.fromMs <= realMs).pop()!.shiftMs;
+  const checks: { t: StepTrigger; shiftAt: (ms: number) => number; metMs: number }[] = [];
+  for (const s of real) {
+    if (s.after) {
+      const prefix = simulateOnce(c, spec, plan, endMs + shiftAt(Infinity), seed, w);
+      const shiftsNow = [...shifts];
+      const sinceShift = (ms: number) => shiftsNow.filter((x) => x.fromMs <= ms).pop()!.shiftMs;
+      const met = triggerTimeMs(prefix.events, s.after, sinceShift);
+      if (met !== null) {
+        shifts.push({ fromMs: s.atMs, shiftMs: met + s.after.lagMs - s.atMs });
+        checks.push({ t: s.after, shiftAt: sinceShift, metMs: met });
+      }
+    }
+    plan.push({ ...s, atMs: s.atMs + shiftAt(s.atMs) });
+  }
+  plan.sort((a, b) => a.atMs - b.atMs);
+  const obs = simulateOnce(c, spec, plan, endMs + shiftAt(Infinity), seed, w);
+  for (const x of checks) {
+    const again = triggerTimeMs(obs.events, x.t, x.shiftAt);
+    if (again !== x.metMs) throw new Error(`case ${c.id} seed ${seed}: a later step changed the simulated past (trigger at ${x.metMs} ms, then ${again} ms)`);
+  }
+  return obs;
+}
+
+/**
+ * A model (written to a temp folder: one host 127.0.0.1, the same config texts and ports as the
+ * real processes) and a scenario with `plan`'s steps at their offsets from the origin.
+ */
+function simulateOnce(c: ConformanceCase, spec: DeploymentSpec, plan: readonly Step[], endMs: number, seed: number, w: number): Observation {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-sim-compare-'));
   try {
     const procs: unknown[] = [];
@@ -398,13 +475,9 @@ export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readon
     const modelFile = join(dir, 'model.yaml');
     writeFileSync(modelFile, JSON.stringify({ name: `conformance-${c.id}`, hosts: [{ name: 'local', ip: HOST, aliases: ['localhost'] }], processes: procs }));
     const model = loadModel(modelFile);
-    const w = warmupMs(seed, steps);
     const timeline: unknown[] = [];
     const at = (ms: number) => `${Math.max(0, Math.round((w + ms) * 1000))}us`;
-    // The case may replace the real client commands by the simulator's own polling (a real poll
-    // stops at the first refusal, which the simulator may reach later).
-    const simSteps = (c.simCommands ? [...steps.filter((s) => s.kind !== 'command'), ...c.simCommands(steps)].sort((a, b) => a.atMs - b.atMs) : steps).filter((s) => s.atMs <= endMs);
-    simSteps.forEach((s, i) => {
+    plan.forEach((s, i) => {
       const t = at(s.atMs);
       switch (s.kind) {
         case 'kill9':
@@ -453,11 +526,11 @@ export function simulate(c: ConformanceCase, spec: DeploymentSpec, steps: readon
     const replies: ReplyRec[] = [];
     for (const r of run.records) {
       if (r.k !== 'reply' || typeof r.label !== 'string' || !/^c\d+$/.test(r.label)) continue;
-      const step = simSteps[Number(r.label.slice(1))]!;
+      const step = plan[Number(r.label.slice(1))]!;
       replies.push({ timeMs: step.atMs, to: step.target, argv: step.argv ?? [], ...simReplyText(r.reply, String(r.text)), error: Boolean(r.error) });
     }
     replies.sort((a, b) => a.timeMs - b.timeMs);
-    return observe(c, 'sim', events, simSteps, replies, endMs, seed);
+    return observe(c, 'sim', events, plan, replies, endMs, seed);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

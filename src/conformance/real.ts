@@ -49,11 +49,28 @@ export type FaultKind =
   | 'sentinel-debug'
   | 'command';
 
+/**
+ * A Sentinel event the drive waited for before a fault. The fault came because of it, so the
+ * simulator replays the fault at the same lag after its own such event (compare.ts), not at the
+ * same offset from the origin: a failover a few tens of ms slower would otherwise move every later
+ * fault against the phases it set (e.g. the reconnection period of a restarted node's links).
+ */
+export interface EventWait {
+  readonly what: string;
+  readonly pred: (e: SentinelEvent) => boolean;
+  /** The first matching event of any of these counts. */
+  readonly sentinels: readonly string[];
+  /** Only events at or after this time (ms since t0, as FaultRecord.timeMs); -Infinity: any. */
+  readonly sinceMs: number;
+}
+
 export interface FaultRecord {
   readonly timeMs: number;
   readonly kind: FaultKind;
   readonly target: string;
   readonly detail?: string;
+  /** Every wait since the previous fault: the fault followed the last of them to be met. */
+  readonly waits?: readonly EventWait[];
 }
 
 interface Proc {
@@ -183,6 +200,7 @@ export class RealDeployment {
   /** Wall clock (ms since epoch) of t0. */
   readonly t0: number;
   readonly faults: FaultRecord[] = [];
+  private pendingWaits: EventWait[] = [];
   /** Sentinel name → run id (filled when the sentinels are up). */
   readonly runIds: Record<string, string> = {};
   private readonly procs = new Map<string, Proc>();
@@ -328,9 +346,20 @@ export class RealDeployment {
   }
 
   private record(kind: FaultKind, target: string, detail?: string): FaultRecord {
-    const f: FaultRecord = { timeMs: this.now(), kind, target, ...(detail !== undefined ? { detail } : {}) };
+    const waits = this.pendingWaits;
+    this.pendingWaits = [];
+    const f: FaultRecord = { timeMs: this.now(), kind, target, ...(detail !== undefined ? { detail } : {}), ...(waits.length ? { waits } : {}) };
     this.faults.push(f);
     return f;
+  }
+
+  /**
+   * Sleep until `timeMs` (ms since t0). The next fault is then timed from the previous fault, not
+   * from the waits in between: use it where the drive means "N ms after that fault".
+   */
+  async sleepUntil(timeMs: number): Promise<void> {
+    this.pendingWaits = [];
+    await new Promise((r) => setTimeout(r, Math.max(0, timeMs - this.now())));
   }
 
   private async awaitExit(name: string, timeoutMs: number): Promise<void> {
@@ -538,7 +567,7 @@ export class RealDeployment {
   ): Promise<SentinelEvent> {
     const since = opts.sinceMs ?? -Infinity;
     const names = opts.sentinels ?? this.names('sentinel');
-    return waitFor(
+    const found = await waitFor(
       what,
       () => {
         for (const n of names) {
@@ -552,6 +581,8 @@ export class RealDeployment {
       timeoutMs,
       100,
     );
+    this.pendingWaits.push({ what, pred, sentinels: names, sinceMs: since });
+    return found;
   }
 
   /** Wait until every listed Sentinel has logged a matching event; returns one per Sentinel. */

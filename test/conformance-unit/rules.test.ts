@@ -12,7 +12,7 @@ import { ALL_CASES } from '../../src/conformance/compare-cases.js';
 const MIN_REPLICAS_CASE = ALL_CASES.find((c) => c.id === 'min-replicas')!;
 
 const base: Outcome = { failover: true, promoted: 'node2', leader: 'sentinel1', epoch: 1, odown: true, tilt: false, convertToSlave: 1, facts: {} };
-const obs = (o: Partial<Outcome>, seed: number): Observation => ({ side: 'sim', seed, events: {}, replies: [], endMs: 0, outcome: { ...base, ...o }, timings: [], sequences: {} });
+const obs = (o: Partial<Outcome>, seed: number): Observation => ({ side: 'sim', seed, events: {}, replies: [], endMs: 0, steps: [], outcome: { ...base, ...o }, timings: [], sequences: {} });
 const theCase = (extra: Partial<ConformanceCase> = {}) => ({ id: 'x', title: 'x', topology: {}, base: 0, drive: async () => {}, ...extra }) as unknown as ConformanceCase;
 /** n seeds of which `hits` produce the real outcome and the rest `other`. */
 const sims = (n: number, hits: number, other: Partial<Outcome>) => Array.from({ length: n }, (_, i) => obs(i < hits ? {} : other, i + 1));

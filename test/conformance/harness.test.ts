@@ -64,10 +64,15 @@ describe('real-process harness', () => {
       // The monitor event of startup is in the log, normalized.
       expect(d.normalizedEvents('sentinel1').some((e) => e.event === '+monitor' && e.text === 'master mymaster node1 quorum 2')).toBe(true);
 
-      // SIGSTOP/SIGCONT and kill -9 of a replica, then a restart from the same config.
+      // SIGSTOP/SIGCONT and kill -9 of a replica, then a restart from the same config. A fault
+      // carries the event waits since the previous fault (the simulator replays it after its own
+      // such events); sleepUntil() times the next fault from the previous fault instead.
+      await d.waitForEventOnEach('+monitor', (e) => e.event === '+monitor', 10_000);
       d.pause('node2');
       d.resume('node2');
       expect(await d.call('node2', ['PING'], 5000)).toBe('PONG');
+      await d.waitForEvent('+monitor', (e) => e.event === '+monitor', 10_000);
+      await d.sleepUntil(d.now() + 10);
       await d.kill9('node2');
       expect(d.isAlive('node2')).toBe(false);
       await d.restart('node2');
@@ -75,6 +80,7 @@ describe('real-process harness', () => {
       await d.waitHealthy();
       await d.sentinelDebug({ 'info-period': 1000 });
       expect(d.faults.map((f) => f.kind)).toEqual(['sigstop', 'sigcont', 'kill9', 'restart', 'sentinel-debug', 'sentinel-debug']);
+      expect(d.faults.map((f) => (f.waits ?? []).map((w) => `${w.what} ${w.sentinels.join('+')}`))).toEqual([['+monitor on sentinel1 sentinel1', '+monitor on sentinel2 sentinel2'], [], [], [], [], []]);
       pids = d.names().map((n) => d.pid(n)!);
       d.pause('sentinel2'); // a paused process must be stopped too
       throw new Error('body failed on purpose');
