@@ -134,6 +134,22 @@ export function reportRows(rows: readonly ReportRow[]): string {
   return lines.join('\n');
 }
 
+/**
+ * The agreeing delay closest to an end of its widened range: where the next real run is most likely
+ * to fall outside (a margin of a few ms is a case to watch, not a failure).
+ */
+export function tightestText(c: CaseComparison): string {
+  let best: { key: string; v: number; margin: number; lo: number; hi: number } | null = null;
+  for (const t of c.timings) {
+    if (!t.ok || t.simMin === null || t.simMax === null) continue;
+    for (const v of t.real) {
+      const margin = Math.min(v - (t.simMin - c.noise.earlyMs), t.simMax + c.noise.lateMs - v);
+      if (!best || margin < best.margin) best = { key: t.key, v, margin, lo: t.simMin, hi: t.simMax };
+    }
+  }
+  return best ? `; tightest delay: ${best.key} real ${Math.round(best.v)} ms in simulated [${Math.round(best.lo)}, ${Math.round(best.hi)}], ${Math.round(best.margin)} ms inside the widened range` : '';
+}
+
 export function renderReport(rows: readonly ReportRow[], meta: { version: string; date: string; durationMs: number }): string {
   const bad = rows.filter((r) => verdictOf(r) === 'disagree' || verdictOf(r) === 'error');
   const seen = rows.filter((r) => r.cmp && knownIds(r.cmp).length > 0);
@@ -145,7 +161,7 @@ export function renderReport(rows: readonly ReportRow[], meta: { version: string
       const cmds = c.steps.filter((s) => s.kind === 'command').length;
       const known = (c.c.known ?? []).filter((k) => knownIds(c).includes(k.id)).map((k) => `\n  - known disagreement ${k.id}: ${k.why}`).join('');
       const split = c.real.outcome.leader !== null ? `; split start (a non-leader also logged +try-failover): real ${splitStart(c.real) ? 'yes' : 'no'}, simulated ${c.sims.filter(splitStart).length}/${c.sims.length} seeds` : '';
-      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: 1..${c.sims.length}${split}; noise: ${noiseText(c.noise)}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
+      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: 1..${c.sims.length}${split}; noise: ${noiseText(c.noise)}${tightestText(c)}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
     })
     .join('\n');
   return [

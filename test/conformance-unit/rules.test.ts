@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTCOME_SHARE, outcomeProblems, type ConformanceCase, type Observation, type Outcome } from '../../src/conformance/compare.js';
 import { EARLY_MS, FLUSH_HOPS, MIN_LATE_MS, noiseFigures, quantile, TICK_SAMPLING_MS, WAKE_HOPS, windowSums } from '../../src/conformance/noise.js';
 import { knownFor, splitStart, type CaseComparison } from '../../src/conformance/compare.js';
-import { verdictChanges, verdictOf } from '../../src/conformance/report.js';
+import { tightestText, verdictChanges, verdictOf } from '../../src/conformance/report.js';
 import { ALL_CASES } from '../../src/conformance/compare-cases.js';
 
 const MIN_REPLICAS_CASE = ALL_CASES.find((c) => c.id === 'min-replicas')!;
@@ -139,5 +139,24 @@ describe('the timing allowance follows the measured scheduling noise', () => {
     expect(noiseFigures({ wakeLateMs: [...Array(500).fill(0), 100, ...Array(499).fill(0)], flushMs: [] }).chainP99Ms).toBe(100);
     const bursts = noiseFigures({ wakeLateMs: Array.from({ length: 1000 }, (_, i) => (i % 10 === 0 ? 50 : 0)), flushMs: [] });
     expect(bursts.chainP99Ms).toBe(100);
+  });
+});
+
+describe('the report names the agreeing delay closest to an end of its widened range', () => {
+  const cmp = (timings: unknown[]) => ({ timings, noise: { earlyMs: 25, lateMs: 375 } }) as unknown as CaseComparison;
+
+  it('the smallest margin over every real value, early or late end', () => {
+    const text = tightestText(
+      cmp([
+        { key: 'leader +sdown master | from kill9 node1', real: [2100], simMin: 2000, simMax: 2200, ok: true },
+        { key: 'other -sdown slave node1 | from restart node1', real: [1151], simMin: 56, simMax: 1148, ok: true },
+        { key: 'leader +odown master | from kill9 node1', real: [1990], simMin: 2000, simMax: 2100, ok: true },
+      ]),
+    );
+    expect(text).toBe('; tightest delay: leader +odown master | from kill9 node1 real 1990 ms in simulated [2000, 2100], 15 ms inside the widened range');
+  });
+
+  it('failed or unsimulated delays are problems already, not margins; none left: nothing to say', () => {
+    expect(tightestText(cmp([{ key: 'k', real: [5000], simMin: 1, simMax: 2, ok: false }, { key: 'j', real: [1], simMin: null, simMax: null, ok: false }]))).toBe('');
   });
 });
