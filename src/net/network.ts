@@ -27,7 +27,22 @@ interface ConnEnd {
   open: boolean;
 }
 
-type Wire = { readonly k: 'syn' } | NetEvent;
+/**
+ * A data segment: what the reader's handler gets and, while it is on the wire, the loop's queued
+ * event too (one object per message instead of a payload event inside a queued one; the loop
+ * hands anything that is not its own back to fire()). The connection and direction ride along.
+ */
+class Segment {
+  readonly k = 'data' as const;
+  constructor(
+    readonly conn: ConnId,
+    readonly msg: unknown,
+    readonly tcp: Conn,
+    readonly dir: 0 | 1,
+  ) {}
+}
+
+type Wire = { readonly k: 'syn' } | Exclude<NetEvent, { readonly k: 'data' }> | Segment;
 
 interface Conn {
   readonly id: ConnId;
@@ -191,7 +206,7 @@ export class TcpNetwork implements Network {
     if (!c) return 0;
     const dir = this.dirOf(p, c);
     if (dir === -1) return 0;
-    return this.transmit(c, dir, { k: 'data', conn: id, msg });
+    return this.transmit(c, dir, new Segment(id, msg, c, dir));
   }
 
   close(p: ProcRec, id: ConnId): void {
@@ -209,6 +224,11 @@ export class TcpNetwork implements Network {
   }
 
   fire(queued: NetQueued): void {
+    if (queued.k === 'data') {
+      const seg = queued as Segment;
+      this.arrive(seg.tcp, seg.dir, seg);
+      return;
+    }
     const ev = queued as TcpEv;
     if (ev.what === 'arrive') this.arrive(ev.conn, ev.dir, ev.wire);
     else this.giveUp(ev.conn, ev.dir, ev.sinceUs);
@@ -264,7 +284,7 @@ export class TcpNetwork implements Network {
     if (!c.routes) c.routes = [this.links.route(c.a.host.name, c.targetHost!.name), this.links.route(c.targetHost!.name, c.a.host.name)];
     const atUs = Math.max(nowUs + this.links.delayOn(c.routes[dir]), c.lastArrivalUs[dir]);
     c.lastArrivalUs[dir] = atUs;
-    this.world.schedule(atUs, { k: 'net', what: 'arrive', conn: c, dir, wire } as TcpEv);
+    this.world.schedule(atUs, wire.k === 'data' ? wire : ({ k: 'net', what: 'arrive', conn: c, dir, wire } as TcpEv));
     return 0;
   }
 

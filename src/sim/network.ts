@@ -11,7 +11,12 @@ import type { ProcRec } from './processTable.js';
  * the loop hands back to fire() unopened.
  */
 export interface NetQueued {
-  readonly k: 'net';
+  /**
+   * Anything but the loop's own kinds ('timer', 'action'): a network may queue the very object it
+   * will deliver (a data segment is its own queued event, see net/network.ts), so its kind is the
+   * network's to choose.
+   */
+  readonly k: string;
 }
 
 export interface Network<M = unknown> {

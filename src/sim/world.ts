@@ -27,7 +27,13 @@ setAutoFreeze(false);
  * trace record that says it happened, is src/faults' business.
  */
 
-type Ev = TimerSlot | { readonly k: 'action'; readonly label: string; readonly fn: (w: World<any>) => void } | NetQueued;
+interface ActionEv {
+  readonly k: 'action';
+  readonly label: string;
+  readonly fn: (w: World<any>) => void;
+}
+
+type Ev = TimerSlot | ActionEv | NetQueued;
 
 export interface WorldOptions<N extends Network = Network> {
   readonly seed: number | string;
@@ -178,18 +184,15 @@ export class World<N extends Network = Network> {
 
   /** Run every event up to and including `untilUs`, then leave the clock at `untilUs`. */
   runUntil(untilUs: TimeUs): void {
-    for (;;) {
-      const t = this.queue.peekTime();
-      if (t === undefined || t > untilUs) break;
-      this.step();
-    }
+    const q = this.queue;
+    while (q.size > 0 && q.nextAtUs() <= untilUs) this.step();
     if (untilUs > this.nowUs) this.nowUs = untilUs;
   }
 
   /** Run one event; false when the queue is empty. */
   step(): boolean {
-    const atUs = this.queue.peekTime();
-    if (atUs === undefined) return false;
+    if (this.queue.size === 0) return false;
+    const atUs = this.queue.nextAtUs();
     const ev = this.queue.popEvent();
     if (atUs === this.lastInstantUs) {
       if (++this.sameInstantCount > MAX_EVENTS_PER_INSTANT) {
@@ -201,17 +204,11 @@ export class World<N extends Network = Network> {
     }
     this.nowUs = atUs;
     this.eventsProcessed++;
-    switch (ev.k) {
-      case 'timer':
-        this.fireTimer(ev, this.queue.poppedSeq);
-        break;
-      case 'net':
-        this.net.fire(ev);
-        break;
-      case 'action':
-        ev.fn(this);
-        break;
-    }
+    // Not a switch on a closed union: whatever is neither a timer nor an action is the network's.
+    const k = ev.k;
+    if (k === 'timer') this.fireTimer(ev as TimerSlot, this.queue.poppedSeq);
+    else if (k === 'action') (ev as ActionEv).fn(this);
+    else this.net.fire(ev);
     for (let i = 0; i < this.stepObservers.length; i++) this.stepObservers[i]!(this);
     return true;
   }

@@ -49,3 +49,16 @@ describe('the engine carries opaque payloads', () => {
     expect(() => w.addProcess('d', 'a', counter('10.0.0.2'))).toThrow(/d cannot connect: this world has no network/);
   });
 });
+
+describe('the loop and the network', () => {
+  it('runUntil(Infinity) runs every queued event and then stops (an empty queue ends the loop)', () => {
+    const w = new World({ seed: 1 });
+    const seen: number[] = [];
+    w.at(5, 'a', (x) => seen.push(x.nowUs));
+    w.at(3_600_000_000, 'b', (x) => seen.push(x.nowUs));
+    w.runUntil(Infinity);
+    expect(seen).toEqual([5, 3_600_000_000]);
+    expect(w.pendingEvents()).toBe(0);
+    expect(w.step()).toBe(false);
+  });
+});

@@ -15,4 +15,16 @@ describe('EventQueue', () => {
       }),
     );
   });
+
+  it('nextAtUs() is the earliest time while events wait, Infinity once the queue is empty', () => {
+    const q = new EventQueue<string>();
+    expect(q.nextAtUs()).toBe(Infinity);
+    q.push(3_000_000_000, 'late');
+    q.push(2_000_000_000, 'early');
+    expect(q.nextAtUs()).toBe(2_000_000_000);
+    expect(q.popEvent()).toBe('early');
+    expect(q.nextAtUs()).toBe(3_000_000_000);
+    q.popEvent();
+    expect(q.nextAtUs()).toBe(Infinity);
+  });
 });
