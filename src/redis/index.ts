@@ -35,14 +35,23 @@ export interface RedisOptions {
 }
 
 export function redisBehavior(cfg: RedisNodeConfig, opts: RedisOptions = {}): Behavior<RedisState> {
+  // One Node per behavior, refilled at each event instead of made per event: a process's handlers
+  // never nest (the loop delivers one event at a time and a send is never delivered within the
+  // handler that made it), and nothing keeps a Node past its event.
+  const n: { d: RedisState; ctx: Ctx; cfg: RedisNodeConfig } = { d: undefined as unknown as RedisState, ctx: undefined as unknown as Ctx, cfg };
+  const refill = (draft: unknown, ctx: Ctx): Node => {
+    n.d = draft as RedisState;
+    n.ctx = ctx;
+    return n;
+  };
   return {
     kind: 'redis',
     init: (ctx, disk) => initState(cfg, ctx, disk as RedisDisk | undefined, opts),
     listenPorts: (s) => [s.conf.port],
-    onNet: (draft, ev, ctx) => afterEvent(onNet, { d: draft as RedisState, ctx, cfg }, ev),
-    onTimer: (draft, key, ctx) => afterEvent(onTimer, { d: draft as RedisState, ctx, cfg }, key),
+    onNet: (draft, ev, ctx) => afterEvent(onNet, refill(draft, ctx), ev),
+    onTimer: (draft, key, ctx) => afterEvent(onTimer, refill(draft, ctx), key),
     onSignal: (draft, sig, ctx) => {
-      const n: Node = { d: draft as RedisState, ctx, cfg };
+      refill(draft, ctx);
       if (n.d.shuttingDown) return;
       if (sig === 'SIGSEGV') sigsegvHandler(n);
       else sigShutdownHandler(n, sig);

@@ -179,10 +179,53 @@ function lookup(n: Node, argv: string[]): Found | { err: string } {
 
 const QUEUED = status('QUEUED');
 
+/** A Call whose fields are refilled for each command (see takeCall()). */
+interface ReusedCall extends Call {
+  n: Node;
+  c: ClientRec;
+  argv: string[];
+}
+
+let spareCall: ReusedCall | null = null;
+
+/**
+ * The Call and its two collectors for a command from a client, reused from one command to the next
+ * instead of three objects made per command: nothing keeps them past the command (the replies and
+ * propagated commands they hold are sent or fed on before it ends). Taken while in use, so a call
+ * nested in another (none today) would make its own.
+ */
+function takeCall(n: Node, c: ClientRec, argv: string[]): ReusedCall {
+  const x = spareCall;
+  if (x === null) return { n, c, argv, out: new Collected(), prop: new Collected(), fromMaster: false };
+  spareCall = null;
+  x.n = n;
+  x.c = c;
+  x.argv = argv;
+  return x;
+}
+
+/** Back for the next command, holding nothing of this one (no world stays reachable from it). */
+function giveBack(x: ReusedCall): void {
+  x.out.clear();
+  x.prop.clear();
+  x.n = undefined as unknown as Node;
+  x.c = undefined as unknown as ClientRec;
+  x.argv = NO_ARGV;
+  spareCall = x;
+}
+
+const NO_ARGV: string[] = [];
+
 /** server.c: processCommand() for a command from a normal/pubsub/replica client connection. */
 export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
+  const x = takeCall(n, c, argv);
+  processCall(x);
+  giveBack(x);
+}
+
+function processCall(x: ReusedCall): void {
+  const { n, c, argv, out } = x;
   const d = n.d;
-  const out = new Collected<Resp>();
   d.stats.commands++;
   c.lastInteractionSec = nowSec(n);
   const found = lookup(n, argv);
@@ -220,7 +263,6 @@ export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
     if (!cmd.flags.loading) c.multi.denyLoading = true;
     out.push(QUEUED);
   } else {
-    const x: Call = { n, c, argv, out, prop: new Collected(), fromMaster: false };
     call(x, canonical, cmd);
     propagate(n, x.prop);
     if (x.prop.length > 0) c.woff = d.masterReplOffset;

@@ -18,6 +18,13 @@ export class Collected<T> {
     this.length++;
   }
 
+  /** Empty again, for the next command (the array made for a second item is kept). */
+  clear(): void {
+    this.length = 0;
+    this.first = undefined;
+    if (this.rest !== null) this.rest.length = 0;
+  }
+
   /** The i-th item pushed (0 <= i < length). */
   at(i: number): T {
     return (i === 0 ? this.first : this.rest![i - 1]) as T;
