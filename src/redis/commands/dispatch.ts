@@ -184,23 +184,25 @@ interface ReusedCall extends Call {
   n: Node;
   c: ClientRec;
   argv: string[];
+  fromMaster: boolean;
 }
 
 let spareCall: ReusedCall | null = null;
 
 /**
- * The Call and its two collectors for a command from a client, reused from one command to the next
+ * The Call and its two collectors for a command from a client or our master, reused from one command to the next
  * instead of three objects made per command: nothing keeps them past the command (the replies and
  * propagated commands they hold are sent or fed on before it ends). Taken while in use, so a call
  * nested in another (none today) would make its own.
  */
-function takeCall(n: Node, c: ClientRec, argv: string[]): ReusedCall {
+function takeCall(n: Node, c: ClientRec, argv: string[], fromMaster: boolean): ReusedCall {
   const x = spareCall;
-  if (x === null) return { n, c, argv, out: new Collected(), prop: new Collected(), fromMaster: false };
+  if (x === null) return { n, c, argv, out: new Collected(), prop: new Collected(), fromMaster };
   spareCall = null;
   x.n = n;
   x.c = c;
   x.argv = argv;
+  x.fromMaster = fromMaster;
   return x;
 }
 
@@ -218,7 +220,7 @@ const NO_ARGV: string[] = [];
 
 /** server.c: processCommand() for a command from a normal/pubsub/replica client connection. */
 export function processCommand(n: Node, c: ClientRec, argv: string[]): void {
-  const x = takeCall(n, c, argv);
+  const x = takeCall(n, c, argv, false);
   processCall(x);
   giveBack(x);
 }
@@ -348,6 +350,7 @@ export function executeFromMaster(n: Node, c: ClientRec, argv: string[]): void {
     sendAck(n);
     return;
   }
-  const x: Call = { n, c, argv, out: new Collected(), prop: new Collected(), fromMaster: true };
+  const x = takeCall(n, c, argv, true);
   call(x, found.canonical, found.cmd);
+  giveBack(x);
 }

@@ -6,7 +6,7 @@ import { type Node, nowSec, notice, warning } from '../node.js';
 import { installDb } from '../dataset.js';
 import { parseRdb, persistDisk, rdbBytes } from '../persistence.js';
 import { RDB_LOAD_BYTES_PER_MS, type ClientRec, type ReplLinkState } from '../state.js';
-import { proxyMasterStream } from '../stream.js';
+import { feedReplicationBuffer, proxyMasterStream } from '../stream.js';
 import {
   clearReplicationId2,
   createReplicationBacklog,
@@ -339,12 +339,11 @@ export function onMasterStream(n: Node, c: ClientRec, m: Resp): void {
   if (!argv || argv.length === 0) return;
   const bytes = respCommandBytes(argv);
   link.readReploff += bytes;
-  const name = argv[0]!.toLowerCase();
   // A MULTI from the master is applied and proxied as one unit at its EXEC (commandProcessed()
   // does not move reploff while CLIENT_MULTI is set).
-  if (name === 'multi' || link.multiCmds.length > 0) {
+  if (link.multiCmds.length > 0 || isWord(argv[0]!, 'multi')) {
     link.multiCmds.push(argv);
-    if (name !== 'exec') return;
+    if (!isWord(argv[0]!, 'exec')) return;
     const cmds = link.multiCmds;
     link.multiCmds = [];
     let total = 0;
@@ -359,7 +358,16 @@ export function onMasterStream(n: Node, c: ClientRec, m: Resp): void {
   }
   executeFromMaster(n, c, argv);
   link.reploff += bytes;
-  proxyMasterStream(n, [argv]);
+  // proxyMasterStream() for one command, without an array around it.
+  feedReplicationBuffer(n, argv);
+}
+
+/**
+ * Whether a command name is `lower` in any case, without lowering it: every command of the stream
+ * is asked whether it is MULTI, and lowering `SET` made a string each time.
+ */
+function isWord(name: string, lower: string): boolean {
+  return name.length === lower.length && (name === lower || name.toLowerCase() === lower);
 }
 
 /**
