@@ -140,6 +140,17 @@ describe('run from the snapshot prints, writes and exits as the plain CLI does',
     expect(same(['run', '-', '--until', '20s'], readFileSync('scenarios/zato-stop-master.yaml', 'utf8').replace(/\.\.\/models\//g, 'models/')).status).toBe(0);
   });
 
+  it('code left out of the blob (what only --out, --html and the other commands load) stops a run loudly if reached, before writing anything', () => {
+    // The launcher never sends these to the blob (tested above); this is the guard if it ever did.
+    const out = join(tmp, 'left-out-folder');
+    const r = run(SNAPSHOT, ['run', 'scenarios/zato-stop-master.yaml', '--until', '5s', '--out', out]);
+    expect(r.status).toBe(70);
+    expect(r.stderr).toMatch(/runFolder\.js is not in the start-up snapshot/);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    expect(run(SNAPSHOT, ['check', 'models/zato']).stderr).toMatch(/command\.js is not in the start-up snapshot/);
+  });
+
   it('through the launcher itself, when the node on PATH built the blob', () => {
     const r = spawnSync(BIN, ['run', 'scenarios/zato-stop-master.yaml'], { encoding: 'utf8', env: { ...process.env, PATH: `${resolve(process.execPath, '..')}:${process.env.PATH}`, NODE_OPTIONS: '' } });
     expect(r.status).toBe(0);
