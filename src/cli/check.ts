@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseVariant, parseSetting, variantOfFlags, VARIANT_KEYS, WHAT_IF_HELP, type Variant } from '../advisor/options.js';
 import { DEFAULT_REQUIREMENTS, parseRequirements, requirementsHelp, type Requirement } from '../advisor/require.js';
+import { MAX_CHECK_SEEDS, MAX_CHECK_VARIANTS } from '../scenario/inputLimits.js';
 import type { CliContext } from './context.js';
 import { parseIntIn, parseSeedList } from './options.js';
 
@@ -30,6 +31,12 @@ function usage<T>(f: (v: string) => T): (v: string) => T {
   };
 }
 
+/** One more `--variant`: each column runs every case and seed again, so their number is bounded. */
+function addVariant(v: string, prev: Variant[] = []): Variant[] {
+  if (prev.length >= MAX_CHECK_VARIANTS) throw new InvalidArgumentError(`more than ${MAX_CHECK_VARIANTS} variants; the limit is ${MAX_CHECK_VARIANTS} (each runs every case and seed again)`);
+  return [...prev, usage(parseVariant)(v)];
+}
+
 /** COLUMNS (or the terminal's width) when stdout is a terminal; undefined otherwise (100 then). */
 function terminalColumns(ctx: CliContext): number | undefined {
   if (!ctx.io.stdout.isTTY) return undefined;
@@ -44,10 +51,10 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .description('The quorum advisor: run every single and double failure-domain loss, Sentinel pause and host partition of a deployment over several seeds, flag classic Sentinel mistakes, and exit 1 when it misses the bar --require names.')
     .argument('<model-or-folder>', 'a model.yaml, a folder holding one, or a folder of redis.conf/sentinel.conf files')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--seeds <list>', 'seeds, comma-separated (default 1,2,3,4,5)', parseSeedList)
+    .option('--seeds <list>', `seeds, comma-separated (default 1,2,3,4,5; at most ${MAX_CHECK_SEEDS})`, parseSeedList)
     .option('--max-partitions <n>', 'run at most this many host partitions (default 31)', parseIntIn(0, 1000))
     .option('--require <names>', `the bar for exit 0, comma-separated (default ${DEFAULT_REQUIREMENTS.join(',')}; see below)`, usage(parseRequirements))
-    .option('--variant <settings>', 'a what-if column next to the deployment, e.g. "sentinels=5,quorum=3" (repeatable)', (v: string, prev: Variant[] = []) => [...prev, usage(parseVariant)(v)])
+    .option('--variant <settings>', `a what-if column next to the deployment, e.g. "sentinels=5,quorum=3" (repeatable, at most ${MAX_CHECK_VARIANTS})`, addVariant)
     .option('--workers <n>', 'worker threads (default: every core); the output is the same bytes for any number', parseIntIn(1, 256))
     .option('--width <columns>', 'text width (default: COLUMNS on a terminal, else 100)', parseIntIn(40, 1000))
     .option('--save <dir>', 'write every case as a scenario file (model, seed, timeline, expectations) that run replays and play opens')

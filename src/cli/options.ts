@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseDurationUs } from '../scenario/duration.js';
-import { MAX_DURATION_US } from '../scenario/inputLimits.js';
+import { MAX_CHECK_SEEDS, MAX_DURATION_US } from '../scenario/inputLimits.js';
 
 /**
  * The option parsers every subcommand shares, so `--seed`, `--seeds` and durations mean the same
@@ -14,9 +14,11 @@ export function parseSeed(v: string): number {
   return Number(v);
 }
 
-/** `1,2,3`: distinct seeds, in the order given. */
+/** `1,2,3`: distinct seeds, in the order given, at most MAX_CHECK_SEEDS of them. */
 export function parseSeedList(v: string): number[] {
   const parts = v.split(',').map((x) => x.trim());
+  // Counted before anything is parsed: a pasted list of a million seeds is refused at once.
+  if (parts.length > MAX_CHECK_SEEDS) throw new InvalidArgumentError(`${parts.length} seeds; the limit is ${MAX_CHECK_SEEDS} (each seed runs every case again)`);
   if (parts.some((x) => !/^\d+$/.test(x) || !Number.isSafeInteger(Number(x)))) {
     throw new InvalidArgumentError('expected non-negative integers separated by commas, e.g. 1,2,3,4,5');
   }

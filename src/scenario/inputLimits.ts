@@ -27,5 +27,12 @@ export const MAX_SCENARIO_VALUE_BYTES = 256 * 1024 * 1024;
  * run for hours with nothing printed off a terminal before the event cap stopped it.
  */
 export const MAX_DURATION_US = 30 * 24 * 3_600_000_000;
+/**
+ * `check --seeds`: each seed runs every case again (about 56 runs for a 3+3 deployment, ~0.5 s of
+ * CPU per seed here), so 100 seeds is about a minute of work; a stray range pasted in would be hours, silently.
+ */
+export const MAX_CHECK_SEEDS = 100;
+/** `check --variant`: each what-if column runs every case and seed again. */
+export const MAX_CHECK_VARIANTS = 8;
 /** Commands in one `command:` list (one connection). */
 export const MAX_COMMANDS_PER_ACTION = 1000;

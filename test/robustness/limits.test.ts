@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseSeedList } from '../../src/cli/options.js';
 import { cli } from '../cli/helpers.js';
 import { BASIC, tempTree } from './helpers.js';
 
@@ -87,5 +88,33 @@ describe('a Redis that listens nowhere', () => {
     }
     const sock = tempTree({ 'x.conf': 'port 6379\nbind ""\nunixsocket /tmp/x.sock\n' });
     expect((await cli(['lint', join(sock, 'x.conf')])).code).toBe(0);
+  });
+});
+
+describe('check: at most 100 seeds and 8 variants (each runs every case again)', () => {
+  const seeds = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(',');
+
+  it('101 seeds are refused before any case runs; 100 are a valid list', async () => {
+    const r = await cli(['check', 'models/two-node', '--seeds', seeds(101)]);
+    expect(r.stderr).not.toMatch(BAD);
+    expect(r.stderr).toMatch(/^error: option '--seeds <list>' argument '1,2,3.*' is invalid\. 101 seeds; the limit is 100 /);
+    expect(r.stderr).not.toContain('check: seeds');
+    expect(r.code).toBe(2);
+    expect(parseSeedList(seeds(100))).toHaveLength(100);
+  });
+
+  it('a million pasted seeds are refused at once, by their count', async () => {
+    const r = await cli(['check', 'models/two-node', '--seeds', seeds(1_000_000)]);
+    expect(r.stderr).toContain('1000000 seeds; the limit is 100');
+    expect(r.code).toBe(2);
+  });
+
+  it('a ninth --variant is refused', async () => {
+    const variants = Array.from({ length: 9 }, (_, i) => ['--variant', `quorum=${i + 1}`]).flat();
+    const r = await cli(['check', 'models/two-node', '--seeds', '1', ...variants]);
+    expect(r.stderr).not.toMatch(BAD);
+    expect(r.stderr).toMatch(/^error: option '--variant <settings>' argument 'quorum=9' is invalid\. more than 8 variants; the limit is 8 /);
+    expect(r.stderr).not.toContain('check: seeds');
+    expect(r.code).toBe(2);
   });
 });
