@@ -1,4 +1,3 @@
-import { InputError } from '../config/errors.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunResult } from '../scenario/runner.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -56,17 +55,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
     });
 }
 
-const STDIN_NAME = '<stdin>';
-
 async function readScenario(file: string, flags: RunFlags, ctx: CliContext): Promise<Scenario> {
   const { loadScenario, parseScenario } = await import('../scenario/scenario.js');
   const opts = { allowOutsideModel: flags.allowOutsideModel };
   if (file !== '-') return loadScenario(file, opts);
-  if (ctx.hooks.stdinText === undefined && (ctx.io.stdin ?? process.stdin).isTTY) {
-    throw new InputError('run -: reads the scenario from stdin, but stdin is a terminal (pipe a file in: run - < scenario.yaml)');
-  }
+  const { readStdinText, STDIN_NAME } = await import('./stdin.js');
+  const text = await readStdinText(ctx, 'run -: reads the scenario from stdin', 'run - < scenario.yaml');
   // The name has no folder, so the scenario's model path is taken from the working directory.
-  return parseScenario(ctx.hooks.stdinText ?? (await readStdin()), STDIN_NAME, opts);
+  return parseScenario(text, STDIN_NAME, opts);
 }
 
 async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promise<number> {
@@ -190,20 +186,6 @@ async function drive(steps: Generator<number, RunResult, void>, signals: SignalW
     const sig = signals.caught();
     if (sig) throw new StoppedBySignal(sig, reachedUs, endUs);
   }
-}
-
-/** All of stdin, for `run -`. */
-/** The scenario from stdin, at most the limit a scenario file has: `run - < /dev/zero` is refused, not read until memory runs out. */
-async function readStdin(): Promise<string> {
-  const { MAX_FILE_BYTES } = await import('../scenario/inputLimits.js');
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (bytes > MAX_FILE_BYTES) throw new InputError(`${STDIN_NAME}: more than ${MAX_FILE_BYTES} bytes; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

@@ -2,8 +2,7 @@
  * `sentinel-sim lint` after its options are parsed (src/cli/lint.ts), as a function tests call
  * without a process: files and options in, output and exit code out.
  */
-import { shownPath } from '../config/errors.js';
-import { formatJson, formatText } from './format.js';
+import { failureWhere, formatJson, formatText } from './format.js';
 import { lintFiles } from './lint.js';
 
 export interface CommandOutput {
@@ -15,6 +14,8 @@ export interface CommandOutput {
 export interface LintCommandContext {
   /** Working directory for relative paths (and Redis's own relative paths); default process.cwd(). */
   readonly cwd?: string;
+  /** What `-` reads: the bytes piped into the command. */
+  readonly stdinBytes?: Buffer;
 }
 
 export interface LintCommandOptions {
@@ -29,8 +30,8 @@ export interface LintCommandOptions {
 export function runLint(files: readonly string[], o: LintCommandOptions, ctx: LintCommandContext = {}): CommandOutput {
   let stdout = '';
   let stderr = '';
-  const r = lintFiles([...files], { mode: o.mode, strict: o.strict, cwd: ctx.cwd, onThisHost: o.onThisHost === true });
+  const r = lintFiles([...files], { mode: o.mode, strict: o.strict, cwd: ctx.cwd, onThisHost: o.onThisHost === true, stdinBytes: ctx.stdinBytes });
   stdout += o.format === 'json' ? formatJson(r) : formatText(r);
-  for (const f of r.failures) stderr += `sentinel-sim lint: ${shownPath(f.file)}: ${f.message}\n`;
+  for (const f of r.failures) stderr += `sentinel-sim lint: ${failureWhere(f)}: ${f.message}\n`;
   return { stdout, stderr, exitCode: r.exitCode };
 }

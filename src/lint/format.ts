@@ -24,6 +24,11 @@ export function formatText(r: LintResults): string {
       if (w.fix) out.push(`  fix: ${w.fix}`);
     }
   }
-  for (const e of r.failures) out.push(`${shownPath(e.file)}: error: ${e.message}`);
+  for (const e of r.failures) out.push(`${failureWhere(e)}: error: ${e.message}`);
   return out.join('\n') + (out.length ? '\n' : '');
+}
+
+/** `file` or `file:line` of a file lint could not examine. */
+export function failureWhere(f: { readonly file: string; readonly line?: number }): string {
+  return f.line === undefined ? shownPath(f.file) : `${shownPath(f.file)}:${f.line}`;
 }

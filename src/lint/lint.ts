@@ -19,7 +19,7 @@ import {
 import { redisReport } from '../config/report.js';
 import { applySentinelQueue } from '../config/sentinelConf.js';
 import { localBindError, modelBindError, startupFailure } from './startup.js';
-import { expandTargets, type LintTarget } from './targets.js';
+import { expandTargets, type LintFailure, type LintTarget } from './targets.js';
 import { lineWarnings, refusalFix, type LintWarning } from './warnings.js';
 
 export type LintMode = 'redis' | 'sentinel';
@@ -41,6 +41,8 @@ export interface LintOptions {
   readonly onThisHost?: boolean;
   /** File-system access (tests may substitute one). */
   readonly host?: ConfigHost;
+  /** What a `-` argument reads: the bytes piped in (the CLI reads stdin once, bounded). */
+  readonly stdinBytes?: Buffer;
 }
 
 export type LintVerdict =
@@ -70,7 +72,7 @@ export interface FileLint {
 export interface LintResults {
   readonly files: FileLint[];
   /** Files lint could not examine (missing, unreadable): exit code 2. */
-  readonly failures: { readonly file: string; readonly message: string }[];
+  readonly failures: LintFailure[];
   readonly exitCode: 0 | 1 | 2;
 }
 
@@ -118,7 +120,8 @@ function lintText(path: string, text: string, mode: LintMode, opts: LintOptions,
   if (opts.startupChecks !== false) {
     const mh = target.modelHost;
     const bindError = opts.onThisHost ? (a: string) => localBindError(a) : mh ? (a: string) => modelBindError(a, mh.host, mh.hosts) : undefined;
-    const configPath = nodepath.resolve(opts.cwd ?? process.cwd(), path);
+    // `redis-server -` has no config file: a Sentinel started so exits (sentinelCheckConfigFile()).
+    const configPath = target.fromStdin ? undefined : nodepath.resolve(opts.cwd ?? process.cwd(), path);
     const s = startupFailure(loaded, { sentinelMode, configPath, cwd, host, checkConfigWritable: opts.onThisHost === true, bindError });
     if (s) {
       const where = opts.onThisHost || !mh ? 'this host' : `host ${mh.host.name} (${mh.host.ip}), where the model runs ${mh.process}`;
@@ -205,11 +208,11 @@ export function lintFiles(paths: readonly string[], opts: LintOptions = {}): Lin
   const cwd = opts.cwd ?? process.cwd();
   const files: (FileLint & { loaded?: LoadedConfig })[] = [];
   const expanded = expandTargets(paths, cwd);
-  const failures: { file: string; message: string }[] = [...expanded.failures];
+  const failures: LintFailure[] = [...expanded.failures];
   for (const t of expanded.targets) {
     const p = t.file;
     try {
-      const bytes = readBoundedFile(nodepath.resolve(cwd, p));
+      const bytes = t.fromStdin ? (opts.stdinBytes ?? { error: 'no text was given for -' }) : readBoundedFile(nodepath.resolve(cwd, p));
       if (!Buffer.isBuffer(bytes)) {
         failures.push({ file: p, message: `can't read it: ${bytes.error}` });
         continue;

@@ -71,7 +71,8 @@ export function startupFailure(
   l: LoadedConfig,
   o: {
     sentinelMode: boolean;
-    configPath: string;
+    /** undefined: the config came on stdin (`redis-server -`), so there is no file. */
+    configPath: string | undefined;
     cwd: string;
     host: ConfigHost;
     /** Check that this machine could write the Sentinel's config file (a local check). */
@@ -81,7 +82,8 @@ export function startupFailure(
   },
 ): StartupFailure | null {
   if (o.sentinelMode && o.checkConfigWritable) {
-    // sentinelCheckConfigFile(): access(configfile, W_OK).
+    // sentinelCheckConfigFile(): a config file at all, then access(configfile, W_OK).
+    if (o.configPath === undefined) return { reason: 'Sentinel needs config file on disk to save state. Exiting...' };
     const e = o.host.writableError(nodepath.resolve(o.cwd, o.configPath));
     if (e) return { reason: `Sentinel config file ${nodepath.resolve(o.cwd, o.configPath)} is not writable: ${e}. Exiting...` };
   }

@@ -12,6 +12,7 @@ import { strerror } from '../config/strerror.js';
 import * as nodefs from 'node:fs';
 import * as nodepath from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { collectionKeyLine, MAX_NESTING, tooDeepLine } from '../config/yamlNesting.js';
 import type { LintMode } from './lint.js';
 import type { ModelBindHost } from './startup.js';
 
@@ -23,11 +24,23 @@ export interface LintTarget {
   readonly cwd?: string;
   /** The model host the file is written for, with every host of the model (names resolve among them). */
   readonly modelHost?: { readonly host: ModelBindHost; readonly hosts: readonly ModelBindHost[]; readonly process: string };
+  /** `-`: the text piped in, as `redis-server -` reads it (includes relative to the working directory). */
+  readonly fromStdin?: true;
+}
+
+/** How `-` is named in the output and in `file:line` references. */
+export const STDIN_NAME = '<stdin>';
+
+/** A file lint could not examine: where (the line, when the problem has one) and why. */
+export interface LintFailure {
+  readonly file: string;
+  readonly line?: number;
+  readonly message: string;
 }
 
 export interface ExpandedTargets {
   readonly targets: LintTarget[];
-  readonly failures: { readonly file: string; readonly message: string }[];
+  readonly failures: LintFailure[];
 }
 
 const isYaml = (p: string) => /\.ya?ml$/i.test(p);
@@ -35,8 +48,12 @@ const isYaml = (p: string) => /\.ya?ml$/i.test(p);
 /** Expand each argument (file, folder, model) into config files to lint, in argument order. */
 export function expandTargets(args: readonly string[], cwd: string): ExpandedTargets {
   const targets: LintTarget[] = [];
-  const failures: { file: string; message: string }[] = [];
+  const failures: LintFailure[] = [];
   for (const a of args) {
+    if (a === '-') {
+      targets.push({ file: STDIN_NAME, fromStdin: true });
+      continue;
+    }
     const abs = nodepath.resolve(cwd, a);
     let st: nodefs.Stats | undefined;
     try {
@@ -56,15 +73,24 @@ export function expandTargets(args: readonly string[], cwd: string): ExpandedTar
       }
     } catch (e) {
       if (!(e instanceof TargetError)) throw e;
-      failures.push({ file: a, message: e.message });
+      failures.push({ file: e.file ?? a, ...(e.line !== undefined ? { line: e.line } : {}), message: e.message });
     }
   }
   return { targets, failures };
 }
 
-class TargetError extends Error {}
+/** Why an argument is not something lint reads; `file` and `line` when a model file says it. */
+class TargetError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
 
-function folderTargets(shown: string, abs: string, failures: { file: string; message: string }[]): LintTarget[] {
+function folderTargets(shown: string, abs: string, failures: LintFailure[]): LintTarget[] {
   let names: string[];
   try {
     names = nodefs.readdirSync(abs);
@@ -85,15 +111,26 @@ interface ModelYaml {
 /** A model's hosts and processes; a file that is not a model is a clear error, never read as a config. */
 function readModelYaml(file: string, cwd: string): ModelYaml {
   const bytes = readBoundedFile(nodepath.resolve(cwd, file));
-  if (!Buffer.isBuffer(bytes)) throw new TargetError(`can't read it: ${bytes.error}`);
+  if (!Buffer.isBuffer(bytes)) throw new TargetError(`can't read it: ${bytes.error}`, file);
   const text = bytes.toString('utf8');
+  // The yaml package recurses per level: a deep file overflows the stack or exhausts the heap (yamlNesting.ts).
+  const deepLine = tooDeepLine(text);
+  if (deepLine !== undefined) throw new TargetError(`nested too deeply (more than ${MAX_NESTING} levels of lists and mappings)`, file, deepLine);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new TargetError(`line ${lc.linePos(e.pos[0]).line}: not valid YAML: ${e.message.split('\n')[0]}`);
+    throw new TargetError(`not valid YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, file, lc.linePos(e.pos[0]).line);
   }
-  const d = doc.toJS() as unknown;
+  const keyLine = collectionKeyLine(doc, lc);
+  if (keyLine !== undefined) throw new TargetError('a key must be a name or a number, not a list or a mapping', file, keyLine);
+  let d: unknown;
+  try {
+    d = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Aliases expanding past the count (a "billion laughs" file) throw a ReferenceError.
+    throw new TargetError(`not valid YAML: ${(e as Error).message}`, file);
+  }
   const obj = d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as Record<string, unknown>) : undefined;
   const hosts = obj?.hosts;
   const processes = obj?.processes;

@@ -3,7 +3,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import type { z } from 'zod';
 import { InputError, inputError } from '../config/errors.js';
 import { strerror } from '../config/strerror.js';
-import { deepDataPath, MAX_NESTING, tooDeepLine } from './nesting.js';
+import { collectionKeyLine, deepDataPath, MAX_NESTING, tooDeepLine } from '../config/yamlNesting.js';
 import { MAX_FILE_BYTES } from './inputLimits.js';
 
 /**
@@ -38,19 +38,24 @@ export function fileProblem(path: string): string | undefined {
   return undefined;
 }
 
-export function readTextFile(file: string, what: string): string {
+export function readTextFile(file: string, what: string, maxBytes = MAX_FILE_BYTES): string {
   if (file === '') throw new InputError(`${what}: the path is empty`);
   const problem = fileProblem(file);
   if (problem) throw inputError(file, undefined, problem === 'not found' || problem.startsWith('is ') ? `${what} ${problem}` : `${what}: ${problem}`);
-  if (statSync(file).size > MAX_FILE_BYTES) {
-    throw inputError(file, undefined, `${what} is ${statSync(file).size} bytes; the limit is ${MAX_FILE_BYTES} (${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
-  }
+  checkTextSize(file, what, statSync(file).size, maxBytes);
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
     throw inputError(file, undefined, `cannot read ${what}: ${strerror((e as NodeJS.ErrnoException).code)}`);
   }
 }
+
+/** A text of `bytes` named `file` is refused past `maxBytes`, saying the limit. */
+export function checkTextSize(file: string, what: string, bytes: number, maxBytes = MAX_FILE_BYTES): void {
+  if (bytes > maxBytes) throw inputError(file, undefined, `${what} is ${bytes} bytes; the limit is ${maxBytes} (${maxBytes / 1024 / 1024} MiB)`);
+}
+
+const COLLECTION_KEY = 'a key must be a name or a number, not a list or a mapping';
 
 export function parseYamlFile(text: string, file: string): YamlFile {
   const deepLine = tooDeepLine(text);
@@ -68,6 +73,8 @@ export function parseYamlFile(text: string, file: string): YamlFile {
     const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw inputError(file, line, `YAML syntax error: ${msg}`);
   }
+  const keyLine = collectionKeyLine(doc, lc);
+  if (keyLine !== undefined) throw inputError(file, keyLine, COLLECTION_KEY);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });

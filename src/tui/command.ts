@@ -1,8 +1,8 @@
 import { render } from 'ink';
 import { createElement } from 'react';
 import { InputError } from '../config/errors.js';
-import { loadScenario } from '../scenario/scenario.js';
-import { readTextFile } from '../scenario/yamlFile.js';
+import { parseScenario } from '../scenario/scenario.js';
+import { checkTextSize, readTextFile } from '../scenario/yamlFile.js';
 import { formatSeconds } from '../sim/time.js';
 import { App, logFor } from './app.js';
 import { INITIAL_UI, screenLines } from './layout.js';
@@ -12,7 +12,7 @@ import { initialPlayback, reducePlayback } from '../recording/playback.js';
 import { recordScenario } from '../recording/record.js';
 import type { LogEntry, Recording } from '../recording/recording.js';
 import { timelineFor } from './app.js';
-import { isTraceFile, loadTraceText } from '../recording/traceFile.js';
+import { isTraceFile, loadTraceText, MAX_TRACE_FILE_BYTES } from '../recording/traceFile.js';
 
 /**
  * The player behind `sentinel-sim play` (its options are parsed by the CLI, src/cli/play.ts).
@@ -29,6 +29,8 @@ export interface PlayIo {
 
 export interface PlayArgs {
   readonly file: string;
+  /** The file's text when it did not come from a file (`play -`: stdin, named `<stdin>`). */
+  readonly text?: string;
   readonly seed?: number;
   readonly untilUs?: number;
   readonly frameEveryMs?: number;
@@ -37,15 +39,17 @@ export interface PlayArgs {
 }
 
 export function loadForPlay(
-  a: Pick<PlayArgs, 'file' | 'seed' | 'untilUs' | 'frameEveryMs'>,
+  a: Pick<PlayArgs, 'file' | 'text' | 'seed' | 'untilUs' | 'frameEveryMs'>,
   opts: { measureHeap?: boolean; onProgress?: (simUs: number, endUs: number) => void } = {},
 ): { rec: Recording; notes: string[] } {
-  const text = readTextFile(a.file, 'scenario or trace file');
+  // Read once at the trace's limit: a saved run is often past a scenario's 1 MiB (the zato drill's trace is 1.2 MB).
+  const text = a.text ?? readTextFile(a.file, 'scenario or trace file', MAX_TRACE_FILE_BYTES);
   if (isTraceFile(a.file, text)) {
     const notes = a.seed !== undefined ? [`play: --seed is ignored for a saved trace (${a.file})`] : [];
     return { rec: loadTraceText(text, a.file), notes };
   }
-  const scenario = loadScenario(a.file);
+  checkTextSize(a.file, 'scenario file', Buffer.byteLength(text));
+  const scenario = parseScenario(text, a.file);
   const notes = [...scenario.model.inferred, ...scenario.model.warnings];
   const rec = recordScenario(scenario, { seed: a.seed, untilUs: a.untilUs, frameEveryMs: a.frameEveryMs, measureHeap: opts.measureHeap, onProgress: opts.onProgress });
   return { rec, notes };

@@ -1,5 +1,8 @@
+import { isScalar, visit, type Document, type LineCounter } from 'yaml';
+
 /**
- * Nesting limits for the YAML readers. The yaml package recurses per level: thousands of nested
+ * Guards for every YAML reader (scenario and model files in src/scenario, the model lint reads in
+ * src/lint), kept here because both layers use them. Nesting limits for the YAML readers. The yaml package recurses per level: thousands of nested
  * `[` overflow the stack and thousands of nested block mappings exhaust the heap (a fatal abort,
  * not an exception). So the text is scanned first, linearly, and a file nested deeper than
  * {@link MAX_NESTING} levels is refused with the line where it got too deep. Scenario and model
@@ -74,4 +77,22 @@ export function deepDataPath(data: unknown, max = MAX_NESTING): { path: Property
     for (const [k, x] of entries) if (x !== null && typeof x === 'object') stack.push({ v: x, path: [...path, k], ancestors: next });
   }
   return undefined;
+}
+
+/**
+ * The line of the first mapping key that is a list or a mapping (`? [a]`, `[a]: 1`). Plain data has
+ * no such keys: the yaml package would stringify it and warn on the process's stderr (a Node
+ * warning line and a hint about --trace-warnings), so a reader refuses it at its line instead.
+ */
+export function collectionKeyLine(doc: Document.Parsed, lc: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key === null || isScalar(pair.key)) return undefined;
+      const at = (pair.key as { range?: [number, number, number] }).range?.[0];
+      line = at === undefined ? 1 : lc.linePos(at).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
 }
