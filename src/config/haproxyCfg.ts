@@ -1,13 +1,16 @@
 import { inputError } from './errors.js';
+import { PROXY_KEYWORDS, PROXY_OPTIONS, PROXY_TIMEOUTS, SECTION_KEYWORDS } from './haproxyKeywords.js';
 
 /**
  * A reader for the part of HAProxy's haproxy.cfg that a TCP proxy in front of Redis uses (HAProxy
  * 1.5 syntax, configuration.txt): `defaults`, `frontend`, `backend` and `listen` sections; `mode`,
  * `timeout connect|client|server|check`, `retries`, `bind`, `default_backend`, `option tcp-check`,
  * `tcp-check connect|send|expect string`, and `server <name> <addr:port> [check] [inter <t>]
- * [rise <n>] [fall <n>] [on-marked-down shutdown-sessions]`. Every other directive (global
- * settings, logging, maxconn, balance roundrobin, …) is read past: it does not change what the
- * simulated proxy does. A `defaults` section applies to the proxies after it, as in HAProxy.
+ * [rise <n>] [fall <n>] [on-marked-down shutdown-sessions]`. Every other keyword HAProxy knows in
+ * those sections (logging, maxconn, balance roundrobin, …) is read past: it does not change what the
+ * simulated proxy does; a word HAProxy does not know there is refused, as HAProxy refuses it
+ * (haproxyKeywords.ts). The `global` section and sections no proxy reads are read past whole. A
+ * `defaults` section applies to the proxies after it, as in HAProxy.
  */
 
 export interface HaproxyServer {
@@ -104,33 +107,52 @@ export function parseHaproxyCfg(text: string, file: string): HaproxyConfig {
   const proxies: Draft[] = [];
   let defaults: Draft['t'] = { retries: DEFAULT_RETRIES };
   let cur: Draft | null = null;
-  let inDefaults = false;
+  /** The section the lines belong to: its keyword, or none before the first header. */
+  let section: string | null = null;
   text.split(/\r?\n/).forEach((raw, idx) => {
     const line = idx + 1;
     const w = haproxyWords(raw);
     if (w.length === 0) return;
     const fail = (reason: string) => inputError(file, line, reason);
     const kw = w[0]!;
-    if (kw === 'global' || kw === 'defaults' || kw === 'frontend' || kw === 'backend' || kw === 'listen') {
-      inDefaults = kw === 'defaults';
+    if (SECTION_KEYWORDS.has(kw)) {
+      section = kw;
       cur = null;
-      if (kw === 'global') return;
-      if (kw === 'defaults') {
-        defaults = { ...defaults };
-        return;
-      }
+      if (kw === 'defaults') defaults = { ...defaults };
+      if (kw !== 'frontend' && kw !== 'backend' && kw !== 'listen') return;
       if (!w[1]) throw fail(`'${kw}' needs a name`);
       if (proxies.some((p) => p.name === w[1] && (p.kind === kw || p.kind === 'listen' || kw === 'listen'))) throw fail(`${kw} '${w[1]}' is already defined`);
       cur = { kind: kw, name: w[1], line, t: { ...defaults }, tcpCheck: null, servers: [] };
       proxies.push(cur);
       return;
     }
-    const target = inDefaults ? defaults : (cur as Draft | null)?.t;
-    if (target && readSetting(w, target, fail)) return;
-    if (!cur) return; // global settings and defaults we do not model
-    readProxyLine(w, cur, line, fail);
+    if (section === null) throw fail(`unknown keyword '${kw}' out of section`);
+    // global settings and the sections no proxy reads (userlist, peers, resolvers…): not modelled.
+    if (section !== 'defaults' && !cur) return;
+    const args = checkProxyKeyword(w, section, fail);
+    const target = section === 'defaults' ? defaults : (cur as Draft | null)!.t;
+    if (readSetting(args, target, fail)) return;
+    if (cur) readProxyLine(args, cur, line, fail);
   });
   return { file, proxies: proxies.map((p) => ({ kind: p.kind, name: p.name, line: p.line, ...p.t, bindPort: p.bindPort, defaultBackend: p.defaultBackend, tcpCheck: p.tcpCheck, servers: p.servers })) };
+}
+
+/**
+ * A proxy-section line's keyword, refused as HAProxy refuses it (cfg_parse_listen()): an unknown
+ * keyword, option or timeout, or a `bind`/`server` in `defaults`, is a fatal alert there. Returns the
+ * words after a `no` or `default` prefix (`no option redispatch`).
+ */
+function checkProxyKeyword(words: readonly string[], section: string, fail: (r: string) => Error): readonly string[] {
+  const w = (words[0] === 'no' || words[0] === 'default') && words.length > 1 ? words.slice(1) : words;
+  const kw = w[0]!;
+  if (!PROXY_KEYWORDS.has(kw)) throw fail(`unknown keyword '${kw}' in '${section}' section`);
+  if (section === 'defaults' && (kw === 'bind' || kw === 'server' || kw === 'server-template')) throw fail(`'${kw}' not allowed in 'defaults' section`);
+  if (kw === 'option' && !PROXY_OPTIONS.has(w[1] ?? '')) throw fail(`unknown option '${w[1] ?? ''}'`);
+  if (kw === 'timeout' && !PROXY_TIMEOUTS.has(w[1] ?? '')) {
+    throw fail(`'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got '${w[1] ?? ''}')`);
+  }
+  if (kw === 'mode' && w[1] !== 'tcp' && w[1] !== 'http' && w[1] !== 'health') throw fail(`unknown proxy mode '${w[1] ?? ''}'`);
+  return w;
 }
 
 /** `timeout …` and `retries`, in a defaults section or a proxy. True if the line was one of them. */
@@ -144,7 +166,7 @@ function readSetting(w: readonly string[], t: Draft['t'], fail: (r: string) => E
   if (w[0] !== 'timeout' && w[0] !== 'contimeout' && w[0] !== 'srvtimeout' && w[0] !== 'clitimeout') return false;
   const [which, value] = w[0] === 'timeout' ? [w[1], w[2]] : [{ contimeout: 'connect', srvtimeout: 'server', clitimeout: 'client' }[w[0]], w[1]];
   const key = ({ connect: 'connectMs', client: 'clientMs', server: 'serverMs', check: 'checkMs' } as const)[which as 'connect'];
-  if (!key) return true; // timeout queue, http-request, tunnel…: not modelled
+  if (!key) return true; // timeout queue, http-request, tunnel…: known (checkProxyKeyword), not modelled
   const ms = haproxyTimeMs(value ?? '');
   if (ms === null) throw fail(`'timeout ${which}' expects a time (e.g. 3s, 500ms), got '${value ?? ''}'`);
   t[key] = ms;

@@ -69,3 +69,32 @@ describe('haproxy.cfg reader', () => {
     expect(fails('frontend f\n bind *:99999\n')).toBe("haproxy.cfg:2: 'bind' expects [address]:port, got '*:99999'");
   });
 });
+
+describe('haproxy.cfg: words HAProxy refuses are refused, at their line (cfg_parse_listen())', () => {
+  const withLine = (after: string, line: string) => SEED.replace(after, `${after}\n${line}`);
+
+  it('a typo of a keyword in a proxy section was read past; HAProxy stops on it', () => {
+    expect(fails(withLine('  default_backend bk_redis', '  defualt_backend bk_other'))).toBe("haproxy.cfg:9: unknown keyword 'defualt_backend' in 'frontend' section");
+    expect(fails(withLine('  timeout client 6s', '  retires 3'))).toBe("haproxy.cfg:6: unknown keyword 'retires' in 'defaults' section");
+    expect(fails(withLine('\nbackend bk_redis', '  serveur r 10.0.0.1:6379'))).toBe("haproxy.cfg:10: unknown keyword 'serveur' in 'backend' section");
+  });
+
+  it('unknown options, timeouts and proxy modes', () => {
+    expect(fails(withLine('\nbackend bk_redis', '  option tcp-chek'))).toBe("haproxy.cfg:10: unknown option 'tcp-chek'");
+    expect(fails(withLine('  timeout client 6s', '  timeout cilent 6s'))).toMatch(/^haproxy\.cfg:6: 'timeout' supports 'client', .* \(got 'cilent'\)$/);
+    expect(fails(SEED.replace('mode tcp', 'mode tpc'))).toBe("haproxy.cfg:2: unknown proxy mode 'tpc'");
+  });
+
+  it('a line before any section, and bind/server in defaults', () => {
+    expect(fails(`maxconn 100\n${SEED}`)).toBe("haproxy.cfg:1: unknown keyword 'maxconn' out of section");
+    expect(fails(withLine('  timeout client 6s', '  server r 10.0.0.1:6379'))).toBe("haproxy.cfg:6: 'server' not allowed in 'defaults' section");
+    expect(fails(withLine('  timeout client 6s', '  bind *:6379'))).toBe("haproxy.cfg:6: 'bind' not allowed in 'defaults' section");
+  });
+
+  it('what HAProxy accepts still reads: other keywords, no/default prefixes, 1.5 keywords, sections no proxy reads', () => {
+    const text = `global\n  daemon\n  maxconn 256\n  anything-global goes\nuserlist admins\n  user admin insecure-password x\nresolvers dns\n  nameserver ns1 10.0.0.53:53\n${withLine('  timeout client 6s', '  no option redispatch\n  default option httplog\n  option tcplog\n  log global\n  maxconn 100\n  balance roundrobin\n  timeout queue 10s\n  contimeout 3000\n  mode health')}`;
+    const route = haproxyRoute(parseHaproxyCfg(text, 'haproxy.cfg'));
+    expect(route.port).toBe(6378);
+    expect(route.backend.servers.map((s) => s.name)).toEqual(['redis_6379', 'redis_6380']);
+  });
+});
