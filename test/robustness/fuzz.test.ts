@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, type CliRun } from '../cli/helpers.js';
 import { tempTree } from './helpers.js';
 
@@ -27,6 +27,23 @@ function assertClean(r: CliRun, what: string): void {
   // A 2 says why: `file:line: reason` / `error: ...` on stderr, or the usage when there were no arguments.
   if (r.code === 2) expect(r.stderr === '' ? r.stdout : r.stderr, ctx).toMatch(/^(\S[^\n]*: \S|error: |Usage)/);
 }
+
+/**
+ * A Node warning printed on the process's stderr (the yaml package's "Keys with collection values
+ * will be stringified", say) is output no `file:line: reason` explains: every property ends with none.
+ */
+const warnings: string[] = [];
+const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+beforeEach(() => {
+  warnings.length = 0;
+  process.on('warning', onWarning);
+});
+afterEach(async () => {
+  // Warnings are emitted on a later tick than the call that raised them.
+  await new Promise((r) => setImmediate(r));
+  process.off('warning', onWarning);
+  expect(warnings).toEqual([]);
+});
 
 // ---------------------------------------------------------------- text mutation
 
