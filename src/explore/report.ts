@@ -40,13 +40,28 @@ export function formatExploreText(r: ExploreJson): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * JSON.parse's complaint without the excerpt of the text it quotes (a binary file would put its
+ * bytes, newlines included, on the terminal), control characters escaped, and the line when the
+ * complaint gives a position.
+ */
+function jsonSyntaxProblem(text: string, e: Error): { line?: number; reason: string } {
+  // eslint-disable-next-line no-control-regex
+  const reason = e.message.replace(/, ".*" is not valid JSON$/s, '').replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const at = /at position (\d+)/.exec(reason);
+  if (!at) return { reason };
+  const line = text.slice(0, Number(at[1])).split('\n').length;
+  return { line, reason: reason.replace(/ at position \d+.*$/, '') };
+}
+
 /** Reads one shard's JSON (explore --format json), checking its shape. */
 export function parseExploreJson(text: string, file: string): ExploreJson {
   let d: unknown;
   try {
     d = JSON.parse(text);
   } catch (e) {
-    throw inputError(file, undefined, `not JSON: ${(e as Error).message}`);
+    const { line, reason } = jsonSyntaxProblem(text, e as Error);
+    throw inputError(file, line, `not JSON: ${reason}`);
   }
   const o = d as { seed?: unknown; runs?: unknown; violations?: unknown };
   const bad = (why: string) => inputError(file, undefined, `not the JSON of explore --format json: ${why}`);
