@@ -102,7 +102,8 @@ export function makePlan(d: Deployment, seeds: readonly number[]): Plan {
     `fault at ${s(faultAtMs)} of simulated time (Sentinels have found each other and the replicas by then: hello every 2 s, INFO every 10 s)`,
     `watched ${s(quietMs)} after the fault when no Sentinel reaches ODOWN by then (down-after ${s(d.downAfterMs)} + 5 s${lag > 0 ? ', or min-replicas-max-lag + 3 s' : ''}), else until 3 s after +switch-master, at most ${s(windowMs)} (down-after + 30 s for ODOWN, the election and the promotion)`
       + (retryWindowMs > windowMs ? `, up to ${s(retryWindowMs)} when an attempt did not finish (the retry comes after 2 × failover-timeout = ${s(2 * d.failoverTimeoutMs)})` : '')
-      + (wantRetry > MAX_WATCH_MS ? ` (capped at ${s(MAX_WATCH_MS)})` : ''),
+      + (wantRetry > MAX_WATCH_MS ? ` (capped at ${s(MAX_WATCH_MS)})` : '')
+      + (retryWindowMs > windowMs ? `, but not for a partition whose side without the master has no Redis process (a Sentinel there can promote no one, so a retry ends as the first attempt did)` : ''),
     `fault→switch: from the fault to the first +switch-master by any Sentinel (a follower learns it from the leader's hello, the leader logs it at +failover-end), min–max over the seeds that failed over`,
     `pauses: SIGSTOP for ${s(pauseMs)} (2 × down-after, past the ${s(DEFAULT_TUNABLES.tiltTriggerMs)} TILT trigger), then SIGCONT, watched ${s(pauseWindowMs)} in all (TILT lasts ${s(DEFAULT_TUNABLES.tiltPeriodMs)})`,
     `writes: a client on the old master's own host (so on its side of any partition) writing every 100 ms; "lost" = acknowledged by the old master after the fault while another node was promoted`,

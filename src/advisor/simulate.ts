@@ -13,6 +13,7 @@ import { hostDown, crash, partition, pauseFor } from '../faults/index.js';
 import type { NetWorld as World } from '../net/world.js';
 import type { Case } from './cases.js';
 import type { Deployment } from './deployment.js';
+import { retryCannotSwitch } from './retry.js';
 
 /**
  * One case, one seed: build the world, let it settle, apply the fault, run for a bounded
@@ -33,6 +34,8 @@ export interface Timing {
   readonly pauseWindowUs: number;
   /** Write probe period on the old master. */
   readonly sampleUs: number;
+  /** Watch the retry window even where retryCannotSwitch() says a retry changes nothing (its test checks that claim). */
+  readonly watchMootRetry?: boolean;
 }
 
 export interface Exclusion {
@@ -257,7 +260,8 @@ export function runCaseSeed(d: Deployment, c: Case, seed: number, timing: Timing
       };
       if (!settle()) {
         runTo(faultUs + timing.windowUs);
-        if (!settle() && timing.retryWindowUs > timing.windowUs) {
+        const first = { leader, selected: (selection as SelectionOutcome | null)?.selected, sdownBy };
+        if (!settle() && timing.retryWindowUs > timing.windowUs && (timing.watchMootRetry || !retryCannotSwitch(d, c.fault, first))) {
           runTo(faultUs + timing.retryWindowUs);
           settle();
         }
