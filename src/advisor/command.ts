@@ -28,6 +28,8 @@ export interface CheckCommandContext {
   readonly factories?: BehaviorFactories;
   /** Text width: COLUMNS when stdout is a terminal; undefined: 100. */
   readonly columns?: number;
+  /** Called after each run (or batch of runs) with how many are done of how many. */
+  readonly onRun?: (done: number, total: number) => void;
 }
 
 export interface CheckCommandOptions {
@@ -79,7 +81,7 @@ export async function runCheck(target: string, o: CheckCommandOptions, ctx: Chec
         ...(o.allowOutsideModel ? { allowOutsideModel: true } : {}),
       },
     }));
-    const outcomes = await runJobs(jobs, o.workers ?? defaultWorkers(), ctx.factories);
+    const outcomes = await runJobs(jobs, o.workers ?? defaultWorkers(), ctx.factories, ctx.onRun);
     const checked: Checked[] = jobs.map((j, i) => {
       const report = assembleReport(j.plan, outcomes[i]!);
       return { label: applied[i]!.variant.label, report, verdict: verdictOf(report, required), changes: applied[i]!.changes, added: applied[i]!.added };

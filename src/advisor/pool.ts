@@ -74,14 +74,18 @@ export function batchesOf(runs: readonly Run[], workers: number): Run[][] {
  */
 const YOUNG_GENERATION_MB = 192;
 
-/** `outcomes[job][case][seed]`, in plan order. */
-export async function runJobs(jobs: readonly PlanJob[], workers: number, factories?: BehaviorFactories): Promise<SeedOutcome[][][]> {
+/** `outcomes[job][case][seed]`, in plan order; `onRun(done, total)` after each run or batch (for progress lines). */
+export async function runJobs(jobs: readonly PlanJob[], workers: number, factories?: BehaviorFactories, onRun?: (done: number, total: number) => void): Promise<SeedOutcome[][][]> {
   const out = jobs.map((j) => j.plan.cases.map(() => j.plan.plan.seeds.map(() => undefined as SeedOutcome | undefined)));
   const runs: Run[] = [];
   jobs.forEach((j, ji) => j.plan.cases.forEach((_, ci) => j.plan.plan.seeds.forEach((_seed, si) => runs.push([ji, ci, si]))));
   const seedOf = ([ji, , si]: Run) => jobs[ji]!.plan.plan.seeds[si]!;
+  let done = 0;
   if (workers <= 1 || factories) {
-    for (const r of runs) out[r[0]]![r[1]]![r[2]] = runPlannedCase(jobs[r[0]]!.plan, r[1], seedOf(r), factories);
+    for (const r of runs) {
+      out[r[0]]![r[1]]![r[2]] = runPlannedCase(jobs[r[0]]!.plan, r[1], seedOf(r), factories);
+      onRun?.(++done, runs.length);
+    }
     return out as SeedOutcome[][][];
   }
   const pool = new Tinypool({ filename: workerFile(), minThreads: 1, maxThreads: workers, idleTimeout: 1000, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
@@ -92,6 +96,7 @@ export async function runJobs(jobs: readonly PlanJob[], workers: number, factori
         const task: CaseTask = { ...j.source, seeds: j.plan.plan.seeds, runs: batch.map((r) => [r[1], seedOf(r)] as const) };
         const outcomes = (await pool.run(task)) as SeedOutcome[];
         batch.forEach((r, k) => (out[r[0]]![r[1]]![r[2]] = outcomes[k]!));
+        onRun?.((done += batch.length), runs.length);
       }),
     );
   } finally {

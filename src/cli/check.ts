@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseVariant, parseSetting, variantOfFlags, VARIANT_KEYS, WHAT_IF_HELP, type Variant } from '../advisor/options.js';
 import { DEFAULT_REQUIREMENTS, parseRequirements, requirementsHelp, type Requirement } from '../advisor/require.js';
 import { MAX_CHECK_SEEDS, MAX_CHECK_VARIANTS } from '../scenario/inputLimits.js';
-import type { CliContext } from './context.js';
+import type { CliContext, OutStream } from './context.js';
 import { parseIntIn, parseSeedList } from './options.js';
 
 /** `sentinel-sim check <model-or-folder>`: the quorum advisor, with a verdict CI can gate on. */
@@ -45,6 +45,24 @@ function terminalColumns(ctx: CliContext): number | undefined {
   return Number.isInteger(cols) && cols > 0 ? cols : ctx.io.stdout.columns;
 }
 
+/**
+ * A long check says how far it got, as `run` does: after 3 s of wall time and then every 5 s, one
+ * line on stderr when it is a terminal (captured output is the same bytes). A big model's check
+ * can take minutes; without this it looked like a hang. Wall time is read here, never in the advisor.
+ */
+export function checkProgress(stderr: OutStream, nowMs: () => number = Date.now): ((done: number, total: number) => void) | undefined {
+  if (!stderr.isTTY) return undefined;
+  const startMs = nowMs();
+  let nextMs = startMs + 3000;
+  return (done, total) => {
+    const now = nowMs();
+    if (now < nextMs || done >= total) return;
+    nextMs = now + 5000;
+    const leftS = ((now - startMs) / 1000) * ((total - done) / done);
+    stderr.write(`check: ${done} of ${total} runs, about ${Math.ceil(leftS)} s to go (Ctrl-C stops it)\n`);
+  };
+}
+
 export function registerCheck(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('check')
@@ -70,7 +88,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       const r = await runCheck(
         target,
         { format: o.format, seeds: o.seeds, maxPartitions: o.maxPartitions, require: o.require, base: variantOfFlags(o), variants: o.variant, workers: o.workers, width: o.width, save: o.save, allowOutsideModel: o.allowOutsideModel },
-        { factories: ctx.hooks.factories, columns: terminalColumns(ctx) },
+        { factories: ctx.hooks.factories, columns: terminalColumns(ctx), onRun: checkProgress(ctx.io.stderr) },
       );
       const colour = o.format === 'text' ? paintFor(ctx.io.stdout, ctx.hooks.env) : undefined;
       ctx.io.stdout.write(colour ? paintText(r.stdout, colour) : r.stdout);
