@@ -2,6 +2,7 @@ import type { Ctx } from '../net/process.js';
 import { sentinelEvent } from './events.js';
 import { forceHelloUpdateForMaster } from './hello.js';
 import { atoi } from './atoi.js';
+import { crlfFrom, infoLineKind, L, type LineKind } from './infolines.js';
 import { addrEqualsHostname, createAddr, createInstance, promotedOf, replicaName } from './instances.js';
 import { sendSlaveOf } from './links.js';
 import type { Out } from './out.js';
@@ -14,16 +15,14 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
   ri.masterLinkDownTime = 0;
 
   // ---- monitoring half (also in TILT)
-  // The lines of info.split('\r\n'), walked with indexOf and matched in place (startsWith at the
-  // line's offset), so that only a field's value is cut out: every field below starts with 'r',
-  // 's' or 'm', and most of INFO does not.
+  // The lines of info.split('\r\n'), walked with indexOf and matched in place, so that only a
+  // field's value is cut out. The fields below start with distinct prefixes: infoLineKind() names
+  // the one a line starts with, if any, from its first characters and one startsWith().
   for (let at = 0, end = 0; at <= info.length; at = end + 2) {
-    end = info.indexOf('\r\n', at);
-    if (end < 0) end = info.length;
-    const c0 = info.charCodeAt(at);
-    if (c0 !== 114 && c0 !== 115 && c0 !== 109) continue;
-    const len = end - at;
-    if (len >= 47 && info.startsWith('run_id:', at)) {
+    end = crlfFrom(info, at);
+    const kind = infoLineKind(info, at, end - at);
+    if (kind === L.NONE) continue;
+    if (kind === L.RUN_ID) {
       const id = info.slice(at + 7, at + 47);
       if (ri.runid === null) ri.runid = id;
       else if (ri.runid !== id) {
@@ -34,16 +33,12 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
         }
         ri.runid = id;
       }
-    }
-    if (ri.flags & F.MASTER && len >= 7 && info.startsWith('slave', at) && isDigit(info.charCodeAt(at + 5))) {
-      addReplicaOfInfoLine(s, ctx, out, ri, info.slice(at, end), now);
-    }
-    if (len >= 32 && info.startsWith('master_link_down_since_seconds', at)) {
-      ri.masterLinkDownTime = atoi(info.slice(at + 31, end)) * 1000;
-    }
-    if (len >= 11 && info.startsWith('role:master', at)) role = 'master';
-    else if (len >= 10 && info.startsWith('role:slave', at)) role = 'slave';
-    if (role === 'slave') readReplicaInfoLine(ri, info, at, end, now);
+    } else if (kind === L.SLAVE_N) {
+      if (ri.flags & F.MASTER) addReplicaOfInfoLine(s, ctx, out, ri, info.slice(at, end), now);
+    } else if (kind === L.LINK_DOWN_SINCE) ri.masterLinkDownTime = atoi(info.slice(at + 31, end)) * 1000;
+    else if (kind === L.ROLE_MASTER) role = 'master';
+    else if (kind === L.ROLE_SLAVE) role = 'slave';
+    else if (role === 'slave') readReplicaInfoLine(ri, info, kind, at, end, now);
   }
   ri.infoRefresh = now;
 
@@ -136,33 +131,38 @@ function addReplicaOfInfoLine(s: SentinelState, ctx: Ctx, out: Out, ri: Instance
   out.flushConfigNow();
 }
 
-/** The line of INFO at [at, end) of an instance reporting role:slave: its master and replication state. */
-function readReplicaInfoLine(ri: Instance, info: string, at: number, end: number, now: number): void {
-  const len = end - at;
-  if (len >= 12 && info.startsWith('master_host:', at)) {
-    const h = info.slice(at + 12, end);
-    if (ri.slaveMasterHost === null || ri.slaveMasterHost.toLowerCase() !== h.toLowerCase()) {
-      ri.slaveMasterHost = h;
-      ri.slaveConfChangeTime = now;
+/** The line of INFO at [at, end), of `kind`, of an instance reporting role:slave: its master and replication state. */
+function readReplicaInfoLine(ri: Instance, info: string, kind: LineKind, at: number, end: number, now: number): void {
+  switch (kind) {
+    case L.MASTER_HOST: {
+      const h = info.slice(at + 12, end);
+      if (ri.slaveMasterHost === null || ri.slaveMasterHost.toLowerCase() !== h.toLowerCase()) {
+        ri.slaveMasterHost = h;
+        ri.slaveConfChangeTime = now;
+      }
+      return;
     }
-  }
-  if (len >= 12 && info.startsWith('master_port:', at)) {
-    const p = atoi(info.slice(at + 12, end));
-    if (ri.slaveMasterPort !== p) {
-      ri.slaveMasterPort = p;
-      ri.slaveConfChangeTime = now;
+    case L.MASTER_PORT: {
+      const p = atoi(info.slice(at + 12, end));
+      if (ri.slaveMasterPort !== p) {
+        ri.slaveMasterPort = p;
+        ri.slaveConfChangeTime = now;
+      }
+      return;
     }
+    case L.LINK_STATUS:
+      ri.slaveMasterLinkStatus = info.slice(at + 19, end).toLowerCase() === 'up' ? 'up' : 'down';
+      return;
+    case L.PRIORITY:
+      ri.slavePriority = atoi(info.slice(at + 15, end));
+      return;
+    case L.REPL_OFFSET:
+      ri.slaveReplOffset = atoi(info.slice(at + 18, end));
+      return;
+    case L.ANNOUNCED:
+      ri.replicaAnnounced = atoi(info.slice(at + 18, end)) !== 0;
+      return;
   }
-  if (len >= 19 && info.startsWith('master_link_status:', at)) {
-    ri.slaveMasterLinkStatus = info.slice(at + 19, end).toLowerCase() === 'up' ? 'up' : 'down';
-  }
-  if (len >= 15 && info.startsWith('slave_priority:', at)) ri.slavePriority = atoi(info.slice(at + 15, end));
-  if (len >= 18 && info.startsWith('slave_repl_offset:', at)) ri.slaveReplOffset = atoi(info.slice(at + 18, end));
-  if (len >= 18 && info.startsWith('replica_announced:', at)) ri.replicaAnnounced = atoi(info.slice(at + 18, end)) !== 0;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 export const SIMFAILURE_CRASH_AFTER_ELECTION = 1 << 0;
