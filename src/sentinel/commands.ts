@@ -21,52 +21,51 @@ const LOWER_NAMES: ReadonlyMap<string, string> = new Map(['PING', 'PUBLISH', 'SE
  * sentinelPublishCommand(), sentinelRoleCommand(), plus AUTH/CLIENT/PING/SUBSCRIBE.
  */
 export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnId, client: ClientConn, argv: string[], now: number): void {
-  const reply = (r: Resp) => out.send(conn, r);
   const name = LOWER_NAMES.get(argv[0]!) ?? argv[0]!.toLowerCase();
   if (!client.authed && name !== 'auth' && name !== 'hello' && name !== 'quit') {
-    reply(error('NOAUTH Authentication required.'));
+    out.send(conn, error('NOAUTH Authentication required.'));
     return;
   }
   switch (name) {
     case 'ping':
-      if (client.subscriptions.length + client.patterns.length > 0) reply(array([bulk('pong'), bulk(argv[1] ?? '')]));
-      else reply(argv.length > 1 ? bulk(argv[1]!) : PONG);
+      if (client.subscriptions.length + client.patterns.length > 0) out.send(conn, array([bulk('pong'), bulk(argv[1] ?? '')]));
+      else out.send(conn, argv.length > 1 ? bulk(argv[1]!) : PONG);
       return;
     case 'auth': {
-      if (argv.length < 2 || argv.length > 3) return reply(arityError('auth'));
-      if (s.requirepass === null) return reply(error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?'));
+      if (argv.length < 2 || argv.length > 3) return out.send(conn, arityError('auth'));
+      if (s.requirepass === null) return out.send(conn, error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?'));
       const pass = argv[argv.length - 1]!;
       const user = argv.length === 3 ? argv[1]! : 'default';
       if (user === 'default' && pass === s.requirepass) {
         client.authed = true;
-        return reply(OK);
+        return out.send(conn, OK);
       }
-      return reply(error('WRONGPASS invalid username-password pair or user is disabled.'));
+      return out.send(conn, error('WRONGPASS invalid username-password pair or user is disabled.'));
     }
     case 'quit':
-      reply(OK);
+      out.send(conn, OK);
       out.close(conn);
       delete s.conns[conn];
       return;
     case 'client':
       return clientCommand(s, out, conn, client, argv);
     case 'info':
-      return reply(bulk(infoText(s, argv.slice(1), now)));
+      return out.send(conn, bulk(infoText(s, argv.slice(1), now)));
     case 'role':
-      return reply(array([bulk('sentinel'), array(s.masters.map((m) => bulk(m.name)))]));
+      return out.send(conn, array([bulk('sentinel'), array(s.masters.map((m) => bulk(m.name)))]));
     case 'publish':
       // sentinelPublishCommand(): only hellos, processed directly.
-      if (argv.length !== 3) return reply(arityError('publish'));
-      if (argv[1] !== SENTINEL_HELLO_CHANNEL) return reply(error('ERR Only HELLO messages are accepted by Sentinel instances.'));
+      if (argv.length !== 3) return out.send(conn, arityError('publish'));
+      if (argv[1] !== SENTINEL_HELLO_CHANNEL) return out.send(conn, error('ERR Only HELLO messages are accepted by Sentinel instances.'));
       processHelloMessage(s, ctx, out, argv[2]!, now);
-      return reply(int(1));
+      return out.send(conn, int(1));
     case 'subscribe':
     case 'psubscribe': {
-      if (argv.length < 2) return reply(arityError(name));
+      if (argv.length < 2) return out.send(conn, arityError(name));
       const list = name === 'subscribe' ? client.subscriptions : client.patterns;
       for (const ch of argv.slice(1)) {
         if (!list.includes(ch)) list.push(ch);
-        reply(array([bulk(name), bulk(ch), int(client.subscriptions.length + client.patterns.length)]));
+        out.send(conn, array([bulk(name), bulk(ch), int(client.subscriptions.length + client.patterns.length)]));
       }
       return;
     }
@@ -78,7 +77,7 @@ export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnI
       for (const ch of targets) {
         const i = list.indexOf(ch);
         if (i >= 0) list.splice(i, 1);
-        reply(array([bulk(name), bulk(ch), int(client.subscriptions.length + client.patterns.length)]));
+        out.send(conn, array([bulk(name), bulk(ch), int(client.subscriptions.length + client.patterns.length)]));
       }
       return;
     }
@@ -86,9 +85,9 @@ export function executeCommand(s: SentinelState, ctx: Ctx, out: Out, conn: ConnI
       shutdownSentinel(ctx);
       return;
     case 'sentinel':
-      return reply(sentinelCommand(s, ctx, out, argv, now));
+      return out.send(conn, sentinelCommand(s, ctx, out, argv, now));
     default:
-      return reply(unknownCommand(argv));
+      return out.send(conn, unknownCommand(argv));
   }
 }
 

@@ -51,7 +51,8 @@ export function checkObjectivelyDown(s: SentinelState, ctx: Ctx, master: Instanc
   let odown = false;
   if (master.flags & F.S_DOWN) {
     quorum = 1;
-    for (const ri of master.sentinels) if (ri.flags & F.MASTER_DOWN) quorum++;
+    const sentinels = master.sentinels;
+    for (let i = 0; i < sentinels.length; i++) if (sentinels[i]!.flags & F.MASTER_DOWN) quorum++;
     if (quorum >= master.quorum) odown = true;
   }
   if (odown) {
@@ -68,7 +69,11 @@ export function checkObjectivelyDown(s: SentinelState, ctx: Ctx, master: Instanc
 
 /** sentinelAskMasterStateToOtherSentinels(). */
 export function askMasterStateToOtherSentinels(s: SentinelState, out: Out, master: Instance, forced: boolean, now: number): void {
-  for (const ri of master.sentinels) {
+  // Indexed: this runs on every tick for every master, and a for-of iterator was allocated per call
+  // until the function was optimised. The list is replaced, never changed in place, meanwhile.
+  const sentinels = master.sentinels;
+  for (let i = 0; i < sentinels.length; i++) {
+    const ri = sentinels[i]!;
     const elapsed = now - ri.lastMasterDownReplyTime;
     if (elapsed > s.tun.askPeriodMs * 5) {
       ri.flags &= ~F.MASTER_DOWN;

@@ -31,7 +31,8 @@ export function receiveHelloMessage(s: SentinelState, ctx: Ctx, out: Out, ri: In
 }
 
 function getSentinelByAddrAndRunid(s: SentinelState, list: readonly Instance[], ip: string | null, port: number, runid: string | null): Instance | undefined {
-  for (const ri of list) {
+  for (let i = 0; i < list.length; i++) {
+    const ri = list[i]!;
     if (runid !== null && ri.runid === null) continue;
     const addrOk = ip === null || ((s.announceHostnames ? ri.addr.hostname : ri.addr.ip) === ip && ri.addr.port === port);
     if ((runid === null || ri.runid === runid) && addrOk) return ri;

@@ -240,9 +240,12 @@ function onNet(s: SentinelState, ev: NetEvent, ctx: Ctx, out: Out, now: number):
 
 /** The master or replica record whose Pub/Sub link this is (those links are never shared). */
 function ownerOfPc(s: SentinelState, linkId: number) {
-  for (const m of s.masters) {
+  const masters = s.masters;
+  for (let i = 0; i < masters.length; i++) {
+    const m = masters[i]!;
     if (m.linkId === linkId) return m;
-    for (const sl of m.slaves) if (sl.linkId === linkId) return sl;
+    const slaves = m.slaves;
+    for (let j = 0; j < slaves.length; j++) if (slaves[j]!.linkId === linkId) return slaves[j]!;
   }
   return null;
 }
