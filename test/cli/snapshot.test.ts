@@ -30,7 +30,7 @@ describe('the launcher picks the snapshot for run, and the bundle otherwise', ()
     mkdirSync(cli, { recursive: true });
     mkdirSync(binDir);
     const node = join(binDir, 'node');
-    writeFileSync(node, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$ARGS_LOG"\n');
+    writeFileSync(node, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$ARGS_LOG"\nprintf "%s" "${NODE_EXTRA_CA_CERTS-(unset)}" > "$ARGS_LOG.ca"\n');
     chmodSync(node, 0o755);
     copyFileSync(LAUNCHER, join(cli, 'sentinel-sim'));
     chmodSync(join(cli, 'sentinel-sim'), 0o755);
@@ -79,6 +79,19 @@ describe('the launcher picks the snapshot for run, and the bundle otherwise', ()
   ])('%s: the bundle', (_what, argv, env) => {
     const { cli, node } = fakeInstall();
     expect(argsOf(join(cli, 'sentinel-sim'), argv, join(node, '..'), env)).toEqual([join(cli, 'sentinel-sim.js'), ...argv]);
+  });
+
+  it.each([
+    ['run, from the blob', ['run', 's.yaml']],
+    ['run --html, from the bundle', ['run', 's.yaml', '--html', 'p.html']],
+    ['check', ['check', 'models/zato']],
+    ['--version', ['--version']],
+  ])('%s: node starts without NODE_EXTRA_CA_CERTS (no command uses TLS; node parses the file at start-up)', (_what, argv) => {
+    const { cli, node } = fakeInstall();
+    const log = join(tmp, `ca-${cases++}.txt`);
+    const r = spawnSync(join(cli, 'sentinel-sim'), argv, { encoding: 'utf8', env: { PATH: `${join(node, '..')}:/usr/bin:/bin`, ARGS_LOG: log, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(`${log}.ca`, 'utf8')).toBe('(unset)');
   });
 
   it.each([
@@ -149,6 +162,16 @@ describe('run from the snapshot prints, writes and exits as the plain CLI does',
     expect(r.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
     expect(run(SNAPSHOT, ['check', 'models/zato']).stderr).toMatch(/command\.js is not in the start-up snapshot/);
+  });
+
+  it('through the launcher, an unreadable NODE_EXTRA_CA_CERTS leaves no warning on stderr (node itself warns)', () => {
+    const env = { ...process.env, PATH: `${resolve(process.execPath, '..')}:${process.env.PATH}`, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: join(tmp, 'no-such-ca.pem') };
+    expect(spawnSync(process.execPath, ['-e', '0'], { encoding: 'utf8', env }).stderr).toMatch(/extra certs/);
+    for (const argv of [['run', 'scenarios/zato-stop-master.yaml', '--until', '5s'], ['--version']]) {
+      const r = spawnSync(BIN, argv, { encoding: 'utf8', env });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+    }
   });
 
   it('through the launcher itself, when the node on PATH built the blob', () => {
