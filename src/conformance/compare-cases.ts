@@ -15,14 +15,6 @@ const isEv = (event: string, textPrefix?: string) => (e: SentinelEvent) => e.eve
 const STOCK = { nodes: 3, sentinels: 3, quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 6000, parallelSyncs: 1 } as const;
 
 /**
- * Seeds for a case whose failover is elected by several Sentinels: two of them starting a failover
- * in the same epoch (split start, D4 in REPORT.md) happens in about 31 % of simulated seeds and 36 %
- * of real runs (test/conformance/ODDS.md); 100 fixed seeds hold many, and put the simulated min/max of a delay with a
- * uniform 0–1000 ms phase within ~10 ms of the true ones (20 seeds: ~50 ms).
- */
-const ELECTION_SEEDS = 100;
-
-/**
  * D4 (REPORT.md): a real run where a non-leader also started a failover in epoch 1 is off every
  * simulated run of the case: its sequence, and the extra vote round that makes the rest of the
  * failover later, are among 100 seeds once at most (the simulator: ~1-2 % of seeds; real: a third
@@ -44,7 +36,6 @@ export const killMaster: ConformanceCase = {
   id: 'kill-master',
   title: '`kill -9` master, restart it later (3+3, quorum 2, down-after 2000, failover-timeout 6000)',
   base: 26000,
-  seeds: ELECTION_SEEDS,
   known: [D4_SPLIT_START],
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
@@ -128,8 +119,7 @@ export const minReplicas: ConformanceCase = {
   title: '`min-replicas-to-write 1`, `min-replicas-max-lag 3`: both replicas SIGSTOPped, then SIGCONT',
   base: 26400,
   // Writable again after the SIGCONT is the sum of two once-a-second phases (the replica's ACK, the
-  // master's good-replica count, D11): 0-2 s; 100 seeds reach within a few % of both ends.
-  seeds: 100,
+  // master's good-replica count, D11): 0-2 s; the default 100 seeds reach within a few % of both ends.
   known: [
     {
       id: 'D12',
@@ -210,7 +200,6 @@ export const replicaPriority: ConformanceCase = {
   id: 'replica-priority',
   title: 'replica priority: node2 `replica-priority 0`, node3 `replica-priority 10`, node4 default 100; `kill -9` master',
   base: 26600,
-  seeds: ELECTION_SEEDS,
   known: [D4_SPLIT_START],
   topology: { ...STOCK, nodes: 4, nodeExtra: { node2: ['replica-priority 0'], node3: ['replica-priority 10'] } },
   async drive(d) {
@@ -244,7 +233,6 @@ export const seed001ShutdownMaster: ConformanceCase = {
   id: 'seed001-shutdown',
   title: 'seeds 000/001 shape (Zato): `SHUTDOWN NOSAVE` of the master, 3+3 quorum 2 (down-after 2000 instead of 10000)',
   base: 26800,
-  seeds: ELECTION_SEEDS,
   known: [D4_SPLIT_START],
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
@@ -260,7 +248,6 @@ export const seed003PauseMaster: ConformanceCase = {
   id: 'seed003-pause-master',
   title: 'seed 003 shape (redis-ha-demo, `docker pause` master): SIGSTOP master until failover, SIGCONT: old master converted',
   base: 27000,
-  seeds: ELECTION_SEEDS,
   known: [D4_SPLIT_START],
   topology: { ...STOCK },
   promotedAnyOf: ['node2', 'node3'],
@@ -279,7 +266,6 @@ export const seed004Shutdown: ConformanceCase = {
   id: 'seed004-shutdown',
   title: 'seed 004 shape (docker-3node): `SHUTDOWN NOSAVE` master, `min-replicas-to-write 1` on every node, down-after 2000 (auth not exercised)',
   base: 27100,
-  seeds: ELECTION_SEEDS,
   known: [D4_SPLIT_START],
   topology: { ...STOCK, failoverTimeoutMs: 6000, nodeExtra: ['min-replicas-to-write 1'] },
   promotedAnyOf: ['node2', 'node3'],
@@ -315,8 +301,6 @@ export const laggingReplicas: ConformanceCase = {
   promotedAlways: 'node3',
   // A split start (D4) makes the rest of the run incomparable, but never excuses the promotion.
   known: [{ ...D4_SPLIT_START, match: /^(?!promoted)/ }],
-  // Replicas attach by 3.0 s of the warm-up at the latest: every Sentinel's first INFO lists both.
-  sentinelStartMs: 3100,
   async drive(d) {
     d.pause('node2');
     await writeBulk(d, 'node1', 200, 'before-b-');
@@ -345,7 +329,6 @@ export const oldMasterResync: ConformanceCase = {
   id: 'old-master-resync',
   title: '`kill -9` master, failover, restart it: converted to a replica, full resync after the default `repl-diskless-sync-delay 5` (node1 `replica-serve-stale-data no`, so GET shows when the sync ends)',
   base: 26560,
-  seeds: ELECTION_SEEDS,
   known: [D4_SPLIT_START],
   topology: {
     ...STOCK,
