@@ -9,12 +9,15 @@ import { runScenario } from '../scenario/runner.js';
 import { loadScenario } from '../scenario/scenario.js';
 import type { NetWorld } from '../net/world.js';
 import { bareLoopEventsPerSec } from './bareLoop.js';
+import { floorHour } from './floorLoop.js';
 
 /**
  * `npm run bench`: figures, never assertions, all measured in this one run so they can be read
  * side by side (the machine is shared: read the ratios, not the absolute numbers).
  *   1. the bare-loop ceiling: a plain binary-heap event loop in this process (bareLoop.ts);
- *   2. the zato model's events/s over a simulated hour, and its share of that ceiling;
+ *   2. the zato model's events/s over a simulated hour, and its share of that ceiling; beside it
+ *      the engine's floor (floorLoop.ts: the model's loop, network and Ctx under handlers that only
+ *      re-arm or answer), which splits the gap into the machinery's part and the model logic's;
  *   3. that hour through the CLI's own path (main(), in process, so start-up is excluded), in
  *      simulated time per wall time;
  *   4. the soak (bench/zato-soak.yaml: 24 simulated hours with faults, --trace FILE, the log on
@@ -113,15 +116,24 @@ async function run(): Promise<void> {
   // The ceiling and the model alternate, so a burst of load on the shared machine hits both.
   const bare: number[] = [];
   const model: { events: number; wallMs: number }[] = [];
+  const floor: number[] = [];
+  // The floor's hour is short (~0.1 s): its first runs would time V8 compiling it, not the loop.
+  floorHour();
+  floorHour();
   for (let i = 0; i < RUNS; i++) {
     bare.push(bareLoopEventsPerSec(2_000_000));
     model.push(modelHour());
+    const f = floorHour();
+    floor.push(f.events / (f.wallMs / 1000));
   }
+  const floorEps = median(floor);
   const bareEps = median(bare);
   const modelEps = median(model.map((m) => m.events / (m.wallMs / 1000)));
   say('bare loop (plain binary heap), events/s', `${fmt(bareEps)} (median of ${RUNS}: ${bare.map(fmt).join(', ')})`);
   say('zato model, 1 simulated hour, events/s', `${fmt(modelEps)} (${fmt(model[0]!.events)} events; median of ${RUNS})`);
   say('model share of the bare loop', `${((100 * modelEps) / bareEps).toFixed(1)} %`);
+  say('engine floor (same loop, TCP model and Ctx; handlers only re-arm or answer), events/s', `${fmt(floorEps)} = ${((100 * floorEps) / bareEps).toFixed(1)} % of the bare loop (median of ${RUNS})`);
+  say('model share of the engine floor', `${((100 * modelEps) / floorEps).toFixed(1)} %`);
 
   const cli: number[] = [];
   for (let i = 0; i < RUNS; i++) cli.push(await cliHourMs());
