@@ -7,25 +7,12 @@
 import { RespError } from './resp-client.js';
 import type { SentinelEvent } from './log.js';
 import { sleep, waitFor, type FaultRecord, type RealDeployment } from './real.js';
-import { splitStart, type ConformanceCase, type KnownDisagreement, type ReplyRec, type Step } from './compare.js';
+import type { ConformanceCase, ReplyRec, Step } from './compare.js';
 
 const isEv = (event: string, textPrefix?: string) => (e: SentinelEvent) => e.event === event && (textPrefix === undefined || e.text.startsWith(textPrefix));
 
 /** 3 nodes + 3 Sentinels, quorum 2, down-after 2000, failover-timeout 6000 (REAL-MEASUREMENTS.md). */
 const STOCK = { nodes: 3, sentinels: 3, quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 6000, parallelSyncs: 1 } as const;
-
-/**
- * D4 (REPORT.md): a real run where a non-leader also started a failover in epoch 1 is off every
- * simulated run of the case: its sequence, and the extra vote round that makes the rest of the
- * failover later, are among 100 seeds once at most (the simulator: ~1-2 % of seeds; real: a third
- * of the runs on a loaded machine). Only such runs, all of their problems.
- */
-const D4_SPLIT_START: KnownDisagreement = {
-  id: 'D4',
-  match: /./,
-  onlyIf: splitStart,
-  why: 'this real run had a split start (two candidates in epoch 1), far rarer in the simulator (D4): not comparable until the model produces it at the real rate',
-};
 
 /** After a failover: wait for every Sentinel's +switch-master. */
 async function waitSwitched(d: RealDeployment, since: FaultRecord): Promise<void> {
@@ -36,7 +23,6 @@ export const killMaster: ConformanceCase = {
   id: 'kill-master',
   title: '`kill -9` master, restart it later (3+3, quorum 2, down-after 2000, failover-timeout 6000)',
   base: 26000,
-  known: [D4_SPLIT_START],
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {
@@ -200,7 +186,6 @@ export const replicaPriority: ConformanceCase = {
   id: 'replica-priority',
   title: 'replica priority: node2 `replica-priority 0`, node3 `replica-priority 10`, node4 default 100; `kill -9` master',
   base: 26600,
-  known: [D4_SPLIT_START],
   topology: { ...STOCK, nodes: 4, nodeExtra: { node2: ['replica-priority 0'], node3: ['replica-priority 10'] } },
   async drive(d) {
     const kill = await d.kill9('node1');
@@ -233,7 +218,6 @@ export const seed001ShutdownMaster: ConformanceCase = {
   id: 'seed001-shutdown',
   title: 'seeds 000/001 shape (Zato): `SHUTDOWN NOSAVE` of the master, 3+3 quorum 2 (down-after 2000 instead of 10000)',
   base: 26800,
-  known: [D4_SPLIT_START],
   topology: STOCK,
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {
@@ -248,7 +232,6 @@ export const seed003PauseMaster: ConformanceCase = {
   id: 'seed003-pause-master',
   title: 'seed 003 shape (redis-ha-demo, `docker pause` master): SIGSTOP master until failover, SIGCONT: old master converted',
   base: 27000,
-  known: [D4_SPLIT_START],
   topology: { ...STOCK },
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {
@@ -266,7 +249,6 @@ export const seed004Shutdown: ConformanceCase = {
   id: 'seed004-shutdown',
   title: 'seed 004 shape (docker-3node): `SHUTDOWN NOSAVE` master, `min-replicas-to-write 1` on every node, down-after 2000 (auth not exercised)',
   base: 27100,
-  known: [D4_SPLIT_START],
   topology: { ...STOCK, failoverTimeoutMs: 6000, nodeExtra: ['min-replicas-to-write 1'] },
   promotedAnyOf: ['node2', 'node3'],
   async drive(d) {
@@ -299,8 +281,6 @@ export const laggingReplicas: ConformanceCase = {
   // down-after 5000: the replicas, stopped for the 1-3 s of writing, are not SDOWN when the master dies.
   topology: { ...STOCK, downAfterMs: 5000, nodeExtra: ['repl-diskless-sync-delay 5'] },
   promotedAlways: 'node3',
-  // A split start (D4) makes the rest of the run incomparable, but never excuses the promotion.
-  known: [{ ...D4_SPLIT_START, match: /^(?!promoted)/ }],
   async drive(d) {
     d.pause('node2');
     await writeBulk(d, 'node1', 200, 'before-b-');
@@ -329,7 +309,6 @@ export const oldMasterResync: ConformanceCase = {
   id: 'old-master-resync',
   title: '`kill -9` master, failover, restart it: converted to a replica, full resync after the default `repl-diskless-sync-delay 5` (node1 `replica-serve-stale-data no`, so GET shows when the sync ends)',
   base: 26560,
-  known: [D4_SPLIT_START],
   topology: {
     ...STOCK,
     nodeExtra: { node1: ['repl-diskless-sync-delay 5', 'replica-serve-stale-data no'], node2: ['repl-diskless-sync-delay 5'], node3: ['repl-diskless-sync-delay 5'] },

@@ -656,14 +656,19 @@ export function compareWithSim(c: ConformanceCase, real: RealRun): Omit<CaseComp
   const sims: Observation[] = [];
   for (let seed = 1; seed <= n; seed++) sims.push(simulate(c, real.spec, real.steps, real.obs.endMs, seed));
   const noise = noiseFigures(real.noise);
-  const timings = timingChecks(real.obs, sims, noise);
+  return { c, real: real.obs, sims, steps: real.steps, noise, ...compareObservations(c, real.obs, sims, noise) };
+}
+
+/** The rules of agreement (outcome shares, sequences, widened timing ranges) for one real observation. */
+export function compareObservations(c: ConformanceCase, real: Observation, sims: readonly Observation[], noise: NoiseFigures): { timings: TimingCheck[]; problems: string[] } {
+  const timings = timingChecks(real, sims, noise);
   const range = (t: TimingCheck) => `[${t.simMin === null ? '–' : Math.round(t.simMin)}, ${t.simMax === null ? '–' : Math.round(t.simMax)}]`;
   const problems = [
-    ...outcomeProblems(c, real.obs.outcome, sims),
-    ...missingSequences(real.obs, sims),
+    ...outcomeProblems(c, real.outcome, sims),
+    ...missingSequences(real, sims),
     ...timings.filter((t) => !t.ok).map((t) => `timing ${t.key}: real ${t.real.map((v) => Math.round(v)).join(', ')} ms not in simulated ${range(t)} widened by −${noise.earlyMs}/+${noise.lateMs} ms`),
   ];
-  return { c, real: real.obs, sims, steps: real.steps, timings, problems, noise };
+  return { timings, problems };
 }
 
 /** Run the case for real, then in the simulator, and compare. */

@@ -230,20 +230,13 @@ export const FINDINGS = `- **D6 — resolved: it was the case's timing, not Sent
   shows it: segfaulted at once, act_ping_time starts ~970 ms after the command; with settled links it starts at the
   reconnection right after the EOF (~190–240 ms) or at a PING already pending in the crash window, and +sdown comes at
   3025–3253 ms. The case now lets the links settle (3 s) before the fault; its real run then gave +sdown at 3469 ms, agree.
-- **D4 frequency — two Sentinels starting a failover in the same epoch is much rarer in the simulator.** Real: a
-  non-leader also logged \`+try-failover\` and voted for itself in epoch 1 (the winner's hello then resets it, D4) in 1
-  of 5 runs of REAL-MEASUREMENTS.md and in 1 of the 3 kill-master runs and in the replica-priority run made while building this harness; "split
-  start" under Details counts it for every failover case of this run. Simulated: 4 of 200 seeds of the kill-master case (2 %). The sequences agree (the simulator does produce the variant, found by searching more
-  seeds), but not the odds. In every real split start the two Sentinels logged \`+odown\`/\`+try-failover\` within
-  0–1 ms of each other, before either's vote request arrived. Diagnosis unsure, two candidates: (a) a real Sentinel
-  spends 2–5 ms of its tick between \`+try-failover\` and \`+vote-for-leader\` (the config rewrite + fsync of
-  sentinelFlushConfig() in sentinelVoteLeader(), sentinel.c 7.0.15), and its \`is-master-down-by-addr\` vote requests
-  leave only when the tick ends, so a peer whose tick falls in that window starts its own failover; the simulated tick
-  takes no time, so the window is only the link latency; (b) something keeps real Sentinels' ticks closer together
-  than independent 50–100 ms ticks would (1 ms coincidences in most failovers are too many for chance). The real odds
-  vary with machine load: none of the 7 failover cases in the full run of 05:31 UTC, most of them in runs made while
-  the machine was busy with other test suites, which fits (a): a slower tick widens the window. (a) would be
-  modelled by giving a config flush a duration during which the process handles nothing: not a local change.
+- **D4 — resolved: two Sentinels starting a failover in the same epoch (split start).** Real: a non-leader also
+  logged \`+try-failover\` and voted for itself in epoch 1 (the winner's hello then resets it) in 22 of 61 real
+  kill-master runs on a loaded machine (test/conformance/ODDS.md). The simulator once produced it in 2 % of seeds; since
+  a config flush takes time in the model (sentinelFlushConfig() in sentinelVoteLeader() runs before the tick's vote
+  requests leave), in 31 %. Until 2026-12-07 a real split start excused every problem of its run; no longer. Replayed
+  offline against seeds 1..100 of the simulated drill, all 22 real split starts of ODDS.md agree in outcome, sequences
+  and timings; "split start" under Details still counts it, for information.
 - **D12 — writes accepted again right after the replicas' SIGCONT** (case min-replicas). Both real runs made when the
   verdicts became fixed (2026-12-06, on a loaded machine) accepted a \`SET\` 52 and 53 ms after the SIGCONT; the runs
   behind D11 gave 363–1344 ms. The simulator gives 301–1151 ms over seeds 1..100 (D11's two once-a-second phases: the
