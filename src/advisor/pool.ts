@@ -78,7 +78,8 @@ const YOUNG_GENERATION_MB = 192;
 export async function runJobs(jobs: readonly PlanJob[], workers: number, factories?: BehaviorFactories, onRun?: (done: number, total: number) => void): Promise<SeedOutcome[][][]> {
   const out = jobs.map((j) => j.plan.cases.map(() => j.plan.plan.seeds.map(() => undefined as SeedOutcome | undefined)));
   const runs: Run[] = [];
-  jobs.forEach((j, ji) => j.plan.cases.forEach((_, ci) => j.plan.plan.seeds.forEach((_seed, si) => runs.push([ji, ci, si]))));
+  // Seed by seed: a thread settles a seed's world once and copies it for each case (runPlannedCase()).
+  jobs.forEach((j, ji) => j.plan.plan.seeds.forEach((_seed, si) => j.plan.cases.forEach((_, ci) => runs.push([ji, ci, si]))));
   const seedOf = ([ji, , si]: Run) => jobs[ji]!.plan.plan.seeds[si]!;
   let done = 0;
   if (workers <= 1 || factories) {

@@ -4,7 +4,8 @@ import type { Model } from '../scenario/model.js';
 import { generateCases, type Case, type CaseKind, type Fault } from './cases.js';
 import { analyseDeployment, type Deployment } from './deployment.js';
 import { checkFlags, type Flag } from './flags.js';
-import { runCaseSeed, type SeedOutcome, type Timing } from './simulate.js';
+import { NotForkable, planFork } from './fork.js';
+import { runCaseFrom, runCaseSeed, settle, type Settled, type SeedOutcome, type Timing } from './simulate.js';
 
 /**
  * The advisor: every case over every seed, folded into one row per case (what the table shows),
@@ -133,14 +134,52 @@ export function planCheck(model: Model, opts: Pick<CheckOptions, 'seeds' | 'maxP
   return { model, deployment: d, plan, cases, notes, timing };
 }
 
-/** One worker's or one thread's job: case `caseIndex` of the plan, for one seed. */
+/** A thread's settled world for a plan: the last seed's, as a maker of copies (null: it cannot be copied, so its cases start afresh). */
+interface Template {
+  readonly seed: number;
+  readonly preFault: readonly string[];
+  readonly copy: (() => Settled['world']) | null;
+}
+
+/**
+ * One per plan and thread. Only the last seed's world is kept, since runJobs() runs the cases seed
+ * by seed: a check of 100 seeds of a large model holds one settled world, not 100.
+ */
+const templateOf = new WeakMap<CheckPlan, Template>();
+
+/**
+ * One worker's or one thread's job: case `caseIndex` of the plan, for one seed. The seed's first
+ * `faultAtMs` is simulated once per seed, plan and thread, and each case runs on a copy of it
+ * (fork.ts). Models other than the real ones (test fakes) may keep state in closures: they start
+ * afresh.
+ */
 export function runPlannedCase(p: CheckPlan, caseIndex: number, seed: number, factories?: BehaviorFactories): SeedOutcome {
-  return runCaseSeed(p.deployment, p.cases[caseIndex]!, seed, p.timing, factories);
+  const c = p.cases[caseIndex]!;
+  if (factories) return runCaseSeed(p.deployment, c, seed, p.timing, factories);
+  let t = templateOf.get(p);
+  if (t === undefined || t.seed !== seed) {
+    t = templateFor(p, seed);
+    templateOf.set(p, t);
+  }
+  if (!t.copy) return runCaseSeed(p.deployment, c, seed, p.timing);
+  return runCaseFrom(p.deployment, c, seed, t.copy(), t.preFault, p.timing);
+}
+
+function templateFor(p: CheckPlan, seed: number): Template {
+  const s = settle(p.deployment, seed, p.timing);
+  try {
+    return { seed, preFault: s.preFault, copy: planFork(s.world) };
+  } catch (e) {
+    if (e instanceof NotForkable) return { seed, preFault: s.preFault, copy: null };
+    throw e;
+  }
 }
 
 export function checkModel(model: Model, opts: CheckOptions = {}): CheckReport {
   const p = planCheck(model, opts);
-  const outcomes = p.cases.map((_, i) => p.plan.seeds.map((seed) => runPlannedCase(p, i, seed, opts.factories)));
+  // Seed by seed, as runJobs() runs them (each seed settles once), placed case by case.
+  const bySeed = p.plan.seeds.map((seed) => p.cases.map((_, i) => runPlannedCase(p, i, seed, opts.factories)));
+  const outcomes = p.cases.map((_, i) => bySeed.map((row) => row[i]!));
   return assembleReport(p, outcomes);
 }
 

@@ -2,7 +2,7 @@
  * A check worker (run by tinypool in a worker thread): a batch of (case, seed) runs of one plan.
  * The plan is rebuilt from the same inputs as the main thread's (model path, what-if variant,
  * seeds, partition cap), so both number the cases alike, and kept for the worker's next batch
- * with its settled worlds (runPlannedCase()).
+ * with its settled world (runPlannedCase()).
  */
 import { loadModel } from '../scenario/model.js';
 import { planCheck, runPlannedCase, type CheckPlan } from './report.js';
