@@ -102,58 +102,180 @@ export interface CliOptions {
   readonly lookup?: (ip: string, port: number) => { readonly name?: string; readonly password?: string } | undefined;
 }
 
-export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind = 'cli'): Behavior<CliState> {
-  const byId = new Map(jobs.map((j) => [j.id, j]));
-  const job = (id: number) => byId.get(id)!;
+/** What the handlers read besides their state: the script and options, fixed for the run. */
+interface Env {
+  readonly byId: ReadonlyMap<number, CliJob>;
+  readonly opts: CliOptions;
+}
 
-  const finish = (s: Draft<CliState>, ctx: Ctx, id: number, conn: ConnId | undefined, reply: unknown, error: boolean, text: string) => {
-    const js = s.jobs[id]!;
-    if (js.done) return;
-    js.done = true;
-    ctx.cancelTimer(`timeout:${id}`);
-    if (conn !== undefined) {
-      ctx.close(conn);
-      delete s.conns[conn];
-    }
-    const j = job(id);
-    if (j.then) {
-      // A sequence answers with the list of its replies, ending with the one that stopped it.
-      const all = [...(js.replies ?? []), { reply, error, text }];
-      [reply, error, text] = [all.map((r) => r.reply), all.some((r) => r.error), all.map((r) => r.text).join('; ')];
-    }
-    const info: ReplyInfo = {
-      job: id, ...(j.label ? { label: j.label } : {}), ...(j.probe ? { probe: true } : {}), to: js.to,
-      cmd: [j.argv, ...(j.then ?? [])].map((c) => c.join(' ')).join('; '), reply, error, text,
-    };
-    ctx.state({ reply: info });
+function jobOf(e: Env, id: number): CliJob {
+  return e.byId.get(id)!;
+}
+
+function finish(e: Env, s: Draft<CliState>, ctx: Ctx, id: number, conn: ConnId | undefined, reply: unknown, error: boolean, text: string): void {
+  const js = s.jobs[id]!;
+  if (js.done) return;
+  js.done = true;
+  ctx.cancelTimer(`timeout:${id}`);
+  if (conn !== undefined) {
+    ctx.close(conn);
+    delete s.conns[conn];
+  }
+  const j = jobOf(e, id);
+  if (j.then) {
+    // A sequence answers with the list of its replies, ending with the one that stopped it.
+    const all = [...(js.replies ?? []), { reply, error, text }];
+    [reply, error, text] = [all.map((r) => r.reply), all.some((r) => r.error), all.map((r) => r.text).join('; ')];
+  }
+  const info: ReplyInfo = {
+    job: id, ...(j.label ? { label: j.label } : {}), ...(j.probe ? { probe: true } : {}), to: js.to,
+    cmd: [j.argv, ...(j.then ?? [])].map((c) => c.join(' ')).join('; '), reply, error, text,
   };
+  ctx.state({ reply: info });
+}
 
-  const connectTo = (s: Draft<CliState>, ctx: Ctx, id: number, ep: CliEndpoint, stage: Stage, sentinelIdx = 0) => {
-    const c = ctx.connect({ ip: ep.ip, port: ep.port });
-    s.conns[c] = { job: id, stage, sentinelIdx };
-  };
+function connectTo(s: Draft<CliState>, ctx: Ctx, id: number, ep: CliEndpoint, stage: Stage, sentinelIdx = 0): void {
+  const c = ctx.connect({ ip: ep.ip, port: ep.port });
+  s.conns[c] = { job: id, stage, sentinelIdx };
+}
 
-  const askNextSentinel = (s: Draft<CliState>, ctx: Ctx, id: number) => {
-    const j = job(id);
-    const js = s.jobs[id]!;
-    const list = j.viaSentinels!.sentinels;
-    if (js.sentinelIdx >= list.length) {
-      finish(s, ctx, id, undefined, { error: `No master found for '${j.viaSentinels!.master}'` }, true,
-        `No master found for '${j.viaSentinels!.master}' (${js.sentinelErrors.join('; ')})`);
+function askNextSentinel(e: Env, s: Draft<CliState>, ctx: Ctx, id: number): void {
+  const j = jobOf(e, id);
+  const js = s.jobs[id]!;
+  const list = j.viaSentinels!.sentinels;
+  if (js.sentinelIdx >= list.length) {
+    finish(e, s, ctx, id, undefined, { error: `No master found for '${j.viaSentinels!.master}'` }, true,
+      `No master found for '${j.viaSentinels!.master}' (${js.sentinelErrors.join('; ')})`);
+    return;
+  }
+  const ep = list[js.sentinelIdx]!;
+  connectTo(s, ctx, id, ep, ep.password ? 'sentinel-auth' : 'sentinel-ask', js.sentinelIdx);
+  ctx.timer(`ask:${id}`, j.viaSentinels!.sentinelTimeoutMs ?? 300);
+}
+
+function startCommand(s: Draft<CliState>, ctx: Ctx, id: number, ep: CliEndpoint): void {
+  const js = s.jobs[id]!;
+  js.target = ep;
+  js.to = ep.name ?? `${ep.ip}:${ep.port}`;
+  connectTo(s, ctx, id, ep, ep.password ? 'auth' : 'cmd');
+}
+
+/** The Sentinel asked on `conn` did not answer with an address: ask the next one. */
+function sentinelFailed(e: Env, s: Draft<CliState>, ctx: Ctx, conn: ConnId, cs: ConnState, why: string): void {
+  const id = cs.job;
+  const js = s.jobs[id]!;
+  delete s.conns[conn];
+  ctx.close(conn);
+  ctx.cancelTimer(`ask:${id}`);
+  js.sentinelErrors.push(`${jobOf(e, id).viaSentinels!.sentinels[cs.sentinelIdx]!.name ?? 'sentinel'}: ${why}`);
+  js.sentinelIdx++;
+  askNextSentinel(e, s, ctx, id);
+}
+
+function onTimer(e: Env, s: Draft<CliState>, key: string, ctx: Ctx): void {
+  const [k, n] = key.split(':');
+  const id = Number(n);
+  const js = s.jobs[id];
+  if (!js || js.done) return;
+  if (k === 'job') {
+    const j = jobOf(e, id);
+    ctx.timer(`timeout:${id}`, j.timeoutMs);
+    if (j.to) startCommand(s, ctx, id, j.to);
+    else askNextSentinel(e, s, ctx, id);
+  } else if (k === 'ask') {
+    const conn = Object.keys(s.conns).map(Number).find((c) => s.conns[c]!.job === id && s.conns[c]!.stage.startsWith('sentinel'));
+    if (conn === undefined) return;
+    delete s.conns[conn];
+    ctx.close(conn);
+    js.sentinelErrors.push(`${jobOf(e, id).viaSentinels!.sentinels[js.sentinelIdx]!.name ?? 'sentinel'}: timeout`);
+    js.sentinelIdx++;
+    askNextSentinel(e, s, ctx, id);
+  } else if (k === 'timeout') {
+    const conn = Object.keys(s.conns).map(Number).find((c) => s.conns[c]!.job === id);
+    finish(e, s, ctx, id, conn, { error: 'timeout' }, true, `no reply within ${jobOf(e, id).timeoutMs} ms (timeout)`);
+  }
+}
+
+function onNet(e: Env, s: Draft<CliState>, ev: NetEvent, ctx: Ctx): void {
+  const cs = s.conns[ev.conn];
+  if (!cs) return;
+  const id = cs.job;
+  const j = jobOf(e, id);
+  const js = s.jobs[id]!;
+  if (js.done) {
+    delete s.conns[ev.conn];
+    return;
+  }
+  const viaSentinelStage = cs.stage === 'sentinel-auth' || cs.stage === 'sentinel-ask';
+  switch (ev.k) {
+    case 'connected': {
+      if (cs.stage === 'sentinel-auth') ctx.send(ev.conn, command('AUTH', j.viaSentinels!.sentinels[cs.sentinelIdx]!.password!));
+      else if (cs.stage === 'sentinel-ask') ctx.send(ev.conn, command('SENTINEL', 'get-master-addr-by-name', j.viaSentinels!.master));
+      else if (cs.stage === 'auth') ctx.send(ev.conn, command('AUTH', js.target!.password!));
+      else ctx.send(ev.conn, command(...j.argv));
       return;
     }
-    const ep = list[js.sentinelIdx]!;
-    connectTo(s, ctx, id, ep, ep.password ? 'sentinel-auth' : 'sentinel-ask', js.sentinelIdx);
-    ctx.timer(`ask:${id}`, j.viaSentinels!.sentinelTimeoutMs ?? 300);
-  };
+    case 'connectFailed': {
+      const why = ev.reason === 'refused' ? 'Connection refused' : 'Connection timed out';
+      if (viaSentinelStage) return sentinelFailed(e, s, ctx, ev.conn, cs, why);
+      delete s.conns[ev.conn];
+      finish(e, s, ctx, id, undefined, { error: why }, true, `Could not connect to Redis at ${js.to}: ${why}`);
+      return;
+    }
+    case 'closed': {
+      if (viaSentinelStage) return sentinelFailed(e, s, ctx, ev.conn, cs, 'connection closed');
+      delete s.conns[ev.conn];
+      const why = ev.reason === 'reset' ? 'Connection reset by peer' : ev.reason === 'timeout' ? 'Connection timed out' : 'Server closed the connection';
+      finish(e, s, ctx, id, undefined, { error: why }, true, `Error: ${why}`);
+      return;
+    }
+    case 'data':
+      return onReply(e, s, ev.conn, cs, ev.msg, ctx);
+    case 'accepted':
+      return;
+  }
+}
 
-  const startCommand = (s: Draft<CliState>, ctx: Ctx, id: number, ep: CliEndpoint) => {
-    const js = s.jobs[id]!;
-    js.target = ep;
-    js.to = ep.name ?? `${ep.ip}:${ep.port}`;
-    connectTo(s, ctx, id, ep, ep.password ? 'auth' : 'cmd');
-  };
+/** A reply on one of a job's connections: a Sentinel's, AUTH's, or the command's (or a `then` command's). */
+function onReply(e: Env, s: Draft<CliState>, conn: ConnId, cs: Draft<ConnState>, m: Resp, ctx: Ctx): void {
+  const id = cs.job;
+  const j = jobOf(e, id);
+  const js = s.jobs[id]!;
+  if (cs.stage === 'sentinel-auth') {
+    if (m.t === 'error') return sentinelFailed(e, s, ctx, conn, cs, m.s);
+    cs.stage = 'sentinel-ask';
+    ctx.send(conn, command('SENTINEL', 'get-master-addr-by-name', j.viaSentinels!.master));
+    return;
+  }
+  if (cs.stage === 'sentinel-ask') {
+    const addr = m.t === 'array' && m.items && m.items.length === 2 ? argvOf(m) : undefined;
+    if (!addr) return sentinelFailed(e, s, ctx, conn, cs, m.t === 'error' ? m.s : 'no address');
+    delete s.conns[conn];
+    ctx.close(conn);
+    ctx.cancelTimer(`ask:${id}`);
+    const ip = addr[0]!;
+    const port = Number(addr[1]);
+    const known = e.opts.lookup?.(ip, port);
+    startCommand(s, ctx, id, { ip, port, name: known?.name, password: j.viaSentinels!.password ?? known?.password });
+    return;
+  }
+  if (cs.stage === 'auth') {
+    if (m.t === 'error') return finish(e, s, ctx, id, conn, { error: m.s }, true, replyText(m));
+    cs.stage = 'cmd';
+    ctx.send(conn, command(...j.argv));
+    return;
+  }
+  if (j.then && (js.replies?.length ?? 0) < j.then.length) {
+    // redis-cli goes on after an error reply; so does the sequence.
+    (js.replies ??= []).push({ reply: respToJs(m), error: m.t === 'error', text: replyText(m) });
+    ctx.send(conn, command(...j.then[js.replies.length - 1]!));
+    return;
+  }
+  finish(e, s, ctx, id, conn, respToJs(m), m.t === 'error', replyText(m));
+}
 
+export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind = 'cli'): Behavior<CliState> {
+  const e: Env = { byId: new Map(jobs.map((j) => [j.id, j])), opts };
   return {
     kind,
     init(ctx: Ctx): CliState {
@@ -165,112 +287,7 @@ export function cliBehavior(jobs: readonly CliJob[], opts: CliOptions = {}, kind
       return st;
     },
     listenPorts: () => [],
-    onTimer(s, key, ctx) {
-      const [k, n] = key.split(':');
-      const id = Number(n);
-      const js = s.jobs[id];
-      if (!js || js.done) return;
-      if (k === 'job') {
-        const j = job(id);
-        ctx.timer(`timeout:${id}`, j.timeoutMs);
-        if (j.to) startCommand(s, ctx, id, j.to);
-        else askNextSentinel(s, ctx, id);
-      } else if (k === 'ask') {
-        const conn = Object.keys(s.conns).map(Number).find((c) => s.conns[c]!.job === id && s.conns[c]!.stage.startsWith('sentinel'));
-        if (conn === undefined) return;
-        delete s.conns[conn];
-        ctx.close(conn);
-        js.sentinelErrors.push(`${job(id).viaSentinels!.sentinels[js.sentinelIdx]!.name ?? 'sentinel'}: timeout`);
-        js.sentinelIdx++;
-        askNextSentinel(s, ctx, id);
-      } else if (k === 'timeout') {
-        const conn = Object.keys(s.conns).map(Number).find((c) => s.conns[c]!.job === id);
-        finish(s, ctx, id, conn, { error: 'timeout' }, true, `no reply within ${job(id).timeoutMs} ms (timeout)`);
-      }
-    },
-    onNet(s, ev: NetEvent, ctx) {
-      const cs = s.conns[ev.conn];
-      if (!cs) return;
-      const id = cs.job;
-      const j = job(id);
-      const js = s.jobs[id]!;
-      if (js.done) {
-        delete s.conns[ev.conn];
-        return;
-      }
-      const viaSentinelStage = cs.stage === 'sentinel-auth' || cs.stage === 'sentinel-ask';
-      const sentinelFailed = (why: string) => {
-        delete s.conns[ev.conn];
-        ctx.close(ev.conn);
-        ctx.cancelTimer(`ask:${id}`);
-        js.sentinelErrors.push(`${j.viaSentinels!.sentinels[cs.sentinelIdx]!.name ?? 'sentinel'}: ${why}`);
-        js.sentinelIdx++;
-        askNextSentinel(s, ctx, id);
-      };
-      switch (ev.k) {
-        case 'connected': {
-          if (cs.stage === 'sentinel-auth') ctx.send(ev.conn, command('AUTH', j.viaSentinels!.sentinels[cs.sentinelIdx]!.password!));
-          else if (cs.stage === 'sentinel-ask') ctx.send(ev.conn, command('SENTINEL', 'get-master-addr-by-name', j.viaSentinels!.master));
-          else if (cs.stage === 'auth') ctx.send(ev.conn, command('AUTH', js.target!.password!));
-          else ctx.send(ev.conn, command(...j.argv));
-          return;
-        }
-        case 'connectFailed': {
-          const why = ev.reason === 'refused' ? 'Connection refused' : 'Connection timed out';
-          if (viaSentinelStage) return sentinelFailed(why);
-          delete s.conns[ev.conn];
-          finish(s, ctx, id, undefined, { error: why }, true, `Could not connect to Redis at ${js.to}: ${why}`);
-          return;
-        }
-        case 'closed': {
-          if (viaSentinelStage) return sentinelFailed('connection closed');
-          delete s.conns[ev.conn];
-          const why = ev.reason === 'reset' ? 'Connection reset by peer' : ev.reason === 'timeout' ? 'Connection timed out' : 'Server closed the connection';
-          finish(s, ctx, id, undefined, { error: why }, true, `Error: ${why}`);
-          return;
-        }
-        case 'data': {
-          const m = ev.msg;
-          if (cs.stage === 'sentinel-auth') {
-            if (m.t === 'error') return sentinelFailed(m.s);
-            cs.stage = 'sentinel-ask';
-            ctx.send(ev.conn, command('SENTINEL', 'get-master-addr-by-name', j.viaSentinels!.master));
-            return;
-          }
-          if (cs.stage === 'sentinel-ask') {
-            const addr = m.t === 'array' && m.items && m.items.length === 2 ? argvOf(m) : undefined;
-            if (!addr) return sentinelFailed(m.t === 'error' ? m.s : 'no address');
-            delete s.conns[ev.conn];
-            ctx.close(ev.conn);
-            ctx.cancelTimer(`ask:${id}`);
-            const ip = addr[0]!;
-            const port = Number(addr[1]);
-            const known = opts.lookup?.(ip, port);
-            startCommand(s, ctx, id, { ip, port, name: known?.name, password: j.viaSentinels!.password ?? known?.password });
-            return;
-          }
-          if (cs.stage === 'auth') {
-            if (m.t === 'error') {
-              finish(s, ctx, id, ev.conn, { error: m.s }, true, replyText(m));
-              return;
-            }
-            cs.stage = 'cmd';
-            ctx.send(ev.conn, command(...j.argv));
-            return;
-          }
-          if (j.then && (js.replies?.length ?? 0) < j.then.length) {
-            // redis-cli goes on after an error reply; so does the sequence.
-            (js.replies ??= []).push({ reply: respToJs(m), error: m.t === 'error', text: replyText(m) });
-            ctx.send(ev.conn, command(...j.then[js.replies.length - 1]!));
-            return;
-          }
-          finish(s, ctx, id, ev.conn, respToJs(m), m.t === 'error', replyText(m));
-          return;
-        }
-        case 'accepted':
-          return;
-      }
-    },
+    onTimer: (s, key, ctx) => onTimer(e, s, key, ctx),
+    onNet: (s, ev, ctx) => onNet(e, s, ev, ctx),
   };
 }
-
