@@ -208,191 +208,220 @@ export function runCaseFrom(d: Deployment, c: Case, seed: number, w: World, preF
   }
 }
 
-function watchCase(d: Deployment, c: Case, seed: number, w: World, preFaultBefore: readonly string[], timing: Timing): SeedOutcome {
-  const model = d.model;
-  const name = d.masterName;
-  const sentinelNames = new Set(d.sentinels.map((s) => s.name));
-  const order = new Map(model.processes.map((p, i) => [p.name, i]));
-  const byOrder = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || (a < b ? -1 : 1));
-  const procAt = (ip: string, port: number) => processAt(model, ip, port)?.name ?? `${ip}:${port}`;
-  const faultUs = timing.faultAtUs;
-  const rel = (t: number) => Math.round((t - faultUs) / 1000);
+/** What the case's Sentinel events said, gathered as they come (times in µs of simulated time). */
+interface Seen {
+  readonly preFault: string[];
+  readonly sdownBy: string[];
+  readonly odownBy: string[];
+  odownAtUs: number | null;
+  attempts: number;
+  leader: string | null;
+  leaderAtUs: number | null;
+  readonly notElected: NotElected[];
+  selection: SelectionOutcome | null;
+  slaveTimeout: boolean;
+  switchAtUs: number | null;
+  newMaster: string | null;
+  readonly tilts: { sentinel: string; enteredAtMs: number; exitedAtMs: number | null }[];
+}
 
-  const preFault = [...preFaultBefore];
-  const sdownBy: string[] = [];
-  const odownBy: string[] = [];
-  let odownAtUs: number | null = null;
-  let attempts = 0;
-  let leader: string | null = null;
-  let leaderAtUs: number | null = null;
-  const notElected: NotElected[] = [];
-  let selection: SelectionOutcome | null = null;
-  let slaveTimeout = false;
-  let switchAtUs: number | null = null;
-  let newMaster: string | null = null;
-  const tilts: { sentinel: string; enteredAtMs: number; exitedAtMs: number | null }[] = [];
+/** What the event reader needs besides the event: fixed for one case. */
+interface Watch {
+  readonly w: World;
+  readonly name: string;
+  readonly sentinelNames: ReadonlySet<string>;
+  readonly faultUs: number;
+  readonly procAt: (ip: string, port: number) => string;
+}
 
-  const masterOf = (tok: string[]) => (tok[0] === 'master' ? tok[1] : tok.includes('@') ? tok[tok.indexOf('@') + 1] : undefined);
+const relMs = (x: Watch, t: number) => Math.round((t - x.faultUs) / 1000);
+const masterOf = (tok: string[]) => (tok[0] === 'master' ? tok[1] : tok.includes('@') ? tok[tok.indexOf('@') + 1] : undefined);
 
-  recordSink = (r: TraceRecord) => {
-    if (r.k !== 'event') return;
-    const e = r as unknown as Ev;
-    const tok = e.text.split(' ');
-    if (e.t < faultUs) {
-      if ((e.event === '+odown' || e.event === '+switch-master' || e.event === '+tilt' || e.event === '+try-failover') && !preFault.includes(`${e.event} by ${e.p}`)) {
-        preFault.push(`${e.event} by ${e.p}`);
-      }
-      return;
-    }
-    if (e.event === '+tilt' && sentinelNames.has(e.p)) {
-      tilts.push({ sentinel: e.p, enteredAtMs: rel(e.t), exitedAtMs: null });
-      return;
-    }
-    if (e.event === '-tilt') {
-      const open = [...tilts].reverse().find((x) => x.sentinel === e.p && x.exitedAtMs === null);
-      if (open) open.exitedAtMs = rel(e.t);
-      return;
-    }
-    if (switchAtUs !== null) return; // what follows is about the new master
-    if (e.event === '+switch-master') {
-      if (tok[0] !== name) return;
-      switchAtUs = e.t;
-      newMaster = procAt(tok[3]!, Number(tok[4]));
-      return;
-    }
-    if (masterOf(tok) !== name) return;
-    switch (e.event) {
-      case '+sdown':
-        if (tok[0] === 'master') sdownBy.push(e.p);
-        break;
-      case '+odown':
-        odownBy.push(e.p);
-        if (odownAtUs === null) odownAtUs = e.t;
-        break;
-      case '+try-failover':
-        attempts++;
-        break;
-      case '+elected-leader':
-        if (leader === null) {
-          leader = e.p;
-          leaderAtUs = e.t;
-        }
-        break;
-      case '-failover-abort-not-elected': {
-        const st = w.stateOf<SentinelState>(e.p);
-        const v = sentinelView(st, w.hostNowMs(w.hostOfProcess(e.p))).masters.find((m) => m.name === name);
-        if (v) notElected.push({ sentinel: e.p, atMs: rel(e.t), votes: v.votes[0]?.count ?? 0, voters: v.voters, majority: v.majority, quorum: v.quorum });
-        break;
-      }
-      case '+selected-slave':
-        if (selection === null) selection = { selected: procAt(tok[2]!, Number(tok[3])), excluded: exclusionsOf(w, e.p, name, procAt), sentinel: e.p, ran: true };
-        break;
-      case '-failover-abort-no-good-slave':
-        if (selection === null) selection = { selected: null, excluded: exclusionsOf(w, e.p, name, procAt), sentinel: e.p, ran: true };
-        break;
-      case '-failover-abort-slave-timeout':
-        slaveTimeout = true;
-        break;
-    }
-  };
-
-  w.runUntil(faultUs);
-  applyFault(w, c);
-
-  // Write probe: a client on the old master's own host writing every sampleUs.
-  const old = d.master?.name;
-  let acceptedUntilUs: number | null = null;
-  let refusedFromUs: number | null = null;
-  let acceptingNow = false;
-  let oldMasterDown = false;
-  const sample = (t: number) => {
-    if (!old) return;
-    const status = w.status(old);
-    let ok = false;
-    if (status === 'running') {
-      const v = redisView(w.stateOf<RedisState>(old));
-      ok = v.role === 'master' && v.writable;
-    } else if (status === 'down') oldMasterDown = true;
-    if (ok) acceptedUntilUs = t;
-    else if (refusedFromUs === null) refusedFromUs = t;
-    acceptingNow = ok;
-  };
-  const probe = (t: number) => {
-    w.at(t, 'advisor write probe', () => {
-      sample(t);
-      probe(t + timing.sampleUs);
-    });
-  };
-  probe(faultUs);
-
-  // Bounded, and short when nothing more can happen: without ODOWN by `quietUs` (every SDOWN has
-  // come by down-after + a few seconds) no failover follows; after +switch-master a few seconds
-  // let the roles settle.
-  let watchedUs: number;
-  if (c.fault.k === 'pause') {
-    watchedUs = faultUs + timing.pauseWindowUs;
-    w.runUntil(watchedUs);
-  } else {
-    const quietUs = faultUs + Math.min(timing.quietUs, timing.windowUs);
-    w.runUntil(quietUs);
-    watchedUs = quietUs;
-    if (odownAtUs !== null || attempts > 0) {
-      const settle = () => {
-        if (switchAtUs === null) return false;
-        watchedUs = Math.max(watchedUs, Math.min(switchAtUs + SETTLE_AFTER_SWITCH_US, faultUs + timing.retryWindowUs));
-        w.runUntil(watchedUs);
-        return true;
-      };
-      const runTo = (limitUs: number) => {
-        // Step in 1 s slices so the run stops soon after the switch.
-        while (switchAtUs === null && watchedUs < limitUs) {
-          watchedUs = Math.min(limitUs, watchedUs + 1_000_000);
-          w.runUntil(watchedUs);
-        }
-      };
-      if (!settle()) {
-        runTo(faultUs + timing.windowUs);
-        const first = { leader, selected: (selection as SelectionOutcome | null)?.selected, sdownBy };
-        if (!settle() && timing.retryWindowUs > timing.windowUs && (timing.watchMootRetry || !retryCannotSwitch(d, c.fault, first))) {
-          runTo(faultUs + timing.retryWindowUs);
-          settle();
-        }
-      }
-    }
+function seenEvent(x: Watch, seen: Seen, r: TraceRecord): void {
+  if (r.k !== 'event') return;
+  const e = r as unknown as Ev;
+  if (e.t < x.faultUs) return notePreFault(seen.preFault, r);
+  if (e.event === '+tilt' && x.sentinelNames.has(e.p)) {
+    seen.tilts.push({ sentinel: e.p, enteredAtMs: relMs(x, e.t), exitedAtMs: null });
+    return;
   }
+  if (e.event === '-tilt') {
+    const open = [...seen.tilts].reverse().find((t) => t.sentinel === e.p && t.exitedAtMs === null);
+    if (open) open.exitedAtMs = relMs(x, e.t);
+    return;
+  }
+  if (seen.switchAtUs !== null) return; // what follows is about the new master
+  const tok = e.text.split(' ');
+  if (e.event === '+switch-master') {
+    if (tok[0] !== x.name) return;
+    seen.switchAtUs = e.t;
+    seen.newMaster = x.procAt(tok[3]!, Number(tok[4]));
+    return;
+  }
+  if (masterOf(tok) === x.name) seenMasterEvent(x, seen, e, tok);
+}
 
-  // Final states.
+/** An event about the case's master, before any switch. */
+function seenMasterEvent(x: Watch, seen: Seen, e: Ev, tok: string[]): void {
+  switch (e.event) {
+    case '+sdown':
+      if (tok[0] === 'master') seen.sdownBy.push(e.p);
+      return;
+    case '+odown':
+      seen.odownBy.push(e.p);
+      if (seen.odownAtUs === null) seen.odownAtUs = e.t;
+      return;
+    case '+try-failover':
+      seen.attempts++;
+      return;
+    case '+elected-leader':
+      if (seen.leader === null) {
+        seen.leader = e.p;
+        seen.leaderAtUs = e.t;
+      }
+      return;
+    case '-failover-abort-not-elected': {
+      const st = x.w.stateOf<SentinelState>(e.p);
+      const v = sentinelView(st, x.w.hostNowMs(x.w.hostOfProcess(e.p))).masters.find((m) => m.name === x.name);
+      if (v) seen.notElected.push({ sentinel: e.p, atMs: relMs(x, e.t), votes: v.votes[0]?.count ?? 0, voters: v.voters, majority: v.majority, quorum: v.quorum });
+      return;
+    }
+    case '+selected-slave':
+      if (seen.selection === null) seen.selection = { selected: x.procAt(tok[2]!, Number(tok[3])), excluded: exclusionsOf(x.w, e.p, x.name, x.procAt), sentinel: e.p, ran: true };
+      return;
+    case '-failover-abort-no-good-slave':
+      if (seen.selection === null) seen.selection = { selected: null, excluded: exclusionsOf(x.w, e.p, x.name, x.procAt), sentinel: e.p, ran: true };
+      return;
+    case '-failover-abort-slave-timeout':
+      seen.slaveTimeout = true;
+      return;
+  }
+}
+
+/** The write probe's findings: a client on the old master's own host writing every sampleUs. */
+interface Writes {
+  acceptedUntilUs: number | null;
+  refusedFromUs: number | null;
+  acceptingNow: boolean;
+  oldMasterDown: boolean;
+}
+
+function sampleWrites(w: World, old: string, t: number, out: Writes): void {
+  const status = w.status(old);
+  let ok = false;
+  if (status === 'running') {
+    const v = redisView(w.stateOf<RedisState>(old));
+    ok = v.role === 'master' && v.writable;
+  } else if (status === 'down') out.oldMasterDown = true;
+  if (ok) out.acceptedUntilUs = t;
+  else if (out.refusedFromUs === null) out.refusedFromUs = t;
+  out.acceptingNow = ok;
+}
+
+function probeWrites(w: World, old: string | undefined, t: number, sampleUs: number, out: Writes): void {
+  w.at(t, 'advisor write probe', () => {
+    if (old) sampleWrites(w, old, t, out);
+    probeWrites(w, old, t + sampleUs, sampleUs, out);
+  });
+}
+
+/**
+ * Run the case, bounded, and short when nothing more can happen: without ODOWN by `quietUs` (every
+ * SDOWN has come by down-after + a few seconds) no failover follows; after +switch-master a few
+ * seconds let the roles settle. Returns where the watch ended (µs).
+ */
+function watchWindow(d: Deployment, c: Case, w: World, timing: Timing, seen: Seen): number {
+  const faultUs = timing.faultAtUs;
+  if (c.fault.k === 'pause') {
+    w.runUntil(faultUs + timing.pauseWindowUs);
+    return faultUs + timing.pauseWindowUs;
+  }
+  let watchedUs = faultUs + Math.min(timing.quietUs, timing.windowUs);
+  w.runUntil(watchedUs);
+  if (seen.odownAtUs === null && seen.attempts === 0) return watchedUs;
+  const settled = () => {
+    if (seen.switchAtUs === null) return false;
+    watchedUs = Math.max(watchedUs, Math.min(seen.switchAtUs + SETTLE_AFTER_SWITCH_US, faultUs + timing.retryWindowUs));
+    w.runUntil(watchedUs);
+    return true;
+  };
+  const runTo = (limitUs: number) => {
+    // Step in 1 s slices so the run stops soon after the switch.
+    while (seen.switchAtUs === null && watchedUs < limitUs) {
+      watchedUs = Math.min(limitUs, watchedUs + 1_000_000);
+      w.runUntil(watchedUs);
+    }
+  };
+  if (settled()) return watchedUs;
+  runTo(faultUs + timing.windowUs);
+  const first = { leader: seen.leader, selected: seen.selection?.selected, sdownBy: seen.sdownBy };
+  if (!settled() && timing.retryWindowUs > timing.windowUs && (timing.watchMootRetry || !retryCannotSwitch(d, c.fault, first))) {
+    runTo(faultUs + timing.retryWindowUs);
+    settled();
+  }
+  return watchedUs;
+}
+
+/** The final states: masters, Sentinels left and the electorate they count. */
+function finalStates(d: Deployment, w: World): { mastersAtEnd: string[]; sentinelsLeft: string[]; votersSeen: number } {
   const mastersAtEnd: string[] = [];
-  for (const p of model.processes) {
+  for (const p of d.model.processes) {
     if (p.kind !== 'redis' || w.status(p.name) !== 'running') continue;
     if (redisView(w.stateOf<RedisState>(p.name)).role === 'master') mastersAtEnd.push(p.name);
   }
   const sentinelsLeft = d.sentinels.filter((s) => w.status(s.name) === 'running').map((s) => s.name);
   let votersSeen = 0;
   for (const s of sentinelsLeft) {
-    const v = sentinelView(w.stateOf<SentinelState>(s), w.hostNowMs(w.hostOfProcess(s))).masters.find((m) => m.name === name);
+    const v = sentinelView(w.stateOf<SentinelState>(s), w.hostNowMs(w.hostOfProcess(s))).masters.find((m) => m.name === d.masterName);
     if (v) votersSeen = Math.max(votersSeen, v.voters);
   }
-  // No leader: what would a surviving Sentinel that sees the master down choose now?
-  // (Only with ODOWN: before it, replicas' INFO comes every 10 s and would look stale.)
-  if (selection === null && switchAtUs === null && odownBy.length > 0) {
-    const who = sentinelsLeft.find((s) => odownBy.includes(s));
-    if (who) {
-      const ex = exclusionsOf(w, who, name, procAt);
-      const rep = selectionNow(w, who, name, procAt);
-      if (rep !== undefined) selection = { selected: rep, excluded: ex, sentinel: who, ran: false };
-    }
-  }
+  return { mastersAtEnd, sentinelsLeft, votersSeen };
+}
 
+/**
+ * No leader: what would a surviving Sentinel that sees the master down choose now? (Only with
+ * ODOWN: before it, replicas' INFO comes every 10 s and would look stale.)
+ */
+function selectionWithoutLeader(x: Watch, seen: Seen, sentinelsLeft: readonly string[]): SelectionOutcome | null {
+  if (seen.selection !== null || seen.switchAtUs !== null || seen.odownBy.length === 0) return seen.selection;
+  const who = sentinelsLeft.find((s) => seen.odownBy.includes(s));
+  if (!who) return null;
+  const ex = exclusionsOf(x.w, who, x.name, x.procAt);
+  const rep = selectionNow(x.w, who, x.name, x.procAt);
+  return rep === undefined ? null : { selected: rep, excluded: ex, sentinel: who, ran: false };
+}
+
+function watchCase(d: Deployment, c: Case, seed: number, w: World, preFaultBefore: readonly string[], timing: Timing): SeedOutcome {
+  const model = d.model;
+  const order = new Map(model.processes.map((p, i) => [p.name, i]));
+  const byOrder = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || (a < b ? -1 : 1));
+  const faultUs = timing.faultAtUs;
+  const x: Watch = { w, name: d.masterName, sentinelNames: new Set(d.sentinels.map((s) => s.name)), faultUs, procAt: (ip, port) => processAt(model, ip, port)?.name ?? `${ip}:${port}` };
+  const seen: Seen = {
+    preFault: [...preFaultBefore], sdownBy: [], odownBy: [], odownAtUs: null, attempts: 0, leader: null, leaderAtUs: null,
+    notElected: [], selection: null, slaveTimeout: false, switchAtUs: null, newMaster: null, tilts: [],
+  };
+  recordSink = (r: TraceRecord) => seenEvent(x, seen, r);
+
+  w.runUntil(faultUs);
+  applyFault(w, c);
+  const old = d.master?.name;
+  const writes: Writes = { acceptedUntilUs: null, refusedFromUs: null, acceptingNow: false, oldMasterDown: false };
+  probeWrites(w, old, faultUs, timing.sampleUs, writes);
+  const watchedUs = watchWindow(d, c, w, timing, seen);
+
+  const { mastersAtEnd, sentinelsLeft, votersSeen } = finalStates(d, w);
+  const selection = selectionWithoutLeader(x, seen, sentinelsLeft);
   // Writes lost: the old master acknowledged writes after the fault and another node was promoted.
-  let lostWritesUs: number | null = null;
-  if (old && switchAtUs !== null && newMaster !== null && newMaster !== old && acceptedUntilUs !== null) lostWritesUs = acceptedUntilUs - faultUs;
-  const rs = (x: number | null) => (x === null ? null : rel(x));
+  const { switchAtUs, newMaster } = seen;
+  const lostWritesUs = old && switchAtUs !== null && newMaster !== null && newMaster !== old && writes.acceptedUntilUs !== null ? writes.acceptedUntilUs - faultUs : null;
+  const rs = (t: number | null) => (t === null ? null : relMs(x, t));
   return {
-    seed, sdownBy: byOrder(sdownBy), odownBy: byOrder(odownBy), odownAtMs: rs(odownAtUs), attempts, leader, leaderAtMs: rs(leaderAtUs), notElected, selection,
-    slaveTimeout, switchAtMs: rs(switchAtUs), newMaster, oldMasterDown, writesAcceptedUntilMs: rs(acceptedUntilUs), writesRefusedFromMs: rs(refusedFromUs),
-    writesAcceptedAtEnd: acceptingNow, lostWritesMs: lostWritesUs === null ? null : Math.round(lostWritesUs / 1000), mastersAtEnd, tilts, sentinelsLeft,
-    votersSeen, preFault, watchedMs: Math.round((watchedUs - faultUs) / 1000),
+    seed, sdownBy: byOrder(seen.sdownBy), odownBy: byOrder(seen.odownBy), odownAtMs: rs(seen.odownAtUs), attempts: seen.attempts, leader: seen.leader,
+    leaderAtMs: rs(seen.leaderAtUs), notElected: seen.notElected, selection, slaveTimeout: seen.slaveTimeout, switchAtMs: rs(switchAtUs), newMaster,
+    oldMasterDown: writes.oldMasterDown, writesAcceptedUntilMs: rs(writes.acceptedUntilUs), writesRefusedFromMs: rs(writes.refusedFromUs),
+    writesAcceptedAtEnd: writes.acceptingNow, lostWritesMs: lostWritesUs === null ? null : Math.round(lostWritesUs / 1000), mastersAtEnd, tilts: seen.tilts,
+    sentinelsLeft, votersSeen, preFault: seen.preFault, watchedMs: Math.round((watchedUs - faultUs) / 1000),
   };
 }
 
