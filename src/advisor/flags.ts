@@ -18,32 +18,59 @@ function shown(file: string): string {
   return r === '' || r.startsWith('..') ? file : r;
 }
 
+type Add = (id: string, message: string) => void;
+
+const pl = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** The distinct quorum values of the monitor lines for the master, ascending. */
+function quorumsOf(d: Deployment): number[] {
+  return [...new Set([...d.monitor.values()].map((m) => m.quorum))].sort((a, b) => a - b);
+}
+
 export function checkFlags(d: Deployment): Flag[] {
   const flags: Flag[] = [];
-  const add = (id: string, message: string) => flags.push({ id, message });
+  const add: Add = (id, message) => flags.push({ id, message });
+  quorumFlags(d, add);
+  sentinelCountFlags(d, add);
+  domainFlags(d, add);
+  twoNodeFlags(d, add);
+  minReplicasFlags(d, add);
+  divergentMonitorFlags(d, add);
+  duplicateMyidFlags(d, add);
+  for (const s of d.sentinels) staleKnownSentinelFlags(d, s, add);
+  unusualFlags(d, new Set(flags.map((f) => f.id)), add);
+  return flags;
+}
+
+/** Quorum against the number of Sentinels, per distinct quorum value. */
+function quorumFlags(d: Deployment, add: Add): void {
   const S = d.sentinels.length;
   const maj = d.majority;
-  const name = d.masterName;
-  const pl = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-
-  // Quorum against the number of Sentinels, per distinct quorum value.
-  const quorums = [...new Set([...d.monitor.values()].map((m) => m.quorum))].sort((a, b) => a - b);
+  const quorums = quorumsOf(d);
   for (const q of quorums) {
     const who = d.sentinels.filter((s) => d.monitor.get(s.name)!.quorum === q).map((s) => s.name);
     const where = quorums.length > 1 ? ` (${who.join(', ')})` : '';
-    if (q > S) add('quorum-above-sentinels', `quorum ${q}${where} > ${pl(S, 'Sentinel')} monitoring ${name}: ODOWN can never be reached, so there is never an automatic failover`);
+    if (q > S) add('quorum-above-sentinels', `quorum ${q}${where} > ${pl(S, 'Sentinel')} monitoring ${d.masterName}: ODOWN can never be reached, so there is never an automatic failover`);
     else if (q < maj) add('quorum-below-majority', `quorum ${q}${where} < majority ${maj} of ${pl(S, 'Sentinel')}: ${q} ${q === 1 ? 'Sentinel marks' : 'Sentinels mark'} the master ODOWN, but a leader still needs ${maj} votes; the effective quorum is ${maj}`);
   }
+}
+
+function sentinelCountFlags(d: Deployment, add: Add): void {
+  const S = d.sentinels.length;
+  const maj = d.majority;
   if (S === 1) {
     const s = d.sentinels[0]!;
     add('single-sentinel', `only one Sentinel (${s.name} on ${s.host}): a single point of failure; while it (or its host ${s.host}) is down nothing can fail over`);
   } else if (S % 2 === 0) {
     add('even-sentinels', `${S} Sentinels (even): a leader needs ${maj} votes, so ${S - maj === 0 ? 'none' : `only ${S - maj}`} may be lost, no more than with ${pl(S - 1, 'Sentinel')}`);
   }
+}
 
-  // Failure domains whose loss leaves too few Sentinels to elect a leader.
-  const need = Math.max(maj, Math.min(d.quorum, S));
-  for (const e of S === 1 || quorums.some((q) => q > S) ? [] : d.domains) {
+/** Failure domains whose loss leaves too few Sentinels to elect a leader. */
+function domainFlags(d: Deployment, add: Add): void {
+  const S = d.sentinels.length;
+  const need = Math.max(d.majority, Math.min(d.quorum, S));
+  for (const e of S === 1 || quorumsOf(d).some((q) => q > S) ? [] : d.domains) {
     const lost = d.sentinels.filter((s) => e.lost.includes(s.name));
     if (lost.length === 0) continue;
     const left = S - lost.length;
@@ -52,96 +79,102 @@ export function checkFlags(d: Deployment): Flag[] {
       add('domain-takes-majority', `losing ${e.domain.kind} ${e.domain.name} takes ${lost.length} of ${pl(S, 'Sentinel')} (${lost.map((s) => s.name).join(', ')})${withMaster}: the ${left} left cannot elect a leader (a leader needs ${pl(need, 'vote')})`);
     }
   }
+}
 
-  // Two data nodes, one Sentinel next to each.
+/** Two data nodes, one Sentinel next to each. */
+function twoNodeFlags(d: Deployment, add: Add): void {
   const redis = d.model.processes.filter((p) => p.kind === 'redis');
-  if (redis.length === 2 && S === 2) {
-    const together = d.sentinels.every((s) => redis.some((r) => r.host === s.host || d.domains.some((e) => e.lost.includes(r.name) && e.lost.includes(s.name))));
-    const distinct = new Set(d.sentinels.map((s) => redis.findIndex((r) => r.host === s.host))).size === 2;
-    if (together && distinct) {
-      add('two-nodes-two-sentinels', `two data nodes with one Sentinel each (${d.sentinels.map((s) => `${s.name} on ${s.host}`).join(', ')}): losing either machine leaves 1 of 2 Sentinels and a majority of 2 is 2, so no failover; put a third Sentinel on a third machine`);
-    }
+  if (redis.length !== 2 || d.sentinels.length !== 2) return;
+  const together = d.sentinels.every((s) => redis.some((r) => r.host === s.host || d.domains.some((e) => e.lost.includes(r.name) && e.lost.includes(s.name))));
+  const distinct = new Set(d.sentinels.map((s) => redis.findIndex((r) => r.host === s.host))).size === 2;
+  if (together && distinct) {
+    add('two-nodes-two-sentinels', `two data nodes with one Sentinel each (${d.sentinels.map((s) => `${s.name} on ${s.host}`).join(', ')}): losing either machine leaves 1 of 2 Sentinels and a majority of 2 is 2, so no failover; put a third Sentinel on a third machine`);
   }
+}
 
-  // min-replicas-* set on replicas only.
-  const minOn = (p: (typeof redis)[number]) => p.redis!.minReplicasToWrite > 0 && p.redis!.minReplicasMaxLagSec > 0;
-  if (d.master?.redis && !minOn(d.master)) {
-    const reps = d.replicas.filter((r) => r.redis && minOn(r));
-    if (reps.length > 0) {
-      const r0 = reps[0]!.redis!;
-      add('min-replicas-only-on-replicas', `min-replicas-to-write ${r0.minReplicasToWrite} / min-replicas-max-lag ${r0.minReplicasMaxLagSec} are set on ${reps.map((r) => r.name).join(', ')} but not on the master ${d.master.name}: cut off on a minority side, ${d.master.name} keeps accepting writes that are lost when it is demoted`);
-    }
-  }
+/** min-replicas-* set on replicas only. */
+function minReplicasFlags(d: Deployment, add: Add): void {
+  const minOn = (p: Deployment['replicas'][number]) => p.redis!.minReplicasToWrite > 0 && p.redis!.minReplicasMaxLagSec > 0;
+  if (!d.master?.redis || minOn(d.master)) return;
+  const reps = d.replicas.filter((r) => r.redis && minOn(r));
+  if (reps.length === 0) return;
+  const r0 = reps[0]!.redis!;
+  add('min-replicas-only-on-replicas', `min-replicas-to-write ${r0.minReplicasToWrite} / min-replicas-max-lag ${r0.minReplicasMaxLagSec} are set on ${reps.map((r) => r.name).join(', ')} but not on the master ${d.master.name}: cut off on a minority side, ${d.master.name} keeps accepting writes that are lost when it is demoted`);
+}
 
-  // Divergent monitor lines.
+/** Monitor lines that disagree: the address, the set of masters, the quorum. */
+function divergentMonitorFlags(d: Deployment, add: Add): void {
   const byAddr = new Map<string, string[]>();
   for (const s of d.sentinels) {
     const a = monitorAddr(d.model, s, d.monitor.get(s.name)!);
     byAddr.set(a, [...(byAddr.get(a) ?? []), s.name]);
   }
   if (byAddr.size > 1) {
-    add('divergent-monitor', `the Sentinels monitor ${name} at different addresses: ${[...byAddr.entries()].map(([a, ss]) => `${ss.join(', ')} at ${a}`).join('; ')}; they will not agree on the master and stay split`);
+    add('divergent-monitor', `the Sentinels monitor ${d.masterName} at different addresses: ${[...byAddr.entries()].map(([a, ss]) => `${ss.join(', ')} at ${a}`).join('; ')}; they will not agree on the master and stay split`);
   }
-  const allSentinels = d.model.processes.filter((p) => p.kind === 'sentinel');
   const sets = new Map<string, string[]>();
-  for (const p of allSentinels) {
+  for (const p of d.model.processes.filter((x) => x.kind === 'sentinel')) {
     const key = p.sentinel!.masters.map((m) => m.name).sort().join(', ');
     sets.set(key, [...(sets.get(key) ?? []), p.name]);
   }
   if (sets.size > 1) {
     add('divergent-monitor', `the Sentinels monitor different masters: ${[...sets.entries()].map(([k, ss]) => `${ss.join(', ')}: ${k}`).join('; ')}; a Sentinel counts only for the masters it monitors`);
   }
-  if (quorums.length > 1) {
-    add('divergent-monitor', `the Sentinels use different quorums for ${name}: ${d.sentinels.map((s) => `${s.name} ${d.monitor.get(s.name)!.quorum}`).join(', ')}`);
+  if (quorumsOf(d).length > 1) {
+    add('divergent-monitor', `the Sentinels use different quorums for ${d.masterName}: ${d.sentinels.map((s) => `${s.name} ${d.monitor.get(s.name)!.quorum}`).join(', ')}`);
   }
+}
 
-  // Stale known-sentinel entries and duplicate ids.
+function duplicateMyidFlags(d: Deployment, add: Add): void {
   const myids = new Map<string, string[]>();
   for (const s of d.sentinels) {
     const id = s.sentinel!.myid?.toLowerCase();
     if (id && !/^0+$/.test(id)) myids.set(id, [...(myids.get(id) ?? []), s.name]);
   }
   for (const [id, ss] of myids) if (ss.length > 1) add('duplicate-myid', `${ss.join(' and ')} have the same "sentinel myid ${id}": the others see one Sentinel, not ${ss.length}, and votes are confused`);
-  // A known-sentinel entry at an address where no Sentinel runs counts as a voter until SENTINEL
-  // RESET; one at a deployed Sentinel's address with another id is dropped at that Sentinel's first
-  // hello (+sentinel-invalid-addr, sentinelProcessHelloMessage()) and counts only until then.
-  const addrOf = (x: (typeof d.sentinels)[number]) => {
+}
+
+/**
+ * A known-sentinel entry at an address where no Sentinel runs counts as a voter until SENTINEL
+ * RESET; one at a deployed Sentinel's address with another id is dropped at that Sentinel's first
+ * hello (+sentinel-invalid-addr, sentinelProcessHelloMessage()) and counts only until then.
+ */
+function staleKnownSentinelFlags(d: Deployment, s: Deployment['sentinels'][number], add: Add): void {
+  const addrOf = (x: Deployment['sentinels'][number]) => {
     const h = d.model.hosts.find((hh) => hh.name === x.host);
     return { ip: h?.ip ?? '', port: x.sentinel!.announcePort || x.port };
   };
-  for (const s of d.sentinels) {
-    const mc = d.monitor.get(s.name)!;
-    const own = s.sentinel!.myid?.toLowerCase();
-    const entries = mc.knownSentinels.filter((k) => k.runid.toLowerCase() !== own);
-    const extras: typeof entries = [];
-    for (const k of entries) {
-      const id = k.runid.toLowerCase();
-      if (d.sentinels.some((x) => x.sentinel!.myid?.toLowerCase() === id)) continue;
-      const ip = resolveInModel(d.model, k.host)?.ip ?? k.host;
-      const at = d.sentinels.find((x) => x !== s && addrOf(x).ip === ip && addrOf(x).port === k.port);
-      if (!at) {
-        extras.push(k);
-        continue;
-      }
-      const atId = at.sentinel!.myid?.toLowerCase();
-      const has = atId !== undefined && !/^0+$/.test(atId);
-      add('stale-known-sentinel', `${shown(k.pos.file)}:${k.pos.line}: ${s.name} lists known-sentinel ${k.runid} at ${k.host}:${k.port}, but ${at.name} there ${has ? `has id ${atId}` : 'has no "sentinel myid" and starts with a new id'}: the entry counts as an extra voter until ${at.name}'s first hello replaces it (+sentinel-invalid-addr)`);
+  const own = s.sentinel!.myid?.toLowerCase();
+  const entries = d.monitor.get(s.name)!.knownSentinels.filter((k) => k.runid.toLowerCase() !== own);
+  const extras: typeof entries = [];
+  for (const k of entries) {
+    const id = k.runid.toLowerCase();
+    if (d.sentinels.some((x) => x.sentinel!.myid?.toLowerCase() === id)) continue;
+    const ip = resolveInModel(d.model, k.host)?.ip ?? k.host;
+    const at = d.sentinels.find((x) => x !== s && addrOf(x).ip === ip && addrOf(x).port === k.port);
+    if (!at) {
+      extras.push(k);
+      continue;
     }
-    if (extras.length > 0) {
-      const voters = S + new Set(extras.map((k) => k.runid.toLowerCase())).size;
-      const k = extras[0]!;
-      const more = extras.length > 1 ? ` (and ${extras.length - 1} more)` : '';
-      add('stale-known-sentinel', `${shown(k.pos.file)}:${k.pos.line}: ${s.name} lists known-sentinel ${k.runid} at ${k.host}:${k.port}, where no Sentinel of the model runs${more}: it counts ${voters} voters, so a leader needs ${majorityOf(voters)} votes instead of ${maj}, until SENTINEL RESET`);
-    }
+    const atId = at.sentinel!.myid?.toLowerCase();
+    const has = atId !== undefined && !/^0+$/.test(atId);
+    add('stale-known-sentinel', `${shown(k.pos.file)}:${k.pos.line}: ${s.name} lists known-sentinel ${k.runid} at ${k.host}:${k.port}, but ${at.name} there ${has ? `has id ${atId}` : 'has no "sentinel myid" and starts with a new id'}: the entry counts as an extra voter until ${at.name}'s first hello replaces it (+sentinel-invalid-addr)`);
   }
+  if (extras.length === 0) return;
+  const voters = d.sentinels.length + new Set(extras.map((k) => k.runid.toLowerCase())).size;
+  const k = extras[0]!;
+  const more = extras.length > 1 ? ` (and ${extras.length - 1} more)` : '';
+  add('stale-known-sentinel', `${shown(k.pos.file)}:${k.pos.line}: ${s.name} lists known-sentinel ${k.runid} at ${k.host}:${k.port}, where no Sentinel of the model runs${more}: it counts ${voters} voters, so a leader needs ${majorityOf(voters)} votes instead of ${d.majority}, until SENTINEL RESET`);
+}
 
-  // What `run` warns about on stderr (an unknown address, a replicaof cycle, two masters), unless a
-  // flag above says it already: quorum-above-sentinels, and divergent-monitor for one name
-  // monitored at two nodes.
-  const said = new Set(flags.map((f) => f.id));
+/**
+ * What `run` warns about on stderr (an unknown address, a replicaof cycle, two masters), unless a
+ * flag above says it already: quorum-above-sentinels, and divergent-monitor for one name
+ * monitored at two nodes.
+ */
+function unusualFlags(d: Deployment, said: ReadonlySet<string>, add: Add): void {
   for (const u of unusualDeployment(d.model)) {
     if (u.kind === 'quorum-above-sentinels' || (said.has('divergent-monitor') && u.text.startsWith('two masters named'))) continue;
     add(u.kind, `${shown(u.pos.file)}:${u.pos.line}: ${u.text}`);
   }
-  return flags;
 }
