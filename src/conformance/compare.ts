@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { parseScenario } from '../scenario/scenario.js';
 import { loadModel } from '../scenario/model.js';
 import { runScenario } from '../scenario/runner.js';
+import type { TraceRecord } from '../sim/trace.js';
 import { Normalizer, type SentinelEvent } from './log.js';
 import { HOST, RealDeployment, withDeployment, type DeploymentSpec, type FaultKind, type FaultRecord } from './real.js';
 import { RespError, type RespValue } from './resp-client.js';
@@ -252,38 +253,9 @@ export function observe(
   seed?: number,
 ): Observation {
   const sentinels = Object.keys(events);
-  const all = Object.values(events).flat();
-  const leaders = sentinels.filter((s) => events[s]!.some((e) => e.event === '+elected-leader'));
-  // The leader of the failover that completed, else the last one elected.
-  const leader = leaders.find((s) => events[s]!.some((e) => e.event === '+failover-end')) ?? leaders[leaders.length - 1] ?? null;
-  const sw = all.find((e) => e.event === '+switch-master');
-  const promoted = sw ? (sw.text.split(' ')[2] ?? null) : null;
-  const epochs = all.filter((e) => e.event === '+new-epoch').map((e) => Number(e.text));
-  const outcome: Outcome = {
-    failover: sw !== undefined,
-    promoted,
-    leader,
-    epoch: epochs.length ? Math.max(...epochs) : 0,
-    odown: all.some((e) => e.event === '+odown'),
-    tilt: all.some((e) => e.event === '+tilt'),
-    convertToSlave: all.filter((e) => e.event === '+convert-to-slave').length,
-    facts: c.facts ? c.facts(replies) : {},
-  };
-  // Faults of one kind applied together (within 50 ms, e.g. SIGCONT of every Sentinel) form one
-  // anchor, timed from its first fault: which of them came last is harness noise.
-  const anchors: { atMs: number; label: string; kind: FaultKind; targets: string[] }[] = [];
-  for (const st of steps) {
-    if (!PRIMARY.has(st.kind)) continue;
-    const last = anchors[anchors.length - 1];
-    if (last && last.kind === st.kind && st.atMs - last.atMs <= 50) last.targets.push(st.target);
-    else anchors.push({ atMs: st.atMs, label: '', kind: st.kind, targets: [st.target] });
-  }
-  for (const a of anchors) a.label = `${a.kind} ${a.targets.join('+')}`;
-  const anchorOf = (t: number) => {
-    let a: (typeof anchors)[number] | undefined;
-    for (const x of anchors) if (x.atMs <= t + 0.5) a = x;
-    return a;
-  };
+  const outcome = outcomeOf(c, events, replies);
+  const { leader, promoted } = outcome;
+  const anchorOf = anchorsOf(steps);
   const roleOf = (s: string) => (leader === null ? s : s === leader ? 'leader' : 'other');
   const timings: Timing[] = [];
   const sequences: Record<string, string[][]> = {};
@@ -308,7 +280,61 @@ export function observe(
     const seq = events[s]!.filter((e) => e.event !== '-odown').map((e) => `${e.event} ${canonical(e.text, s, leader, sentinels, promoted, c.promotedAnyOf)}`.trim());
     (sequences[roleOf(s)] ??= []).push(seq);
   }
-  // Client replies: the first error of each kind, and the first success after it.
+  timings.push(...replyTimings(replies, anchorOf));
+  return { side, seed, events, replies, endMs, steps, outcome, timings, sequences };
+}
+
+function outcomeOf(c: ConformanceCase, events: Record<string, SentinelEvent[]>, replies: readonly ReplyRec[]): Outcome {
+  const sentinels = Object.keys(events);
+  const all = Object.values(events).flat();
+  const leaders = sentinels.filter((s) => events[s]!.some((e) => e.event === '+elected-leader'));
+  // The leader of the failover that completed, else the last one elected.
+  const leader = leaders.find((s) => events[s]!.some((e) => e.event === '+failover-end')) ?? leaders[leaders.length - 1] ?? null;
+  const sw = all.find((e) => e.event === '+switch-master');
+  const epochs = all.filter((e) => e.event === '+new-epoch').map((e) => Number(e.text));
+  return {
+    failover: sw !== undefined,
+    promoted: sw ? (sw.text.split(' ')[2] ?? null) : null,
+    leader,
+    epoch: epochs.length ? Math.max(...epochs) : 0,
+    odown: all.some((e) => e.event === '+odown'),
+    tilt: all.some((e) => e.event === '+tilt'),
+    convertToSlave: all.filter((e) => e.event === '+convert-to-slave').length,
+    facts: c.facts ? c.facts(replies) : {},
+  };
+}
+
+interface Anchor {
+  readonly atMs: number;
+  label: string;
+  readonly kind: FaultKind;
+  readonly targets: string[];
+}
+
+/**
+ * The delay anchors of `steps`: faults of one kind applied together (within 50 ms, e.g. SIGCONT of
+ * every Sentinel) form one anchor, timed from its first fault (which of them came last is harness
+ * noise). Returns the anchor in force at a time: the latest at or before it.
+ */
+function anchorsOf(steps: readonly Step[]): (t: number) => Anchor | undefined {
+  const anchors: Anchor[] = [];
+  for (const st of steps) {
+    if (!PRIMARY.has(st.kind)) continue;
+    const last = anchors[anchors.length - 1];
+    if (last && last.kind === st.kind && st.atMs - last.atMs <= 50) last.targets.push(st.target);
+    else anchors.push({ atMs: st.atMs, label: '', kind: st.kind, targets: [st.target] });
+  }
+  for (const a of anchors) a.label = `${a.kind} ${a.targets.join('+')}`;
+  return (t) => {
+    let a: Anchor | undefined;
+    for (const x of anchors) if (x.atMs <= t + 0.5) a = x;
+    return a;
+  };
+}
+
+/** Client replies: the first error of each kind, and the first success after it. */
+function replyTimings(replies: readonly ReplyRec[], anchorOf: (t: number) => Anchor | undefined): Timing[] {
+  const out: Timing[] = [];
   const seenReply = new Set<string>();
   let lastError: { cmd: string; error: string } | null = null;
   for (const r of replies) {
@@ -319,9 +345,9 @@ export function observe(
     if (r.error) lastError = { cmd, error: r.text.split(' ')[0]! };
     if (what === null || seenReply.has(what)) continue;
     seenReply.add(what);
-    timings.push({ key: `reply ${what} | from ${a.label}`, sentinel: '', ms: r.timeMs - a.atMs });
+    out.push({ key: `reply ${what} | from ${a.label}`, sentinel: '', ms: r.timeMs - a.atMs });
   }
-  return { side, seed, events, replies, endMs, steps, outcome, timings, sequences };
+  return out;
 }
 
 // ------------------------------------------------------------------------------------ real side
@@ -481,65 +507,72 @@ function simulateOnce(c: ConformanceCase, spec: DeploymentSpec, plan: readonly S
     const modelFile = join(dir, 'model.yaml');
     writeFileSync(modelFile, JSON.stringify({ name: `conformance-${c.id}`, hosts: [{ name: 'local', ip: HOST, aliases: ['localhost'] }], processes: procs }));
     const model = loadModel(modelFile);
-    const timeline: unknown[] = [];
     const at = (ms: number) => `${Math.max(0, Math.round((w + ms) * 1000))}us`;
-    plan.forEach((s, i) => {
-      const t = at(s.atMs);
-      switch (s.kind) {
-        case 'kill9':
-          return timeline.push({ at: t, crash: s.target });
-        case 'shutdown-nosave':
-          return timeline.push({ at: t, command: ['SHUTDOWN', 'NOSAVE'], to: s.target, label: `c${i}` });
-        case 'debug-segfault':
-          return timeline.push({ at: t, 'debug-segfault': s.target });
-        case 'sigterm':
-          return timeline.push({ at: t, sigterm: s.target });
-        case 'sigstop':
-          return timeline.push({ at: t, pause: s.target });
-        case 'sigcont':
-          return timeline.push({ at: t, resume: s.target });
-        case 'restart':
-          return timeline.push({ at: t, restart: s.target });
-        case 'sentinel-failover':
-        case 'sentinel-debug':
-        case 'command':
-          return timeline.push({ at: t, command: s.argv?.map(compactArg), to: s.target, label: `c${i}` });
-      }
-    });
-    const scenarioFile = join(dir, 'scenario.yaml');
+    const timeline = plan.map((s, i) => timelineEntry(s, i, at(s.atMs)));
     const text = JSON.stringify({ name: `conformance-${c.id}`, model: 'model.yaml', seed, duration: at(endMs), timeline });
-    const scenario = parseScenario(text, scenarioFile, { model });
-    const run = runScenario(scenario, { seed });
-    const t0us = (w + 0) * 1000;
-    const names = [...spec.nodes, ...spec.sentinels].map((p) => ({ ip: HOST, port: p.port, name: p.name }));
-    const norm = new Normalizer(names);
-    for (const r of run.records) {
-      if (r.k === 'log' && typeof r.text === 'string') {
-        const m = /^Sentinel ID is ([0-9a-f]{40})$/.exec(r.text);
-        if (m) norm.addRunId(m[1]!, String(r.p));
-      }
-    }
-    const events: Record<string, SentinelEvent[]> = {};
-    for (const s of spec.sentinels) events[s.name] = [];
-    for (const r of run.records) {
-      // A real Sentinel logs at loglevel notice (the default): verbose events such as
-      // +role-change/-role-change never reach its log, so they are not part of the comparison.
-      if (r.k !== 'event' || r.t < t0us || !LOGGED_LEVELS.has(String(r.level))) continue;
-      const list = events[String(r.p)];
-      if (!list) continue;
-      list.push(norm.event({ timeMs: (r.t - t0us) / 1000, process: String(r.p), level: r.level as SentinelEvent['level'], event: String(r.event), text: String(r.text) }));
-    }
-    const replies: ReplyRec[] = [];
-    for (const r of run.records) {
-      if (r.k !== 'reply' || typeof r.label !== 'string' || !/^c\d+$/.test(r.label)) continue;
-      const step = plan[Number(r.label.slice(1))]!;
-      replies.push({ timeMs: step.atMs, to: step.target, argv: step.argv ?? [], ...simReplyText(r.reply, String(r.text)), error: Boolean(r.error) });
-    }
-    replies.sort((a, b) => a.timeMs - b.timeMs);
-    return observe(c, 'sim', events, plan, replies, endMs, seed);
+    const run = runScenario(parseScenario(text, join(dir, 'scenario.yaml'), { model }), { seed });
+    return observe(c, 'sim', simEvents(run.records, spec, w * 1000), plan, simReplies(run.records, plan), endMs, seed);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A step as a scenario timeline entry; a step that answers (a command) is labelled `c<index>`. */
+function timelineEntry(s: Step, i: number, at: string): Record<string, unknown> {
+  switch (s.kind) {
+    case 'kill9':
+      return { at, crash: s.target };
+    case 'shutdown-nosave':
+      return { at, command: ['SHUTDOWN', 'NOSAVE'], to: s.target, label: `c${i}` };
+    case 'debug-segfault':
+      return { at, 'debug-segfault': s.target };
+    case 'sigterm':
+      return { at, sigterm: s.target };
+    case 'sigstop':
+      return { at, pause: s.target };
+    case 'sigcont':
+      return { at, resume: s.target };
+    case 'restart':
+      return { at, restart: s.target };
+    case 'sentinel-failover':
+    case 'sentinel-debug':
+    case 'command':
+      return { at, command: s.argv?.map(compactArg), to: s.target, label: `c${i}` };
+  }
+}
+
+/** The simulated Sentinels' events from the origin (`t0us`), normalized as the real side's are. */
+function simEvents(records: readonly TraceRecord[], spec: DeploymentSpec, t0us: number): Record<string, SentinelEvent[]> {
+  const names = [...spec.nodes, ...spec.sentinels].map((p) => ({ ip: HOST, port: p.port, name: p.name }));
+  const norm = new Normalizer(names);
+  for (const r of records) {
+    if (r.k === 'log' && typeof r.text === 'string') {
+      const m = /^Sentinel ID is ([0-9a-f]{40})$/.exec(r.text);
+      if (m) norm.addRunId(m[1]!, String(r.p));
+    }
+  }
+  const events: Record<string, SentinelEvent[]> = {};
+  for (const s of spec.sentinels) events[s.name] = [];
+  for (const r of records) {
+    // A real Sentinel logs at loglevel notice (the default): verbose events such as
+    // +role-change/-role-change never reach its log, so they are not part of the comparison.
+    if (r.k !== 'event' || r.t < t0us || !LOGGED_LEVELS.has(String(r.level))) continue;
+    const list = events[String(r.p)];
+    if (!list) continue;
+    list.push(norm.event({ timeMs: (r.t - t0us) / 1000, process: String(r.p), level: r.level as SentinelEvent['level'], event: String(r.event), text: String(r.text) }));
+  }
+  return events;
+}
+
+/** The replies to the plan's commands, at their steps' times. */
+function simReplies(records: readonly TraceRecord[], plan: readonly Step[]): ReplyRec[] {
+  const replies: ReplyRec[] = [];
+  for (const r of records) {
+    if (r.k !== 'reply' || typeof r.label !== 'string' || !/^c\d+$/.test(r.label)) continue;
+    const step = plan[Number(r.label.slice(1))]!;
+    replies.push({ timeMs: step.atMs, to: step.target, argv: step.argv ?? [], ...simReplyText(r.reply, String(r.text)), error: Boolean(r.error) });
+  }
+  return replies.sort((a, b) => a.timeMs - b.timeMs);
 }
 
 /** A long value of one repeated "x" (a bulk write) as the scenario's `{ bytes: n }`: keeps the scenario text small. */

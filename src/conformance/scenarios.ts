@@ -226,6 +226,55 @@ export async function quorumNotReached(base: number, opts: { observeMs?: number 
   });
 }
 
+/** SET every 50 ms until node1 refuses one: when (ms of the harness clock), the last OK before it, and the error. */
+async function setUntilRefused(d: RealDeployment, timeoutMs: number): Promise<{ refusedAt: number; lastOkAt: number; refusal: string }> {
+  const out = { refusedAt: -1, lastOkAt: -1, refusal: '' };
+  await waitFor(
+    'the master to refuse writes',
+    async () => {
+      const r = await d.command('node1', ['SET', 'k', 'during']);
+      if (r.reply === 'OK') out.lastOkAt = r.fault.timeMs;
+      if (r.reply instanceof RespError) {
+        out.refusedAt = r.fault.timeMs;
+        out.refusal = r.reply.message;
+        return true;
+      }
+      return false;
+    },
+    timeoutMs,
+    50,
+  );
+  return out;
+}
+
+/** SET every 50 ms until node1 accepts one: when (ms of the harness clock). */
+async function setUntilAccepted(d: RealDeployment): Promise<number> {
+  let okAgainAt = -1;
+  await waitFor(
+    'the master to accept writes again',
+    async () => {
+      const r = await d.command('node1', ['SET', 'k', 'after']);
+      if (r.reply === 'OK') okAgainAt = r.fault.timeMs;
+      return r.reply === 'OK';
+    },
+    20_000,
+    50,
+  );
+  return okAgainAt;
+}
+
+/** Each Sentinel's +sdown of a stopped replica from the SIGSTOP, and its -sdown from the SIGCONT (`pauseMs` later). */
+function replicaSdownTimings(events: Record<string, SentinelEvent[]>, pauseMs: number, timings: Record<string, number>): void {
+  for (const [s, es] of Object.entries(events)) {
+    for (const n of ['node2', 'node3']) {
+      const t = firstTime(es, isEv('+sdown', `slave ${n} `));
+      if (t !== undefined) timings[`${s}.+sdown-${n}`] = t;
+      const u = firstTime(es, isEv('-sdown', `slave ${n} `));
+      if (u !== undefined) timings[`${s}.-sdown-${n}`] = u - pauseMs;
+    }
+  }
+}
+
 /**
  * node1 with `min-replicas-to-write 1` and `min-replicas-max-lag <lag>`: SIGSTOP both replicas,
  * then SET every 50 ms until `-NOREPLICAS`; SIGCONT, SET until OK again.
@@ -243,24 +292,7 @@ export async function minReplicasRefuse(base: number, opts: { maxLagSec?: number
     const first = await d.command('node1', ['SET', 'k', 'before']);
     const stop = d.pause('node2');
     d.pause('node3');
-    let refusedAt = -1;
-    let lastOkAt = -1;
-    let refusal = '';
-    await waitFor(
-      'the master to refuse writes',
-      async () => {
-        const r = await d.command('node1', ['SET', 'k', 'during']);
-        if (r.reply === 'OK') lastOkAt = r.fault.timeMs;
-        if (r.reply instanceof RespError) {
-          refusedAt = r.fault.timeMs;
-          refusal = r.reply.message;
-          return true;
-        }
-        return false;
-      },
-      lag * 1000 + 20_000,
-      50,
-    );
+    const { refusedAt, lastOkAt, refusal } = await setUntilRefused(d, lag * 1000 + 20_000);
     const get = await d.command('node1', ['GET', 'k']);
     const ping = await d.command('node1', ['PING']);
     // Give the Sentinels time to mark the stopped replicas SDOWN (down-after 2000) before resuming.
@@ -268,17 +300,7 @@ export async function minReplicasRefuse(base: number, opts: { maxLagSec?: number
     await d.waitForEventOnEach('+sdown slave node3', isEv('+sdown', 'slave node3 '), 30_000, { sinceMs: stop.timeMs });
     const cont = d.resume('node2');
     d.resume('node3');
-    let okAgainAt = -1;
-    await waitFor(
-      'the master to accept writes again',
-      async () => {
-        const r = await d.command('node1', ['SET', 'k', 'after']);
-        if (r.reply === 'OK') okAgainAt = r.fault.timeMs;
-        return r.reply === 'OK';
-      },
-      20_000,
-      50,
-    );
+    const okAgainAt = await setUntilAccepted(d);
     await d.waitForEventOnEach('-sdown slave node2', isEv('-sdown', 'slave node2 '), 30_000, { sinceMs: cont.timeMs });
     await d.waitForEventOnEach('-sdown slave node3', isEv('-sdown', 'slave node3 '), 30_000, { sinceMs: cont.timeMs });
     await sleep(500);
@@ -289,14 +311,7 @@ export async function minReplicasRefuse(base: number, opts: { maxLagSec?: number
       'writable-again': okAgainAt - cont.timeMs,
       pause: cont.timeMs - stop.timeMs,
     };
-    for (const [s, es] of Object.entries(events)) {
-      for (const n of ['node2', 'node3']) {
-        const t = firstTime(es, isEv('+sdown', `slave ${n} `));
-        if (t !== undefined) timings[`${s}.+sdown-${n}`] = t;
-        const u = firstTime(es, isEv('-sdown', `slave ${n} `));
-        if (u !== undefined) timings[`${s}.-sdown-${n}`] = u - (cont.timeMs - stop.timeMs);
-      }
-    }
+    replicaSdownTimings(events, cont.timeMs - stop.timeMs, timings);
     const facts = {
       maxLagSec: String(lag),
       firstWrite: replyText(first.reply),
