@@ -170,21 +170,49 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
   const seed = opts.seed ?? scenario.seed;
   const endUs = opts.untilUs ?? scenario.durationUs;
   const maxEvents = opts.maxEvents ?? DEFAULT_MAX_EVENTS;
+  const script = cliScript(scenario, endUs);
+  const { extra, lookup } = modelClients(model);
+  const sink = new RunSink(opts.trace, endUs, opts.onRecord, (opts.keep ?? 'all') === 'all');
+  const world = buildWorld(model, {
+    seed, trace: sink, traceDetail: opts.traceDetail, snapshots: opts.snapshots, factories: opts.factories, extraProcesses: extra,
+    clientProcesses: script.jobs.length > 0 ? [{ pid: CLI_PID, behavior: cliBehavior(script.jobs, { lookup }) }] : [],
+  });
+  for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
+  opts.onWorld?.(world);
+
+  // In slices of simulated time, so a caller can report progress; the events run are the same.
+  for (let t = Math.min(PROGRESS_SLICE_US, endUs); ; t = Math.min(t + PROGRESS_SLICE_US, endUs)) {
+    runCapped(world, t, maxEvents);
+    opts.onProgress?.(t, endUs);
+    if (t >= endUs) break;
+    yield t;
+  }
+  const sentinels = model.processes.filter((p) => p.kind === 'sentinel');
+  const sentinelConfigs = opts.sentinelConfigs ? sentinels.map((p) => ({ process: p.name, text: sentinelConfigText(world, p.name) })) : [];
+  drainProbes(world, sink, script, endUs, maxEvents);
+  return { ...runOutcome(scenario, seed, endUs, world, sink, script.probeJobs), sentinelConfigs };
+}
+
+/** The scenario's redis-cli jobs: timeline commands, shutdowns, expectation probes, final ROLEs. */
+interface CliScript {
+  readonly jobs: CliJob[];
+  /** Probe job id → the index of the expectation it serves. */
+  readonly probeJobs: Map<number, number>;
+  readonly finalIds: number[];
+}
+
+function cliScript(scenario: Scenario, endUs: number): CliScript {
+  const model = scenario.model;
   const redis = model.processes.filter((p) => p.kind === 'redis');
   const sentinels = model.processes.filter((p) => p.kind === 'sentinel');
   const masterNames = [...new Set(sentinels.flatMap((s) => s.sentinel!.masters.map((m) => m.name)))];
-
-  // ---- the redis-cli script: timeline commands, shutdowns, probes, final ROLEs
   const jobs: CliJob[] = [];
   const addJob = (j: Omit<CliJob, 'id'>) => {
     const id = jobs.length + 1;
     jobs.push({ ...j, id });
     return id;
   };
-  const viaSentinels = () => {
-    const name = masterNames[0]!;
-    return { master: name, sentinels: sentinels.map((s) => endpointOf(model, s)) };
-  };
+  const viaSentinels = () => ({ master: masterNames[0]!, sentinels: sentinels.map((s) => endpointOf(model, s)) });
   for (const a of scenario.timeline) {
     if (a.atUs > endUs) continue;
     if (a.kind === 'command') {
@@ -194,7 +222,7 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
       addJob({ atMs: a.atUs / 1000, label: a.label, argv: ['SHUTDOWN'], to: endpointOf(model, p), timeoutMs: 30_000 });
     }
   }
-  const probeJobs = new Map<number, number>(); // job id → expectation index
+  const probeJobs = new Map<number, number>();
   const probe = (i: number, atUs: number, argv: string[], p: ModelProcess) => {
     const id = addJob({ atMs: atUs / 1000, label: `probe:${i}`, probe: true, argv, to: endpointOf(model, p), timeoutMs: PROBE_TIMEOUT_US / 1000 });
     probeJobs.set(id, i);
@@ -215,30 +243,26 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
     }
   });
   const finalIds = redis.map((r) => addJob({ atMs: endUs / 1000, label: 'final', probe: true, argv: ['ROLE'], to: endpointOf(model, r), timeoutMs: PROBE_TIMEOUT_US / 1000 }));
+  return { jobs, probeJobs, finalIds };
+}
 
-  // Model clients: proxies (HAProxy with tcp-check) and workload clients (Sentinel-aware, or at a
-  // fixed address such as a proxy), each a process on its host.
-  const extra: { pid: string; host: string; behavior: Behavior<any>; startAtUs?: number }[] = [];
-  const lookup = (ip: string, port: number) => {
+type ExtraProcess = { pid: string; host: string; behavior: Behavior<any>; startAtUs?: number };
+type Lookup = (ip: string, port: number) => { name: string; password: string | undefined } | undefined;
+
+/**
+ * The model's clients: proxies (HAProxy with tcp-check) and workload clients (Sentinel-aware, or
+ * at a fixed address such as a proxy), each a process on its host.
+ */
+function modelClients(model: Model): { extra: ExtraProcess[]; lookup: Lookup } {
+  const extra: ExtraProcess[] = [];
+  const lookup: Lookup = (ip, port) => {
     const p = processAt(model, ip, port);
     return p ? { name: p.name, password: passwordOf(p) } : undefined;
   };
-  const refEndpoint = (ref: string): CliEndpoint => {
-    const p = model.processes.find((x) => x.name === ref);
-    if (p) return endpointOf(model, p);
-    const px = model.clients.find((x) => x.kind === 'proxy' && x.name === ref);
-    if (px) return { ip: model.hosts.find((h) => h.name === px.host)?.ip ?? model.clientHost.ip, port: px.port!, name: px.name };
-    const [h, port] = [ref.slice(0, ref.lastIndexOf(':')), Number(ref.slice(ref.lastIndexOf(':') + 1))];
-    const host = resolveInModel(model, h);
-    const at = processAt(model, h, port);
-    return at ? endpointOf(model, at) : { ip: host?.ip ?? h, port, name: ref };
-  };
+  const refEndpoint = (ref: string) => clientRefEndpoint(model, ref);
   for (const c of model.clients) {
     if (c.kind === 'proxy') {
-      extra.push({
-        pid: c.name, host: c.host, startAtUs: c.startAtUs,
-        behavior: proxyBehavior(proxyConfigOf(c, refEndpoint), 'proxy'),
-      });
+      extra.push({ pid: c.name, host: c.host, startAtUs: c.startAtUs, behavior: proxyBehavior(proxyConfigOf(c, refEndpoint), 'proxy') });
       continue;
     }
     if (c.everyUs === undefined || c.everyUs <= 0) continue;
@@ -251,56 +275,45 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
       behavior: workloadClientBehavior({ name: c.name, via, password: c.password, timeoutMs, everyMs: c.everyUs / 1000, workload: c.workload ?? 'set-get', key: c.key ?? 'key', lookup }, 'client'),
     });
   }
-  const sink = new RunSink(opts.trace, endUs, opts.onRecord, (opts.keep ?? 'all') === 'all');
-  const world = buildWorld(model, {
-    seed, trace: sink, traceDetail: opts.traceDetail, snapshots: opts.snapshots, factories: opts.factories, extraProcesses: extra,
-    clientProcesses: jobs.length > 0 ? [{ pid: CLI_PID, behavior: cliBehavior(jobs, { lookup }) }] : [],
-  });
-  for (const a of scenario.timeline) if (a.atUs <= endUs) world.at(a.atUs, describeAction(a), (w) => apply(w, model, a));
-  opts.onWorld?.(world);
+  return { extra, lookup };
+}
 
-  // In slices of simulated time, so a caller can report progress; the events run are the same.
-  for (let t = Math.min(PROGRESS_SLICE_US, endUs); ; t = Math.min(t + PROGRESS_SLICE_US, endUs)) {
-    runCapped(world, t, maxEvents);
-    opts.onProgress?.(t, endUs);
-    if (t >= endUs) break;
-    yield t;
-  }
-  const sentinelConfigs = opts.sentinelConfigs ? sentinels.map((p) => ({ process: p.name, text: sentinelConfigText(world, p.name) })) : [];
-  // Let the probes issued at or before the end time finish (each has its own timeout).
-  const pendingIds = new Set<number>([...probeJobs.keys(), ...finalIds]);
+/** A client's reference: a process, a proxy of the model, or a `host:port`. */
+function clientRefEndpoint(model: Model, ref: string): CliEndpoint {
+  const p = model.processes.find((x) => x.name === ref);
+  if (p) return endpointOf(model, p);
+  const px = model.clients.find((x) => x.kind === 'proxy' && x.name === ref);
+  if (px) return { ip: model.hosts.find((h) => h.name === px.host)?.ip ?? model.clientHost.ip, port: px.port!, name: px.name };
+  const [h, port] = [ref.slice(0, ref.lastIndexOf(':')), Number(ref.slice(ref.lastIndexOf(':') + 1))];
+  const host = resolveInModel(model, h);
+  const at = processAt(model, h, port);
+  return at ? endpointOf(model, at) : { ip: host?.ip ?? h, port, name: ref };
+}
+
+/** Let the probes issued at or before the end time finish (each has its own timeout). */
+function drainProbes(world: NetWorld, sink: RunSink, script: CliScript, endUs: number, maxEvents: number): void {
+  const pendingIds = new Set<number>([...script.probeJobs.keys(), ...script.finalIds]);
   const answered = () => {
     for (const r of sink.records) if (r.k === 'reply' && r.p === CLI_PID) pendingIds.delete(r.job as number);
     return pendingIds.size === 0;
   };
   for (let k = 1; k <= 12 && !answered(); k++) runCapped(world, endUs + (k * PROBE_TIMEOUT_US) / 10, maxEvents);
+}
 
+/** The records up to the end, the expectations checked against them, and the summary. */
+function runOutcome(scenario: Scenario, seed: number, endUs: number, world: NetWorld, sink: RunSink, probeJobs: ReadonlyMap<number, number>): Omit<RunResult, 'sentinelConfigs'> {
+  const model = scenario.model;
+  const redis = model.processes.filter((p) => p.kind === 'redis');
   const inRun = sink.records.filter((r) => r.t <= endUs || (r.k === 'reply' && r.probe));
-  const probes = new Map<number, ReplyRecord[]>();
-  for (const r of inRun) {
-    if (r.k !== 'reply' || !r.probe || r.p !== CLI_PID) continue;
-    const i = probeJobs.get(r.job as number);
-    if (i === undefined) continue;
-    if (!probes.has(i)) probes.set(i, []);
-    probes.get(i)!.push(r as ReplyRecord);
-  }
   const at = (ip: string, port: number) => processAt(model, ip, port)?.name;
   const labelTimes = new Map<string, number>();
   for (const a of scenario.timeline) if (a.label) labelTimes.set(a.label, a.atUs);
-  const finalRoles: Record<string, string> = {};
-  for (const r of redis) {
-    const st = world.status(r.name);
-    if (st !== 'running') {
-      finalRoles[r.name] = st;
-      continue;
-    }
-    const rep = inRun.find((x) => x.k === 'reply' && x.p === CLI_PID && x.label === 'final' && x.to === r.name) as ReplyRecord | undefined;
-    finalRoles[r.name] = !rep ? 'no reply' : rep.error ? String(rep.text) : Array.isArray(rep.reply) ? String(rep.reply[0]) : String(rep.text);
-  }
+  const finalRoles = finalRolesOf(world, redis, inRun);
   const hasWorkload = model.clients.some((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
   const lostWrites = hasWorkload ? lostWritesAtEnd(world, model, sink.writes, finalRoles) : undefined;
   const acked = hasWorkload ? sink.writes.acked : undefined;
   const redisHosts = new Map(redis.map((r) => [r.name, r.host]));
+  const probes = probeReplies(inRun, probeJobs);
   const expectations = checkAll(scenario.expectations, inRun, { endUs, processAt: at, probes, labelTimes, lostWrites, acked, redisHosts });
 
   const records = sink.records.filter((r) => r.t <= endUs);
@@ -311,7 +324,35 @@ export function* runScenarioSteps(scenario: Scenario, opts: RunOptions = {}): Ge
     expectations: expectations.map((e) => ({ name: e.name, where: e.where, pass: e.pass, atMs: e.atUs === undefined ? null : Math.round(e.atUs / 1000), evidence: e.evidence })),
     passed, failed: expectations.length - passed, ...(lostWrites ? { lostWrites } : {}),
   };
-  return { seed, endUs, records, acked: sink.writes.acked.filter((w) => w.ackedUs <= endUs), expectations, summary, ok: passed === expectations.length, sentinelConfigs };
+  return { seed, endUs, records, acked: sink.writes.acked.filter((w) => w.ackedUs <= endUs), expectations, summary, ok: passed === expectations.length };
+}
+
+/** The probes' replies, per expectation index. */
+function probeReplies(inRun: readonly TraceRecord[], probeJobs: ReadonlyMap<number, number>): Map<number, ReplyRecord[]> {
+  const probes = new Map<number, ReplyRecord[]>();
+  for (const r of inRun) {
+    if (r.k !== 'reply' || !r.probe || r.p !== CLI_PID) continue;
+    const i = probeJobs.get(r.job as number);
+    if (i === undefined) continue;
+    if (!probes.has(i)) probes.set(i, []);
+    probes.get(i)!.push(r as ReplyRecord);
+  }
+  return probes;
+}
+
+/** Each Redis process's ROLE at the end (its final probe's reply), or its status when not running. */
+function finalRolesOf(world: NetWorld, redis: readonly ModelProcess[], inRun: readonly TraceRecord[]): Record<string, string> {
+  const finalRoles: Record<string, string> = {};
+  for (const r of redis) {
+    const st = world.status(r.name);
+    if (st !== 'running') {
+      finalRoles[r.name] = st;
+      continue;
+    }
+    const rep = inRun.find((x) => x.k === 'reply' && x.p === CLI_PID && x.label === 'final' && x.to === r.name) as ReplyRecord | undefined;
+    finalRoles[r.name] = !rep ? 'no reply' : rep.error ? String(rep.text) : Array.isArray(rep.reply) ? String(rep.reply[0]) : String(rep.text);
+  }
+  return finalRoles;
 }
 
 /**
