@@ -308,125 +308,142 @@ class Ctx {
     const r = (EXPECT_SCHEMAS[kind] as any).safeParse(item);
     if (!r.success) throw zodToInputError(this.y, r.error, path);
     const d = r.data as any;
-    const at = (k: PropertyKey) => [...path, k];
     const where = `${this.y.file}:${this.y.lineOf(path)}`;
     switch (kind) {
-      case 'event': {
-        if (!SENTINEL_EVENTS.includes(d.event)) {
-          const c = closestEvent(d.event);
-          throw this.y.fail(at('event'), `unknown Sentinel event "${d.event}"${c ? ` (did you mean "${c}"?)` : ''}`);
-        }
-        const processes = d.process === undefined ? undefined : this.procs(at('process'), d.process);
-        let text: UserPattern | undefined;
-        if (d.text !== undefined) text = this.regex(at('text'), d.text);
-        const fromUs = d.after === undefined ? 0 : this.inRun(at('after'), this.time(at('after'), d.after), 'after');
-        let toUs = d.before === undefined ? Infinity : this.time(at('before'), d.before);
-        if (d.within !== undefined) {
-          if (d.before !== undefined) throw this.y.fail(at('within'), 'use either "before" or "within", not both');
-          toUs = fromUs + this.time(at('within'), d.within);
-        }
-        if (toUs < fromUs) throw this.y.fail(at('before'), `the window ends (${formatDurationUs(toUs)}) before it starts (${formatDurationUs(fromUs)})`);
-        let min = 1;
-        let max = Infinity;
-        if (d.never) {
-          if (d.count !== undefined) throw this.y.fail(at('never'), 'use either "never" or "count", not both');
-          min = 0;
-          max = 0;
-        } else if (typeof d.count === 'number') {
-          min = max = d.count;
-        } else if (d.count) {
-          min = d.count.min ?? 0;
-          max = d.count.max ?? Infinity;
-          if (min > max) throw this.y.fail(at('count'), `count min ${min} is greater than max ${max}`);
-        }
-        if (d.each && !processes) throw this.y.fail(at('each'), '"each" needs a list of processes in "process"');
-        const win = `${fromUs > 0 ? ` after ${formatDurationUs(fromUs)}` : ''}${toUs !== Infinity ? ` by ${formatDurationUs(toUs)}` : ''}`;
-        const who = processes ? ` from ${processes.join('/')}` : '';
-        const what = max === 0 ? `no ${d.event}` : min === max ? `${min}× ${d.event}` : max === Infinity && min === 1 ? d.event : `${d.event} ${min}..${max === Infinity ? '' : max} times`;
-        return {
-          kind, where, name: d.name ?? `${what}${who}${d.text ? ` matching /${d.text}/` : ''}${win}`, event: d.event, processes, text, fromUs,
-          toUs, min, max, each: d.each ?? false,
-        };
-      }
-      case 'master': {
-        const allowed = this.procs(at('master'), d.master, 'redis');
-        const atUs = this.inRun(at('at'), this.time(at('at'), d.at), 'at');
-        const names = [...new Set(this.model.processes.flatMap((p) => p.sentinel?.masters.map((m) => m.name) ?? []))];
-        let of = d.of as string | undefined;
-        if (of === undefined) {
-          if (names.length !== 1 && d.source !== 'roles') throw this.y.fail(path, `say which master with "of:" (the Sentinels monitor ${names.length === 0 ? 'none' : names.join(', ')})`);
-          of = names[0] ?? '';
-        } else if (!names.includes(of)) throw this.y.fail(at('of'), `no Sentinel monitors a master named "${of}"`);
-        const source = d.source ?? (names.length === 0 ? 'roles' : 'both');
-        if (source !== 'roles' && names.length === 0) throw this.y.fail(at('source'), 'the model has no Sentinels to ask');
-        return { kind, where, name: d.name ?? `master is ${allowed.join(' or ')} at ${formatDurationUs(atUs)}`, allowed, atUs, of, source };
-      }
+      case 'event':
+        return this.eventExpectation(d, path, where);
+      case 'master':
+        return this.masterExpectation(d, path, where);
       case 'key': {
+        const at = (k: PropertyKey) => [...path, k];
         const atUs = this.inRun(at('at'), this.time(at('at'), d.at), 'at');
         const on = d.on === undefined || d.on === 'master' ? 'master' : this.proc(at('on'), d.on, 'redis');
         const value = d.value === null ? null : String(d.value);
         return { kind, where, name: d.name ?? `${d.key} = ${JSON.stringify(value)} on ${on} at ${formatDurationUs(atUs)}`, key: d.key, value, atUs, on };
       }
-      case 'reply': {
-        if (!labels.has(d.reply)) {
-          throw this.y.fail(at('reply'), `no command in the timeline has label "${d.reply}"${labels.size ? ` (labels: ${[...labels.keys()].join(', ')})` : ''}`);
-        }
-        if (labels.get(d.reply)!.kind !== 'command') throw this.y.fail(at('reply'), `"${d.reply}" labels a ${labels.get(d.reply)!.kind} action, which has no reply`);
-        const hasEquals = Object.prototype.hasOwnProperty.call(d, 'equals');
-        if (!hasEquals && d.matches === undefined && d.error === undefined) throw this.y.fail(path, 'say what the reply should be: equals, matches or error');
-        return {
-          kind, where, name: d.name ?? `reply to ${d.reply}`, label: d.reply, hasEquals, equals: d.equals,
-          matches: d.matches === undefined ? undefined : this.regex(at('matches'), d.matches), error: d.error,
-        };
-      }
-      case 'lostWrites': {
-        const workloads = this.model.clients.filter((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
-        if (workloads.length === 0) throw this.y.fail(at('lostWrites'), 'the model has no client with a workload ("every:"), so no write is ever acknowledged (declare clients: in the model.yaml, or in the scenario)');
-        if (d.client !== undefined && !workloads.some((c) => c.name === d.client)) {
-          throw this.y.fail(at('client'), `"${d.client}" is not a workload client of the model (${workloads.map((c) => c.name).join(', ')})`);
-        }
-        const lw = d.lostWrites;
-        let min = 0;
-        let max = Infinity;
-        if (typeof lw === 'number') min = max = lw;
-        else {
-          if (lw.min !== undefined && lw.atLeast !== undefined) throw this.y.fail(at('lostWrites'), 'use either "min" or "atLeast", not both');
-          min = lw.min ?? lw.atLeast ?? 0;
-          max = lw.max ?? Infinity;
-          if (lw.min === undefined && lw.atLeast === undefined && lw.max === undefined) throw this.y.fail(at('lostWrites'), 'say how many: a number, {max: N} or {atLeast: N}');
-          if (min > max) throw this.y.fail(at('lostWrites'), `min ${min} is greater than max ${max}`);
-        }
-        const what = min === max ? `${min}` : max === Infinity ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min}..${max}`;
-        return { kind, where, name: d.name ?? `${what} acknowledged writes lost${d.client ? ` (${d.client})` : ''}`, ...(d.client ? { client: d.client } : {}), min, max };
-      }
-      case 'writes': {
-        const c = this.model.clients.find((x) => x.name === d.writes);
-        if (!c || c.kind === 'proxy') throw this.y.fail(at('writes'), `unknown workload client "${d.writes}"${this.model.clients.length ? ` (clients: ${this.model.clients.filter((x) => x.kind !== 'proxy').map((x) => x.name).join(', ')})` : ''}`);
-        if (c.everyUs === undefined || c.everyUs <= 0) throw this.y.fail(at('writes'), `client "${d.writes}" has no workload ("every:")`);
-        const by = d.by === undefined ? undefined : this.proc(at('by'), d.by, 'redis');
-        const fromUs = d.after === undefined ? 0 : this.inRun(at('after'), this.time(at('after'), d.after), 'after');
-        const toUs = d.before === undefined ? Infinity : this.time(at('before'), d.before);
-        if (toUs < fromUs) throw this.y.fail(at('before'), `the window ends (${formatDurationUs(toUs)}) before it starts (${formatDurationUs(fromUs)})`);
-        let min = 1;
-        let max = Infinity;
-        if (d.never) {
-          if (d.count !== undefined) throw this.y.fail(at('never'), 'use either "never" or "count", not both');
-          min = max = 0;
-        } else if (typeof d.count === 'number') min = max = d.count;
-        else if (d.count) {
-          min = d.count.min ?? 0;
-          max = d.count.max ?? Infinity;
-          if (min > max) throw this.y.fail(at('count'), `count min ${min} is greater than max ${max}`);
-        }
-        const win = `${fromUs > 0 ? ` after ${formatDurationUs(fromUs)}` : ''}${toUs !== Infinity ? ` by ${formatDurationUs(toUs)}` : ''}`;
-        return {
-          kind, where, name: d.name ?? `${max === 0 ? 'no' : 'some'} writes of ${d.writes} acknowledged${by ? ` by ${by}` : ''}${win}`, client: d.writes,
-          ...(by ? { by } : {}), fromUs, toUs, min, max,
-        };
-      }
+      case 'reply':
+        return this.replyExpectation(d, path, where, labels);
+      case 'lostWrites':
+        return this.lostWritesExpectation(d, path, where);
+      case 'writes':
+        return this.writesExpectation(d, path, where);
       case 'property':
         return this.property(d, path, where);
     }
+  }
+
+  /** `never: true`, `count: N` or `count: {min, max}` as a range; at least once by default. */
+  private countRange(d: any, path: PropertyKey[]): { min: number; max: number } {
+    const at = (k: PropertyKey) => [...path, k];
+    if (d.never) {
+      if (d.count !== undefined) throw this.y.fail(at('never'), 'use either "never" or "count", not both');
+      return { min: 0, max: 0 };
+    }
+    if (typeof d.count === 'number') return { min: d.count, max: d.count };
+    if (!d.count) return { min: 1, max: Infinity };
+    const min = d.count.min ?? 0;
+    const max = d.count.max ?? Infinity;
+    if (min > max) throw this.y.fail(at('count'), `count min ${min} is greater than max ${max}`);
+    return { min, max };
+  }
+
+  /** `after:` and `before:`: the window, checked to start no later than it ends. */
+  private window(d: any, path: PropertyKey[]): { fromUs: number; toUs: number } {
+    const at = (k: PropertyKey) => [...path, k];
+    const fromUs = d.after === undefined ? 0 : this.inRun(at('after'), this.time(at('after'), d.after), 'after');
+    let toUs = d.before === undefined ? Infinity : this.time(at('before'), d.before);
+    if (d.within !== undefined) {
+      if (d.before !== undefined) throw this.y.fail(at('within'), 'use either "before" or "within", not both');
+      toUs = fromUs + this.time(at('within'), d.within);
+    }
+    if (toUs < fromUs) throw this.y.fail(at('before'), `the window ends (${formatDurationUs(toUs)}) before it starts (${formatDurationUs(fromUs)})`);
+    return { fromUs, toUs };
+  }
+
+  private eventExpectation(d: any, path: PropertyKey[], where: string): Expectation {
+    const at = (k: PropertyKey) => [...path, k];
+    if (!SENTINEL_EVENTS.includes(d.event)) {
+      const c = closestEvent(d.event);
+      throw this.y.fail(at('event'), `unknown Sentinel event "${d.event}"${c ? ` (did you mean "${c}"?)` : ''}`);
+    }
+    const processes = d.process === undefined ? undefined : this.procs(at('process'), d.process);
+    const text: UserPattern | undefined = d.text === undefined ? undefined : this.regex(at('text'), d.text);
+    const { fromUs, toUs } = this.window(d, path);
+    const { min, max } = this.countRange(d, path);
+    if (d.each && !processes) throw this.y.fail(at('each'), '"each" needs a list of processes in "process"');
+    const win = `${fromUs > 0 ? ` after ${formatDurationUs(fromUs)}` : ''}${toUs !== Infinity ? ` by ${formatDurationUs(toUs)}` : ''}`;
+    const who = processes ? ` from ${processes.join('/')}` : '';
+    const what = max === 0 ? `no ${d.event}` : min === max ? `${min}× ${d.event}` : max === Infinity && min === 1 ? d.event : `${d.event} ${min}..${max === Infinity ? '' : max} times`;
+    return {
+      kind: 'event', where, name: d.name ?? `${what}${who}${d.text ? ` matching /${d.text}/` : ''}${win}`, event: d.event, processes, text, fromUs,
+      toUs, min, max, each: d.each ?? false,
+    };
+  }
+
+  private masterExpectation(d: any, path: PropertyKey[], where: string): Expectation {
+    const at = (k: PropertyKey) => [...path, k];
+    const allowed = this.procs(at('master'), d.master, 'redis');
+    const atUs = this.inRun(at('at'), this.time(at('at'), d.at), 'at');
+    const names = [...new Set(this.model.processes.flatMap((p) => p.sentinel?.masters.map((m) => m.name) ?? []))];
+    let of = d.of as string | undefined;
+    if (of === undefined) {
+      if (names.length !== 1 && d.source !== 'roles') throw this.y.fail(path, `say which master with "of:" (the Sentinels monitor ${names.length === 0 ? 'none' : names.join(', ')})`);
+      of = names[0] ?? '';
+    } else if (!names.includes(of)) throw this.y.fail(at('of'), `no Sentinel monitors a master named "${of}"`);
+    const source = d.source ?? (names.length === 0 ? 'roles' : 'both');
+    if (source !== 'roles' && names.length === 0) throw this.y.fail(at('source'), 'the model has no Sentinels to ask');
+    return { kind: 'master', where, name: d.name ?? `master is ${allowed.join(' or ')} at ${formatDurationUs(atUs)}`, allowed, atUs, of, source };
+  }
+
+  private replyExpectation(d: any, path: PropertyKey[], where: string, labels: Map<string, TimedAction>): Expectation {
+    const at = (k: PropertyKey) => [...path, k];
+    if (!labels.has(d.reply)) {
+      throw this.y.fail(at('reply'), `no command in the timeline has label "${d.reply}"${labels.size ? ` (labels: ${[...labels.keys()].join(', ')})` : ''}`);
+    }
+    if (labels.get(d.reply)!.kind !== 'command') throw this.y.fail(at('reply'), `"${d.reply}" labels a ${labels.get(d.reply)!.kind} action, which has no reply`);
+    const hasEquals = Object.prototype.hasOwnProperty.call(d, 'equals');
+    if (!hasEquals && d.matches === undefined && d.error === undefined) throw this.y.fail(path, 'say what the reply should be: equals, matches or error');
+    return {
+      kind: 'reply', where, name: d.name ?? `reply to ${d.reply}`, label: d.reply, hasEquals, equals: d.equals,
+      matches: d.matches === undefined ? undefined : this.regex(at('matches'), d.matches), error: d.error,
+    };
+  }
+
+  private lostWritesExpectation(d: any, path: PropertyKey[], where: string): Expectation {
+    const at = (k: PropertyKey) => [...path, k];
+    const workloads = this.model.clients.filter((c) => c.kind !== 'proxy' && c.everyUs !== undefined && c.everyUs > 0);
+    if (workloads.length === 0) throw this.y.fail(at('lostWrites'), 'the model has no client with a workload ("every:"), so no write is ever acknowledged (declare clients: in the model.yaml, or in the scenario)');
+    if (d.client !== undefined && !workloads.some((c) => c.name === d.client)) {
+      throw this.y.fail(at('client'), `"${d.client}" is not a workload client of the model (${workloads.map((c) => c.name).join(', ')})`);
+    }
+    const lw = d.lostWrites;
+    let min = 0;
+    let max = Infinity;
+    if (typeof lw === 'number') min = max = lw;
+    else {
+      if (lw.min !== undefined && lw.atLeast !== undefined) throw this.y.fail(at('lostWrites'), 'use either "min" or "atLeast", not both');
+      min = lw.min ?? lw.atLeast ?? 0;
+      max = lw.max ?? Infinity;
+      if (lw.min === undefined && lw.atLeast === undefined && lw.max === undefined) throw this.y.fail(at('lostWrites'), 'say how many: a number, {max: N} or {atLeast: N}');
+      if (min > max) throw this.y.fail(at('lostWrites'), `min ${min} is greater than max ${max}`);
+    }
+    const what = min === max ? `${min}` : max === Infinity ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min}..${max}`;
+    return { kind: 'lostWrites', where, name: d.name ?? `${what} acknowledged writes lost${d.client ? ` (${d.client})` : ''}`, ...(d.client ? { client: d.client } : {}), min, max };
+  }
+
+  private writesExpectation(d: any, path: PropertyKey[], where: string): Expectation {
+    const at = (k: PropertyKey) => [...path, k];
+    const c = this.model.clients.find((x) => x.name === d.writes);
+    if (!c || c.kind === 'proxy') throw this.y.fail(at('writes'), `unknown workload client "${d.writes}"${this.model.clients.length ? ` (clients: ${this.model.clients.filter((x) => x.kind !== 'proxy').map((x) => x.name).join(', ')})` : ''}`);
+    if (c.everyUs === undefined || c.everyUs <= 0) throw this.y.fail(at('writes'), `client "${d.writes}" has no workload ("every:")`);
+    const by = d.by === undefined ? undefined : this.proc(at('by'), d.by, 'redis');
+    const { fromUs, toUs } = this.window(d, path);
+    const { min, max } = this.countRange(d, path);
+    const win = `${fromUs > 0 ? ` after ${formatDurationUs(fromUs)}` : ''}${toUs !== Infinity ? ` by ${formatDurationUs(toUs)}` : ''}`;
+    return {
+      kind: 'writes', where, name: d.name ?? `${max === 0 ? 'no' : 'some'} writes of ${d.writes} acknowledged${by ? ` by ${by}` : ''}${win}`, client: d.writes,
+      ...(by ? { by } : {}), fromUs, toUs, min, max,
+    };
   }
 
   private property(d: any, path: PropertyKey[], where: string): Expectation {
