@@ -181,89 +181,9 @@ function checkIp(y: YamlFile, path: PropertyKey[], ip: string): void {
 }
 
 function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadOptions): Model {
-  const access = { root: dir, allowOutside: opts.allowOutsideModel };
-  const hosts: ModelHost[] = [];
-  const hostByName = new Map<string, ModelHost>();
-  const ipOwner = new Map<string, string>();
-  const nameOwner = new Map<string, string>(); // every resolvable name → host
-  d.hosts.forEach((h, i) => {
-    if (hostByName.has(h.name)) throw y.fail(['hosts', i, 'name'], `host "${h.name}" is defined twice`);
-    checkIp(y, ['hosts', i, 'ip'], h.ip);
-    if (ipOwner.has(h.ip)) {
-      throw y.fail(['hosts', i, 'ip'], `hosts "${ipOwner.get(h.ip)}" and "${h.name}" share the address ${h.ip}; each host needs its own address (use another loopback address such as 127.0.0.2, or one host with several processes)`);
-    }
-    for (const a of [h.name, ...(h.aliases ?? [])]) {
-      const o = nameOwner.get(a.toLowerCase());
-      if (o !== undefined && o !== h.name) throw y.fail(['hosts', i], `the name "${a}" already resolves to host "${o}"`);
-      nameOwner.set(a.toLowerCase(), h.name);
-    }
-    ipOwner.set(h.ip, h.name);
-    const mh: ModelHost = { name: h.name, ip: h.ip, aliases: h.aliases ?? [], line: y.lineOf(['hosts', i]) };
-    hosts.push(mh);
-    hostByName.set(h.name, mh);
-  });
-
-  const processes: ModelProcess[] = [];
-  const procByName = new Map<string, ModelProcess>();
-  const portOwner = new Map<string, string>();
-  d.processes.forEach((p, i) => {
-    const at = (k: PropertyKey) => ['processes', i, k];
-    if (procByName.has(p.name)) throw y.fail(at('name'), `process "${p.name}" is defined twice`);
-    if (hostByName.has(p.name) && hostByName.get(p.name)!.name !== p.host) {
-      throw y.fail(at('name'), `process "${p.name}" has the name of another host; a name must mean one thing`);
-    }
-    if (!hostByName.has(p.host)) throw y.fail(at('host'), `unknown host "${p.host}" (hosts: ${[...hostByName.keys()].join(', ')})`);
-    const cfgPath = checkConfigPath(y, at('config'), dir, p.config, opts);
-    let redis: RedisNodeConfig | undefined;
-    let sentinel: SentinelFileConfig | undefined;
-    if (p.kind === 'redis') {
-      redis = loadRedisConf(cfgPath, access);
-      if (redis.directives.some((x) => x.name === 'sentinel')) {
-        throw y.fail(at('kind'), `${p.config} has "sentinel" directives: is "${p.name}" a sentinel? (kind: sentinel)`);
-      }
-    } else {
-      sentinel = loadSentinelConf(cfgPath, (n) => resolveInModel({ hosts }, n)?.ip ?? null, access);
-      if (sentinel.masters.length === 0) throw y.fail(at('config'), `${p.config} has no "sentinel monitor" line: a Sentinel must monitor a master`);
-    }
-    const port = redis ? redis.port : sentinel!.port;
-    if (port === 0) {
-      // initServer(): no TCP socket and no unix socket (not modelled) -> exit(1) at start.
-      throw y.fail(at('config'), `${p.config} sets port 0: real Redis listens nowhere and exits at start ("Configured to not listen anywhere, exiting."); the simulator does not model unix sockets`);
-    }
-    const key = `${p.host}:${port}`;
-    if (portOwner.has(key)) {
-      const first = procByName.get(portOwner.get(key)!);
-      const ip = hostByName.get(p.host)!.ip;
-      throw y.fail(at('name'), `processes "${portOwner.get(key)}"${first ? ` (line ${first.line})` : ''} and "${p.name}" both listen on ${ip}:${port} (host "${p.host}"); real Redis refuses the second: "Could not create server TCP listening socket ${ip}:${port}: bind: Address already in use"`);
-    }
-    portOwner.set(key, p.name);
-    const mp: ModelProcess = {
-      name: p.name, kind: p.kind, host: p.host, configFile: cfgPath, redis, sentinel, port,
-      down: p.down ?? false, startAtUs: dur(y, at('start'), p.start) ?? 0, line: y.lineOf(['processes', i]),
-    };
-    processes.push(mp);
-    procByName.set(p.name, mp);
-  });
-
-  const domains: FailureDomain[] = [];
-  const domainNames = new Set<string>();
-  (d.failureDomains ?? []).forEach((fd, i) => {
-    if (domainNames.has(fd.name)) throw y.fail(['failureDomains', i, 'name'], `failure domain "${fd.name}" is defined twice`);
-    domainNames.add(fd.name);
-    if ((fd.hosts ?? []).length + (fd.processes ?? []).length === 0) throw y.fail(['failureDomains', i], `failure domain "${fd.name}" lists no hosts and no processes`);
-    (fd.hosts ?? []).forEach((h, j) => {
-      if (!hostByName.has(h)) throw y.fail(['failureDomains', i, 'hosts', j], `unknown host "${h}" in failure domain "${fd.name}"`);
-    });
-    (fd.processes ?? []).forEach((pn, j) => {
-      if (!procByName.has(pn)) throw y.fail(['failureDomains', i, 'processes', j], `unknown process "${pn}" in failure domain "${fd.name}"`);
-    });
-    domains.push({ name: fd.name, kind: fd.kind, hosts: fd.hosts ?? [], processes: fd.processes ?? [], implicit: false });
-  });
-  for (const h of hosts) {
-    const named = domains.some((fd) => fd.hosts.length === 1 && fd.hosts[0] === h.name && fd.processes.length === 0);
-    if (!named && !domainNames.has(h.name)) domains.push({ name: h.name, kind: 'host', hosts: [h.name], processes: [], implicit: true });
-  }
-
+  const { hosts, hostByName, ipOwner } = readHosts(d, y);
+  const { processes, procByName, portOwner } = readProcesses(d, y, dir, opts, hosts, hostByName);
+  const domains = readDomains(d, y, hosts, hostByName, procByName);
   const links: ModelLink[] = (d.links ?? []).map((l, i) => {
     for (const k of ['from', 'to'] as const) if (!hostByName.has(l[k])) throw y.fail(['links', i, k], `unknown host "${l[k]}"`);
     return {
@@ -289,6 +209,103 @@ function buildModel(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadO
     failureDomains: domains, links, clients, clientHost, inferred: [], warnings: [], options: modelOptions(y, d.options),
   };
   return { ...model, warnings: crossCheck(model) };
+}
+
+function readHosts(d: ModelFileData, y: YamlFile): { hosts: ModelHost[]; hostByName: Map<string, ModelHost>; ipOwner: Map<string, string> } {
+  const hosts: ModelHost[] = [];
+  const hostByName = new Map<string, ModelHost>();
+  const ipOwner = new Map<string, string>();
+  const nameOwner = new Map<string, string>(); // every resolvable name → host
+  d.hosts.forEach((h, i) => {
+    if (hostByName.has(h.name)) throw y.fail(['hosts', i, 'name'], `host "${h.name}" is defined twice`);
+    checkIp(y, ['hosts', i, 'ip'], h.ip);
+    if (ipOwner.has(h.ip)) {
+      throw y.fail(['hosts', i, 'ip'], `hosts "${ipOwner.get(h.ip)}" and "${h.name}" share the address ${h.ip}; each host needs its own address (use another loopback address such as 127.0.0.2, or one host with several processes)`);
+    }
+    for (const a of [h.name, ...(h.aliases ?? [])]) {
+      const o = nameOwner.get(a.toLowerCase());
+      if (o !== undefined && o !== h.name) throw y.fail(['hosts', i], `the name "${a}" already resolves to host "${o}"`);
+      nameOwner.set(a.toLowerCase(), h.name);
+    }
+    ipOwner.set(h.ip, h.name);
+    const mh: ModelHost = { name: h.name, ip: h.ip, aliases: h.aliases ?? [], line: y.lineOf(['hosts', i]) };
+    hosts.push(mh);
+    hostByName.set(h.name, mh);
+  });
+  return { hosts, hostByName, ipOwner };
+}
+
+type ProcessTable = { processes: ModelProcess[]; procByName: Map<string, ModelProcess>; portOwner: Map<string, string> };
+
+function readProcesses(d: ModelFileData, y: YamlFile, dir: string, opts: ModelReadOptions, hosts: readonly ModelHost[], hostByName: ReadonlyMap<string, ModelHost>): ProcessTable {
+  const t: ProcessTable = { processes: [], procByName: new Map(), portOwner: new Map() };
+  d.processes.forEach((p, i) => {
+    const mp = readProcess(p, i, y, dir, opts, hosts, hostByName, t);
+    t.processes.push(mp);
+    t.procByName.set(p.name, mp);
+  });
+  return t;
+}
+
+function readProcess(p: ModelFileData['processes'][number], i: number, y: YamlFile, dir: string, opts: ModelReadOptions, hosts: readonly ModelHost[], hostByName: ReadonlyMap<string, ModelHost>, t: ProcessTable): ModelProcess {
+  const at = (k: PropertyKey) => ['processes', i, k];
+  if (t.procByName.has(p.name)) throw y.fail(at('name'), `process "${p.name}" is defined twice`);
+  if (hostByName.has(p.name) && hostByName.get(p.name)!.name !== p.host) {
+    throw y.fail(at('name'), `process "${p.name}" has the name of another host; a name must mean one thing`);
+  }
+  if (!hostByName.has(p.host)) throw y.fail(at('host'), `unknown host "${p.host}" (hosts: ${[...hostByName.keys()].join(', ')})`);
+  const cfgPath = checkConfigPath(y, at('config'), dir, p.config, opts);
+  const access = { root: dir, allowOutside: opts.allowOutsideModel };
+  let redis: RedisNodeConfig | undefined;
+  let sentinel: SentinelFileConfig | undefined;
+  if (p.kind === 'redis') {
+    redis = loadRedisConf(cfgPath, access);
+    if (redis.directives.some((x) => x.name === 'sentinel')) {
+      throw y.fail(at('kind'), `${p.config} has "sentinel" directives: is "${p.name}" a sentinel? (kind: sentinel)`);
+    }
+  } else {
+    sentinel = loadSentinelConf(cfgPath, (n) => resolveInModel({ hosts }, n)?.ip ?? null, access);
+    if (sentinel.masters.length === 0) throw y.fail(at('config'), `${p.config} has no "sentinel monitor" line: a Sentinel must monitor a master`);
+  }
+  const port = redis ? redis.port : sentinel!.port;
+  if (port === 0) {
+    // initServer(): no TCP socket and no unix socket (not modelled) -> exit(1) at start.
+    throw y.fail(at('config'), `${p.config} sets port 0: real Redis listens nowhere and exits at start ("Configured to not listen anywhere, exiting."); the simulator does not model unix sockets`);
+  }
+  const key = `${p.host}:${port}`;
+  if (t.portOwner.has(key)) {
+    const first = t.procByName.get(t.portOwner.get(key)!);
+    const ip = hostByName.get(p.host)!.ip;
+    throw y.fail(at('name'), `processes "${t.portOwner.get(key)}"${first ? ` (line ${first.line})` : ''} and "${p.name}" both listen on ${ip}:${port} (host "${p.host}"); real Redis refuses the second: "Could not create server TCP listening socket ${ip}:${port}: bind: Address already in use"`);
+  }
+  t.portOwner.set(key, p.name);
+  return {
+    name: p.name, kind: p.kind, host: p.host, configFile: cfgPath, redis, sentinel, port,
+    down: p.down ?? false, startAtUs: dur(y, at('start'), p.start) ?? 0, line: y.lineOf(['processes', i]),
+  };
+}
+
+/** The declared failure domains, then one implicit domain per host that none names alone. */
+function readDomains(d: ModelFileData, y: YamlFile, hosts: readonly ModelHost[], hostByName: ReadonlyMap<string, ModelHost>, procByName: ReadonlyMap<string, ModelProcess>): FailureDomain[] {
+  const domains: FailureDomain[] = [];
+  const domainNames = new Set<string>();
+  (d.failureDomains ?? []).forEach((fd, i) => {
+    if (domainNames.has(fd.name)) throw y.fail(['failureDomains', i, 'name'], `failure domain "${fd.name}" is defined twice`);
+    domainNames.add(fd.name);
+    if ((fd.hosts ?? []).length + (fd.processes ?? []).length === 0) throw y.fail(['failureDomains', i], `failure domain "${fd.name}" lists no hosts and no processes`);
+    (fd.hosts ?? []).forEach((h, j) => {
+      if (!hostByName.has(h)) throw y.fail(['failureDomains', i, 'hosts', j], `unknown host "${h}" in failure domain "${fd.name}"`);
+    });
+    (fd.processes ?? []).forEach((pn, j) => {
+      if (!procByName.has(pn)) throw y.fail(['failureDomains', i, 'processes', j], `unknown process "${pn}" in failure domain "${fd.name}"`);
+    });
+    domains.push({ name: fd.name, kind: fd.kind, hosts: fd.hosts ?? [], processes: fd.processes ?? [], implicit: false });
+  });
+  for (const h of hosts) {
+    const named = domains.some((fd) => fd.hosts.length === 1 && fd.hosts[0] === h.name && fd.processes.length === 0);
+    if (!named && !domainNames.has(h.name)) domains.push({ name: h.name, kind: 'host', hosts: [h.name], processes: [], implicit: true });
+  }
+  return domains;
 }
 
 /** A proxy's haproxy.cfg: in the model folder (unless allowed), bounded, read as HAProxy would. */
