@@ -93,7 +93,7 @@ function soak(until: string | undefined): { wallS: number; peakMb: number | unde
  */
 async function extraFigures(): Promise<Figure[]> {
   const out: Figure[] = [];
-  for (const name of ['./explore.js']) {
+  for (const name of ['./explore.js', './startup.js']) {
     let mod: { benchFigures?: () => Promise<Figure[]> };
     try {
       mod = (await import(name)) as typeof mod;
