@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { prepare, runTask, type ExploreSpec } from '../explore/tasks.js';
 import { DEFAULT_PROPERTIES } from '../explore/properties.js';
+import type { Figure } from './figure.js';
 
 /**
  * explore's throughput: five-minute zato schedules (every fault kind, the default properties) run
@@ -29,7 +30,7 @@ export function exploreThroughput(runs = 40): { runs: number; wallMs: number; pe
 }
 
 /** The figure for `npm run bench` (src/bench/main.ts collects it with the others). */
-export async function benchFigures(): Promise<{ what: string; value: string }[]> {
+export async function benchFigures(): Promise<Figure[]> {
   const r = exploreThroughput();
   return [{ what: 'explore: five-minute zato schedules (default properties), one core', value: `${r.perSecond.toFixed(1)} schedules/s per core by wall time, ${r.perCpuSecond.toFixed(1)} per CPU-second (${r.runs} runs, ${Math.round(r.wallMs).toLocaleString('en-US')} ms wall)` }];
 }

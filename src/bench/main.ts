@@ -10,6 +10,7 @@ import { loadScenario } from '../scenario/scenario.js';
 import type { NetWorld } from '../net/world.js';
 import { bareLoopEventsPerSec } from './bareLoop.js';
 import { floorHour } from './floorLoop.js';
+import { median, type Figure } from './figure.js';
 
 /**
  * `npm run bench`: figures, never assertions, all measured in this one run so they can be read
@@ -36,18 +37,8 @@ const SOAK = join(ROOT, 'bench/zato-soak.yaml');
 const CLI = join(ROOT, 'dist/cli/sentinel-sim');
 const RUNS = 3;
 
-interface Figure {
-  readonly what: string;
-  readonly value: string;
-}
-
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** The zato hour through runScenario(), as events/s of the World. */

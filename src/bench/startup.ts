@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { median, type Figure } from './figure.js';
 
 /**
  * Start-up figure for `npm run bench`: `run` of the zato drill through the package's bin (the
@@ -23,16 +24,6 @@ const PAIRS = 11;
 interface Cost {
   readonly cpuS: number;
   readonly wallS: number;
-}
-
-interface Figure {
-  readonly what: string;
-  readonly value: string;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /**
