@@ -138,6 +138,9 @@ class Planner {
     if (proto !== Object.prototype && (proto === null || !isClassPrototype(proto))) throw new NotForkable(`an object of an unknown kind (${proto === null ? 'no prototype' : describe(proto)})`);
     const keys: string[] = [];
     for (const k in x) keys.push(k);
+    // An own "__proto__" key (JSON.parse makes one) would set the copy's prototype in a literal or
+    // through `o[k] = v`, not copy the property.
+    if (keys.includes('__proto__')) throw new NotForkable('an object with an own "__proto__" key');
     const links = this.linksOf(x, keys);
     const images = this.imagesOf(x, keys);
     const src = x as Record<string, unknown>;

@@ -150,8 +150,9 @@ describe('forkGraph', () => {
     expect(holder.r).not.toBe(r);
   });
 
-  it('refuses what it cannot copy faithfully: a proxy that is not a dataset snapshot, a Date, a subclassed Map', () => {
+  it('refuses what it cannot copy faithfully: a proxy that is not a dataset snapshot, a Date, a subclassed Map, an own "__proto__" key', () => {
     expect(() => forkGraph({ p: new Proxy({ a: 1 }, {}) })).toThrow(NotForkable);
+    expect(() => forkGraph({ o: JSON.parse('{"__proto__": {"x": 1}, "a": "1"}') })).toThrow(NotForkable);
     expect(() => forkGraph({ d: new Date(0) })).toThrow(NotForkable);
     expect(() => forkGraph({ m: new (class extends Map {})() })).toThrow(NotForkable);
   });
