@@ -31,7 +31,7 @@ import { loadModel } from '../scenario/model.js';
 import { runScenario } from '../scenario/runner.js';
 import type { TraceRecord } from '../sim/trace.js';
 import { Normalizer, type SentinelEvent } from './log.js';
-import { HOST, RealDeployment, withDeployment, type DeploymentSpec, type FaultKind, type FaultRecord } from './real.js';
+import { appliedAtMs, HOST, RealDeployment, withDeployment, type DeploymentSpec, type FaultKind, type FaultRecord } from './real.js';
 import { RespError, type RespValue } from './resp-client.js';
 import { noiseFigures, type NoiseFigures, type NoiseSample, NoiseProbe } from './noise.js';
 import { topology, type TopologyOptions } from './topology.js';
@@ -388,7 +388,7 @@ async function realRun(c: ConformanceCase, spec: DeploymentSpec): Promise<Omit<R
     await c.drive(d);
     const faults = d.faults.slice(before);
     const oi = (c.origin ?? defaultOrigin)(faults);
-    const t0 = faults[oi]!.timeMs;
+    const t0 = appliedAtMs(faults[oi]!);
     const endMs = d.now() - t0;
     const events: Record<string, SentinelEvent[]> = {};
     for (const s of d.names('sentinel')) {
@@ -398,7 +398,7 @@ async function realRun(c: ConformanceCase, spec: DeploymentSpec): Promise<Omit<R
         .map((e) => ({ ...e, timeMs: e.timeMs - t0 }));
     }
     const steps: Step[] = faults.map((f) => ({
-      atMs: f.timeMs - t0,
+      atMs: appliedAtMs(f) - t0,
       ...stepTrigger(f, t0, events),
       kind: f.kind,
       target: f.target,
@@ -415,7 +415,7 @@ export function stepTrigger(f: FaultRecord, t0: number, events: Readonly<Record<
   if (!f.waits?.length) return {};
   const waits = f.waits.map((w) => ({ pred: w.pred, sentinels: w.sentinels, sinceMs: w.sinceMs - t0 }));
   const met = triggerTimeMs(events, { waits, lagMs: 0 });
-  return met === null ? {} : { after: { waits, lagMs: Math.max(0, f.timeMs - t0 - met) } };
+  return met === null ? {} : { after: { waits, lagMs: Math.max(0, appliedAtMs(f) - t0 - met) } };
 }
 
 // ------------------------------------------------------------------------------------ sim side

@@ -13,7 +13,7 @@ import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, re
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { flatMap, parseInfo, redisCall, RespError, type RespValue } from './resp-client.js';
-import { Normalizer, sentinelEvents, type AddressName, type SentinelEvent } from './log.js';
+import { logLines, Normalizer, sentinelEvents, type AddressName, type SentinelEvent } from './log.js';
 
 export const HOST = '127.0.0.1';
 
@@ -71,6 +71,27 @@ export interface FaultRecord {
   readonly detail?: string;
   /** Every wait since the previous fault: the fault followed the last of them to be met. */
   readonly waits?: readonly EventWait[];
+  /**
+   * A restart only: when the server came up (ms since t0), from its own `Server initialized` log
+   * line: listenToPort() runs in initServer(), just before that line. timeMs is when the harness
+   * spawned it, 10-20 ms earlier on an idle machine and more under load.
+   */
+  readonly upMs?: number;
+}
+
+/** When a fault took effect (ms since t0): a restart when the server came up, any other when applied. */
+export function appliedAtMs(f: FaultRecord): number {
+  return f.upMs ?? f.timeMs;
+}
+
+/**
+ * The time (ms since t0) of the last `Server initialized` line at or after `sinceMs` in a
+ * redis-server log, or undefined (a Sentinel does not log it).
+ */
+export function serverInitializedMs(logText: string, t0WallMs: number, sinceMs: number): number | undefined {
+  let up: number | undefined;
+  for (const l of logLines(logText, '', t0WallMs)) if (l.timeMs >= sinceMs && l.message === 'Server initialized') up = l.timeMs;
+  return up;
 }
 
 interface Proc {
@@ -429,11 +450,19 @@ export class RealDeployment {
     return f;
   }
 
-  /** Start a stopped process again from its (possibly rewritten) config file; waits for PING. */
+  /**
+   * Start a stopped process again from its (possibly rewritten) config file; waits for PING. The
+   * record also says when the server came up (upMs): a Sentinel's reconnection attempt between the
+   * spawn and the listen fails, so that is the instant a simulated restart stands for.
+   */
   async restart(name: string): Promise<FaultRecord> {
     const f = this.record('restart', name);
     await this.launch(name, false);
-    return f;
+    const upMs = serverInitializedMs(this.log(name), this.t0, f.timeMs);
+    if (upMs === undefined) return f;
+    const up: FaultRecord = { ...f, upMs };
+    this.faults[this.faults.indexOf(f)] = up;
+    return up;
   }
 
   /** `SENTINEL FAILOVER <master>` on a Sentinel; throws on an error reply. */

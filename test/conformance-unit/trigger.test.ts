@@ -11,6 +11,7 @@ import { simulate, stepTrigger, triggerTimeMs, type Step, type StepTrigger } fro
 import { oldMasterResync } from '../../src/conformance/compare-cases.js';
 import { topology } from '../../src/conformance/topology.js';
 import type { SentinelEvent } from '../../src/conformance/log.js';
+import { appliedAtMs, serverInitializedMs } from '../../src/conformance/real.js';
 
 const ev = (timeMs: number, event: string, text: string, process = 's'): SentinelEvent => ({ timeMs, process, level: 'warning', event, text }) as SentinelEvent;
 const sdownNode1 = (e: SentinelEvent) => e.event === '+sdown' && e.text.startsWith('slave node1 ');
@@ -46,6 +47,38 @@ describe('when the waits of a fault were met', () => {
     expect(got.after?.lagMs).toBe(77);
     expect(got.after?.waits.map((w) => w.sinceMs)).toEqual([0, 0, 0]);
     expect(stepTrigger({ timeMs: t0 + 377, kind: 'restart', target: 'node1' }, t0, events)).toEqual({});
+  });
+
+  it('a restart counts from when the server came up, not from the spawn: its lag runs to upMs', () => {
+    const t0 = 5000;
+    const waits = SENTINELS.map((s) => ({ what: '+sdown slave node1', pred: sdownNode1, sentinels: [s], sinceMs: t0 }));
+    const f = { timeMs: t0 + 377, upMs: t0 + 441, kind: 'restart', target: 'node1', waits } as const;
+    expect(appliedAtMs(f)).toBe(t0 + 441);
+    expect(stepTrigger(f, t0, events).after?.lagMs).toBe(141);
+    expect(appliedAtMs({ timeMs: t0, kind: 'kill9', target: 'node1' })).toBe(t0);
+  });
+});
+
+describe('when a restarted redis-server came up, from its log', () => {
+  // Two starts in one log (the harness appends): the first one's line is before the restart.
+  const log = [
+    '100:C 07 Dec 2026 13:00:00.010 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo',
+    '100:M 07 Dec 2026 13:00:00.021 # Server initialized',
+    '100:M 07 Dec 2026 13:00:00.022 * Ready to accept connections',
+    '200:C 07 Dec 2026 13:00:09.300 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo',
+    '200:M 07 Dec 2026 13:00:09.318 # Server initialized',
+    '200:M 07 Dec 2026 13:00:09.319 * Ready to accept connections',
+  ].join('\n');
+  const t0 = Date.UTC(2026, 11, 7, 13, 0, 0, 0);
+
+  it('the last `Server initialized` line at or after the spawn, in ms since t0', () => {
+    expect(serverInitializedMs(log, t0, 9290)).toBe(9318);
+    expect(serverInitializedMs(log, t0, 0)).toBe(9318);
+  });
+
+  it('none after the spawn (a Sentinel, or a server that never got that far): undefined', () => {
+    expect(serverInitializedMs(log, t0, 9319)).toBeUndefined();
+    expect(serverInitializedMs('', t0, 0)).toBeUndefined();
   });
 });
 

@@ -75,8 +75,13 @@ describe('real-process harness', () => {
       await d.sleepUntil(d.now() + 10);
       await d.kill9('node2');
       expect(d.isAlive('node2')).toBe(false);
-      await d.restart('node2');
+      const restart = await d.restart('node2');
       expect(d.isAlive('node2')).toBe(true);
+      // The restart also says when the server came up (its `Server initialized` line), after the
+      // spawn and before it answered PING; the recorded fault is that record.
+      expect(restart.upMs).toBeGreaterThanOrEqual(restart.timeMs);
+      expect(restart.upMs).toBeLessThanOrEqual(d.now());
+      expect(d.faults.find((f) => f.kind === 'restart')).toBe(restart);
       await d.waitHealthy();
       await d.sentinelDebug({ 'info-period': 1000 });
       expect(d.faults.map((f) => f.kind)).toEqual(['sigstop', 'sigcont', 'kill9', 'restart', 'sentinel-debug', 'sentinel-debug']);
