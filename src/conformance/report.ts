@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEFAULT_SEEDS, knownFor, OUTCOME_SHARE, splitStart, type CaseComparison, type Outcome } from './compare.js';
+import { DEFAULT_SEEDS, knownFor, OUTCOME_SHARE, RARE_SEARCH_SEEDS, splitStart, type CaseComparison, type Outcome } from './compare.js';
 import { FLUSH_HOPS, NOISE_QUANTILE, noiseText, WAKE_HOPS } from './noise.js';
 
 export interface ReportRow {
@@ -161,7 +161,7 @@ export function renderReport(rows: readonly ReportRow[], meta: { version: string
       const cmds = c.steps.filter((s) => s.kind === 'command').length;
       const known = (c.c.known ?? []).filter((k) => knownIds(c).includes(k.id)).map((k) => `\n  - known disagreement ${k.id}: ${k.why}`).join('');
       const split = c.real.outcome.leader !== null ? `; split start (a non-leader also logged +try-failover): real ${splitStart(c.real) ? 'yes' : 'no'}, simulated ${c.sims.filter(splitStart).length}/${c.sims.length} seeds` : '';
-      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: 1..${c.sims.length}${split}; noise: ${noiseText(c.noise)}${tightestText(c)}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
+      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: 1..${c.seeds}${c.rareSeeds.length ? ` and ${c.rareSeeds.join(', ')} (the first of seeds ${c.seeds + 1}..${c.seeds + RARE_SEARCH_SEEDS} to produce a real sequence the others did not)` : ''}${split}; noise: ${noiseText(c.noise)}${tightestText(c)}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
     })
     .join('\n');
   return [
@@ -172,13 +172,15 @@ export function renderReport(rows: readonly ReportRow[], meta: { version: string
       `${seen.length ? ` (${seen.length} showed a written-up disagreement: ${seen.map((r) => `${r.id} ${knownIds(r.cmp!).join(', ')}`).join('; ')})` : ''}.`,
     '',
     'Each case runs on real `redis-server`/`redis-sentinel` processes on 127.0.0.1 and in the simulator with the same',
-    `config texts and ports, over the case's fixed seeds (1..${DEFAULT_SEEDS} unless the case names more; never extended while a`,
-    'problem remains). Times are ms from the fault named in each delay (the latest fault before the event; both sides',
+    `config texts and ports, over the case's fixed seeds (1..${DEFAULT_SEEDS} unless the case names more; extended only where a`,
+    `real Sentinel sequence is missing from all of them, by the first of the next ${RARE_SEARCH_SEEDS} seeds to produce it). Times are ms`,
+    'from the fault named in each delay (the latest fault before the event; both sides',
     'replay the same faults at the same offsets from the origin, except that a fault the real drive applied after waiting for',
     "Sentinel events comes in the simulator at the real lag after the simulator's own such events, and later faults move with it).",
     `Agree = every field of the real outcome is produced in at least ${Math.round(OUTCOME_SHARE * 100)} %`,
     "of the seeds (src/conformance/compare.ts, `OUTCOME_SHARE`), every real Sentinel's normalized event sequence (per role:",
-    'leader / other, or per Sentinel when nobody is elected) is one the simulator produced for that role, and every real',
+    'leader / other, or per Sentinel when nobody is elected, where Sentinels no fault targets stand for each other) is one',
+    'the simulator produced for that role, and every real',
     'delay lies in the simulated [min, max] widened by an allowance derived from the scheduling noise measured during that',
     `case's real run (src/conformance/noise.ts): a probe sleeping on the Sentinel's 100 ms tick records how late it wakes,`,
     `and once a second times a config rewrite with fsync; late allowance = p${Math.round(NOISE_QUANTILE * 100)} of ${WAKE_HOPS} consecutive wake-ups' summed lateness`,
