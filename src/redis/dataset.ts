@@ -22,6 +22,19 @@ import type { DbSnapshotLog, RedisState } from './state.js';
  * a plain copy and no log is kept.
  */
 
+/**
+ * An empty dataset. Every dataset has no prototype: a key is any string, and on a plain object
+ * `db['__proto__'] = v` would set the object's prototype instead of adding the key.
+ */
+export function emptyDb(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/** A copy of a dataset, with no prototype either (a spread would make a plain object). */
+export function copyDb(db: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.assign(emptyDb(), db);
+}
+
 /** What a log holds for a key the snapshot did not have. */
 const ABSENT: unique symbol = Symbol('absent');
 
@@ -39,7 +52,7 @@ const logOfView = new WeakMap<object, Log>();
 function build(log: Log): Record<string, string> {
   if (log.built) return log.built;
   if (log.lost) throw new Error('internal: a dataset snapshot no state holds was read after the dataset changed');
-  const out = { ...log.base };
+  const out = copyDb(log.base);
   for (const [k, v] of log.undo) {
     if (v === ABSENT) delete out[k];
     else out[k] = v;
@@ -95,7 +108,7 @@ export function writableDb(d: RedisState, key: string, deleting = false): Record
   if (d.dbShared) {
     d.dbShared = false;
     // Under immer (WorldOptions.snapshots) the draft already copies on write.
-    if (!isDraft(d.db)) d.db = { ...d.db };
+    if (!isDraft(d.db)) d.db = copyDb(d.db);
   }
   if (isDraft(d.db)) return d.db;
   const logs = openLogs(d);
@@ -116,7 +129,7 @@ export function writableDb(d: RedisState, key: string, deleting = false): Record
  * replication child). Later writes never show through (writableDb() notes what they change).
  */
 export function snapshotDb(d: RedisState): Record<string, string> {
-  if (isDraft(d.db)) return { ...current(d.db) };
+  if (isDraft(d.db)) return copyDb(current(d.db));
   // A dataset loaded from an image is that image until its first write: nothing to log.
   if (d.dbShared) return d.db;
   // Logs no holder keeps any more (the previous RDB once a newer one replaced it, a finished

@@ -7,7 +7,7 @@ import { findParam, runtimeConf } from './config.js';
 import type { Node } from './node.js';
 import { notice, warning } from './node.js';
 import { finalSaveDone, shutdownCron, sigShutdownHandler } from './shutdown.js';
-import { installDb } from './dataset.js';
+import { emptyDb, installDb } from './dataset.js';
 import { clientsCronOutputBuffers } from './obuf.js';
 import { handleBlockedClientsTimeout, isWaitTimer } from './wait.js';
 import { crashReportDone, sigsegvHandler, type CrashReportRange } from './crash.js';
@@ -104,7 +104,7 @@ function initState(cfg: RedisNodeConfig, ctx: Ctx, disk: RedisDisk | undefined, 
       ? { masterHost: replicaof.host, masterPort: replicaof.port, state: 'connect', conn: null, transferLastIoSec: 0, link: null, cached: null, downSinceSec: 0, fullSync: null }
       : null,
     clients: {},
-    db: {},
+    db: emptyDb(),
     keyCount: 0,
     dbShared: false,
     dbSnapshots: [],

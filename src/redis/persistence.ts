@@ -1,4 +1,4 @@
-import { snapshotDb } from './dataset.js';
+import { copyDb, snapshotDb } from './dataset.js';
 import { type Node, nowSec, notice } from './node.js';
 import type { RedisDisk } from './state.js';
 
@@ -18,7 +18,8 @@ export function parseRdb(s: string): { db: Record<string, string>; repl: { repli
   if (!s.startsWith(RDB_MAGIC)) return undefined;
   try {
     const v = JSON.parse(s.slice(RDB_MAGIC.length)) as { db: Record<string, string>; repl: { replid: string; offset: number } | null; eof: boolean };
-    return v && typeof v.db === 'object' ? v : undefined;
+    // JSON.parse makes an own "__proto__" key as it should; the copy keeps it a key when written.
+    return v && typeof v.db === 'object' && v.db !== null ? { ...v, db: copyDb(v.db) } : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { respCommandBytes } from '../../src/net/resp.js';
+import { crash } from '../../src/faults/index.js';
 import { redisView } from '../../src/redis/index.js';
 import { exchanges } from './helpers/client.js';
 import { redisConfig } from './helpers/config.js';
@@ -81,6 +82,42 @@ describe('INFO and ROLE', () => {
 });
 
 describe('command errors and admin commands', () => {
+  it('keys named like Object.prototype members are plain keys: on the master, on its replica, and from the RDB after a restart', () => {
+    const { world } = pair();
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    const gets = (conn: string, atMs: number) => names.map((k, i) => ({ atMs: atMs + i, conn, argv: ['GET', k] }));
+    addClient(world, 'c', 'h1', { m: M, r: R2 }, [
+      ...gets('m', 8000),
+      ...names.map((k, i) => ({ atMs: 8010 + i, conn: 'm', argv: ['SET', k, `v${i}`] })),
+      { atMs: 8020, conn: 'm', argv: ['DBSIZE'] },
+      ...gets('m', 8021),
+      { atMs: 8030, conn: 'm', argv: ['DEL', 'constructor'] },
+      { atMs: 8031, conn: 'm', argv: ['EXISTS', 'constructor', '__proto__'] },
+      { atMs: 8032, conn: 'm', argv: ['SAVE'] },
+      ...gets('r', 9000),
+      { atMs: 9010, conn: 'r', argv: ['DBSIZE'] },
+    ]);
+    world.runUntil(10 * S);
+    expect(clientState(world, 'c').log.map((e) => e.reply)).toEqual([
+      ...[null, null, null, null],
+      ...['OK', 'OK', 'OK', 'OK'],
+      4,
+      ...['v0', 'v1', 'v2', 'v3'],
+      1,
+      1,
+      'OK',
+      ...['v0', null, 'v2', 'v3'],
+      3,
+    ]);
+    crash(world, 'r1');
+    world.runUntil(10.5 * S);
+    world.start('r1');
+    // A client's step times count from its own start.
+    addClient(world, 'd', 'h1', { m: M }, [...gets('m', 500), { atMs: 510, conn: 'm', argv: ['DBSIZE'] }]);
+    world.runUntil(12 * S);
+    expect(clientState(world, 'd').log.map((e) => e.reply)).toEqual(['v0', null, 'v2', 'v3', 3]);
+  });
+
   it('names of Object.prototype are unknown commands and subcommands; any spelling finds a command, with its arity checked each time', () => {
     const { world } = pair();
     addClient(world, 'c', 'h1', { m: M }, [

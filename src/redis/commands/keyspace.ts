@@ -1,5 +1,5 @@
 import { bulk, error, int, NULL_BULK, OK, type Resp } from '../../net/resp.js';
-import { installDb, writableDb } from '../dataset.js';
+import { emptyDb, installDb, writableDb } from '../dataset.js';
 import { rdbSave } from '../persistence.js';
 import type { Call } from './types.js';
 
@@ -106,7 +106,7 @@ export function flushallCmd(x: Call): void {
     return;
   }
   const removed = d.keyCount;
-  installDb(d, {});
+  installDb(d, emptyDb());
   if (d.conf.savePoints.length > 0 && !x.fromMaster) {
     const dirty = d.dirty;
     rdbSave(x.n);
