@@ -135,16 +135,16 @@ class Planner {
 
   private objectNode(x: object): PlanNode {
     const proto = Object.getPrototypeOf(x) as object | null;
-    if (proto !== Object.prototype && (proto === null || !isClassPrototype(proto))) throw new NotForkable(`an object of an unknown kind (${proto === null ? 'no prototype' : describe(proto)})`);
+    if (proto !== null && proto !== Object.prototype && !isClassPrototype(proto)) throw new NotForkable(`an object of an unknown kind (${describe(proto)})`);
     const keys: string[] = [];
     for (const k in x) keys.push(k);
     // An own "__proto__" key (JSON.parse makes one) would set the copy's prototype in a literal or
-    // through `o[k] = v`, not copy the property.
-    if (keys.includes('__proto__')) throw new NotForkable('an object with an own "__proto__" key');
+    // through `o[k] = v`, not copy the property; with no prototype (a dataset) it is a key like any.
+    if (proto !== null && keys.includes('__proto__')) throw new NotForkable('an object with an own "__proto__" key');
     const links = this.linksOf(x, keys);
     const images = this.imagesOf(x, keys);
     const src = x as Record<string, unknown>;
-    const make = proto === Object.prototype ? literalCopierOf(keys) : classCopierOf(proto, keys);
+    const make = proto === null ? dictionaryCopy : proto === Object.prototype ? literalCopierOf(keys) : classCopierOf(proto, keys);
     return { make: () => make(src), link: (o, made) => relink(o as Record<string, unknown>, links, images, made) };
   }
 
@@ -188,7 +188,7 @@ function fillSet(s: Set<unknown>, values: readonly unknown[], made: readonly unk
 function datasetImage(view: object): Readonly<Record<string, string>> {
   let image: Record<string, unknown>;
   try {
-    image = { ...view };
+    image = Object.assign(Object.create(null) as Record<string, unknown>, view);
   } catch (e) {
     throw new NotForkable(`a proxy that cannot be read: ${(e as Error).message}`);
   }
@@ -222,6 +222,11 @@ function literalCopierOf(keys: readonly string[]): Copier {
     literalCopiers.set(id, f);
   }
   return f;
+}
+
+/** An object with no prototype (a dataset): a dictionary, copied as one, keys in the same order. */
+function dictionaryCopy(x: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, x);
 }
 
 /** A class instance: same prototype, the same own properties in the same order. */

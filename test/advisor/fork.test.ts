@@ -157,13 +157,28 @@ describe('forkGraph', () => {
     expect(() => forkGraph({ m: new (class extends Map {})() })).toThrow(NotForkable);
   });
 
-  it('a dataset snapshot (a read-only proxy of strings) becomes a frozen plain object with the same keys in the same order', () => {
+  it('a dataset (an object with no prototype) copies as one, "__proto__" and "constructor" keys included, in order, objects in it forked', () => {
+    const db = Object.assign(Object.create(null) as Record<string, unknown>, JSON.parse('{"b": "2", "__proto__": "p", "constructor": "c", "7": "n"}'));
+    db.o = { x: 1 };
+    const c = forkGraph({ db, again: db });
+    expect(Object.getPrototypeOf(c.db)).toBeNull();
+    expect(Object.keys(c.db)).toEqual(['7', 'b', '__proto__', 'constructor', 'o']);
+    expect(c.db.__proto__).toBe('p');
+    expect(c.db.o).toEqual({ x: 1 });
+    expect(c.db.o).not.toBe(db.o);
+    expect(c.again).toBe(c.db);
+    c.db.k = 'new';
+    expect(db.k).toBeUndefined();
+  });
+
+  it('a dataset snapshot (a read-only proxy of strings) becomes a frozen dataset with the same keys in the same order', () => {
     const target = { b: '2', a: '1', 10: 'x' };
     const view = new Proxy({}, { ownKeys: () => Reflect.ownKeys(target), getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(target, k), get: (_t, k) => Reflect.get(target, k) });
     const c = forkGraph({ view, again: view });
     expect(Object.keys(c.view)).toEqual(['10', 'b', 'a']);
     expect(c.view).toEqual({ 10: 'x', b: '2', a: '1' });
     expect(Object.isFrozen(c.view)).toBe(true);
+    expect(Object.getPrototypeOf(c.view)).toBeNull();
     expect(c.again).toBe(c.view);
   });
 });
