@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareObservations, compareWithSim, simulate, type Observation, type Step } from '../../src/conformance/compare.js';
-import { minReplicas } from '../../src/conformance/compare-cases.js';
+import { minReplicas, seed003PauseMaster } from '../../src/conformance/compare-cases.js';
 import { noiseFigures } from '../../src/conformance/noise.js';
 import { topology } from '../../src/conformance/topology.js';
 import type { SentinelEvent } from '../../src/conformance/log.js';
@@ -78,5 +78,29 @@ describe('which simulated Sentinels stand for a real one', () => {
   it('the roles of a failover are not pooled with each other', () => {
     const sim = obs('sim', { leader: [B], other: [A] });
     expect(compareObservations(minReplicas, obs('real', { leader: [A], other: [B] }), [sim], noise).problems.map((p) => p.split(':')[0])).toEqual(['leader', 'other']);
+  });
+});
+
+describe('the number of +convert-to-slave: one the simulator produces, not its usual one', () => {
+  // CI on 2026-12-07, seed003-pause-master: sentinel1 and sentinel2 both converted the resumed old
+  // master at the same ms; the simulator does so in 2 of 300 seeds (27 and 107).
+  const c = { ...seed003PauseMaster, seeds: 20 };
+  const spec = topology({ base: c.base, ...c.topology });
+  const steps: Step[] = [{ atMs: 0, kind: 'sigstop', target: 'node1' }, { atMs: 7210, kind: 'sigcont', target: 'node1' }];
+  const twice = simulate(c, spec, steps, 20_000, 27);
+  const real: Observation = { ...twice, side: 'real', seed: undefined };
+  const cmp = compareWithSim(c, { obs: real, steps, spec, noise: noSample });
+
+  it('a double conversion none of seeds 1..20 made is searched for, found at seed 27, and agrees', () => {
+    expect(real.outcome.convertToSlave).toBe(2);
+    expect(cmp.sims.slice(0, 20).every((s) => s.outcome.convertToSlave === 1)).toBe(true);
+    expect(compareObservations(c, real, cmp.sims.slice(0, 20), noiseFigures(noSample)).problems).toEqual(['outcome convertToSlave: real 2 in none of 20 seeds; simulated 1 ×20']);
+    expect(cmp.rareSeeds).toEqual([27]);
+    expect(cmp.problems).toEqual([]);
+  });
+
+  it('the other outcome fields still need their share of the seeds', () => {
+    const noFailover = cmp.sims.slice(0, 20).map((s, i) => (i < 5 ? { ...s, outcome: { ...s.outcome, failover: false } } : s));
+    expect(compareObservations(c, { ...real, outcome: { ...real.outcome, failover: false } }, noFailover, noiseFigures(noSample)).problems).toContainEqual(expect.stringMatching(/^outcome failover: real false in 5\/20 seeds \(needs ≥ 80 %\)/));
   });
 });
