@@ -272,34 +272,38 @@ class Ctx {
         };
       }
       case 'command':
-      case 'sentinel': {
-        type Arg = string | number | { bytes: number };
-        const toArgv = (list: Arg[], path: PropertyKey[]) => list.map((a) => (typeof a === 'object' ? this.valueOfBytes(path, a.bytes) : String(a)));
-        // A list of lists is a sequence of commands on one connection; a flat list is one command.
-        const given = d[kind] as Arg[] | Arg[][];
-        const sequence = kind === 'command' && Array.isArray(given[0]) ? (given as Arg[][]).map((c, k) => toArgv(c, [...at(kind), k])) : undefined;
-        let argv = sequence ? sequence[0]! : toArgv(given as Arg[], at(kind));
-        let to: Target | undefined;
-        if (kind === 'sentinel') {
-          const sentinels = this.model.processes.filter((p) => p.kind === 'sentinel');
-          if (sentinels.length === 0) throw this.y.fail(at(kind), 'the model has no Sentinel to send this to');
-          const name = d.to === undefined ? sentinels[0]!.name : this.proc(at('to'), d.to, 'sentinel');
-          to = this.target(at('to'), name);
-          argv = ['SENTINEL', ...argv];
-        } else if (d.to !== undefined) to = this.target(at('to'), d.to);
-        if (d.client !== undefined && !this.model.clients.some((c) => c.name === d.client)) {
-          throw this.y.fail(at('client'), `unknown client "${d.client}"`);
-        }
-        if (d.client !== undefined) throw this.y.fail(at('client'), `sending commands through model clients is not supported yet; omit "client"`);
-        if (to === undefined && !this.model.processes.some((p) => p.kind === 'sentinel')) {
-          throw this.y.fail(at(kind), 'no "to:" and no Sentinel in the model to ask for the master');
-        }
-        const timeoutUs = d.timeout === undefined ? 5_000_000 : this.time(at('timeout'), d.timeout);
-        return { kind: 'command', argv, ...(sequence && sequence.length > 1 ? { then: sequence.slice(1) } : {}), to, client: d.client, timeoutUs };
-      }
+      case 'sentinel':
+        return this.commandAction(kind, d, at);
       case 'note':
         return { kind, text: d.note };
     }
+  }
+
+  /** `command:` or `sentinel:` (a SENTINEL command to one of the model's Sentinels). */
+  private commandAction(kind: 'command' | 'sentinel', d: any, at: (k: PropertyKey) => PropertyKey[]): Action {
+    type Arg = string | number | { bytes: number };
+    const toArgv = (list: Arg[], path: PropertyKey[]) => list.map((a) => (typeof a === 'object' ? this.valueOfBytes(path, a.bytes) : String(a)));
+    // A list of lists is a sequence of commands on one connection; a flat list is one command.
+    const given = d[kind] as Arg[] | Arg[][];
+    const sequence = kind === 'command' && Array.isArray(given[0]) ? (given as Arg[][]).map((c, k) => toArgv(c, [...at(kind), k])) : undefined;
+    let argv = sequence ? sequence[0]! : toArgv(given as Arg[], at(kind));
+    let to: Target | undefined;
+    if (kind === 'sentinel') {
+      const sentinels = this.model.processes.filter((p) => p.kind === 'sentinel');
+      if (sentinels.length === 0) throw this.y.fail(at(kind), 'the model has no Sentinel to send this to');
+      const name = d.to === undefined ? sentinels[0]!.name : this.proc(at('to'), d.to, 'sentinel');
+      to = this.target(at('to'), name);
+      argv = ['SENTINEL', ...argv];
+    } else if (d.to !== undefined) to = this.target(at('to'), d.to);
+    if (d.client !== undefined && !this.model.clients.some((c) => c.name === d.client)) {
+      throw this.y.fail(at('client'), `unknown client "${d.client}"`);
+    }
+    if (d.client !== undefined) throw this.y.fail(at('client'), `sending commands through model clients is not supported yet; omit "client"`);
+    if (to === undefined && !this.model.processes.some((p) => p.kind === 'sentinel')) {
+      throw this.y.fail(at(kind), 'no "to:" and no Sentinel in the model to ask for the master');
+    }
+    const timeoutUs = d.timeout === undefined ? 5_000_000 : this.time(at('timeout'), d.timeout);
+    return { kind: 'command', argv, ...(sequence && sequence.length > 1 ? { then: sequence.slice(1) } : {}), to, client: d.client, timeoutUs };
   }
 
   expectation(item: unknown, i: number, labels: Map<string, TimedAction>): Expectation {
