@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { nodeConfigHost, parseRedisConf, parseSentinelConf, splitArgs } from '../config/index.js';
+import { nodeConfigHost, parseRedisConf, parseSentinelConf, splitArgs, type ConfigHost } from '../config/index.js';
 import { resolveInModel, type FailureDomain, type Model, type ModelHost, type ModelProcess } from '../scenario/model.js';
 import { analyseDeployment } from './deployment.js';
 import type { Variant } from './options.js';
@@ -125,19 +125,17 @@ function freeName(base: string, taken: Set<string>): string {
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
-/** The model as the variant deploys it. Throws an Error with a plain message on an impossible variant. */
-export function applyVariant(model: Model, v: Variant): AppliedVariant {
-  const d = analyseDeployment(model);
-  const master = d.masterName;
-  const resolveHost = (hosts: readonly ModelHost[]) => (n: string) => resolveInModel({ hosts }, n)?.ip ?? null;
-  const configs = new Map<string, string>();
-  const changes: string[] = [];
-  const monitoring = new Set(d.sentinels.map((s) => s.name));
-  const sentinelChange = v.quorum !== undefined || v.downAfterMs !== undefined || v.failoverTimeoutMs !== undefined || v.parallelSyncs !== undefined;
-  const redisChange = v.minReplicasToWrite !== undefined || v.minReplicasMaxLagSec !== undefined;
-  const cfgHost = nodeConfigHost(false);
+const resolveHost = (hosts: readonly ModelHost[]) => (n: string) => resolveInModel({ hosts }, n)?.ip ?? null;
 
-  let processes: ModelProcess[] = model.processes.map((p) => {
+function changesRedis(v: Variant): boolean {
+  return v.minReplicasToWrite !== undefined || v.minReplicasMaxLagSec !== undefined;
+}
+
+/** Every process read again from its file as the variant rewrites it; each file's text goes into configs. */
+function rewriteProcesses(model: Model, v: Variant, master: string, monitoring: ReadonlySet<string>, configs: Map<string, string>, cfgHost: ConfigHost): ModelProcess[] {
+  const sentinelChange = v.quorum !== undefined || v.downAfterMs !== undefined || v.failoverTimeoutMs !== undefined || v.parallelSyncs !== undefined;
+  const redisChange = changesRedis(v);
+  return model.processes.map((p) => {
     const text = readFileSync(p.configFile, 'utf8');
     const cwd = dirname(p.configFile);
     if (p.kind === 'sentinel' && monitoring.has(p.name) && sentinelChange) {
@@ -153,11 +151,28 @@ export function applyVariant(model: Model, v: Variant): AppliedVariant {
     configs.set(p.name, text);
     return p;
   });
+}
+
+/** One line per setting the variant changes on the existing nodes. */
+function settingChanges(v: Variant, master: string): string[] {
+  const changes: string[] = [];
   if (v.quorum !== undefined) changes.push(`quorum ${v.quorum} on every monitor line of ${master}`);
   if (v.downAfterMs !== undefined) changes.push(`sentinel down-after-milliseconds ${master} ${v.downAfterMs}`);
   if (v.failoverTimeoutMs !== undefined) changes.push(`sentinel failover-timeout ${master} ${v.failoverTimeoutMs}`);
   if (v.parallelSyncs !== undefined) changes.push(`sentinel parallel-syncs ${master} ${v.parallelSyncs}`);
-  if (redisChange) changes.push(`on every Redis node: ${rewriteRedisText('', v).split('\n').slice(1).filter(Boolean).join(', ')}`);
+  if (changesRedis(v)) changes.push(`on every Redis node: ${rewriteRedisText('', v).split('\n').slice(1).filter(Boolean).join(', ')}`);
+  return changes;
+}
+
+/** The model as the variant deploys it. Throws an Error with a plain message on an impossible variant. */
+export function applyVariant(model: Model, v: Variant): AppliedVariant {
+  const d = analyseDeployment(model);
+  const master = d.masterName;
+  const configs = new Map<string, string>();
+  const monitoring = new Set(d.sentinels.map((s) => s.name));
+  const cfgHost = nodeConfigHost(false);
+  let processes = rewriteProcesses(model, v, master, monitoring, configs, cfgHost);
+  const changes = settingChanges(v, master);
 
   let hosts: ModelHost[] = [...model.hosts];
   let domains: FailureDomain[] = [...model.failureDomains];

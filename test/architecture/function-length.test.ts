@@ -25,7 +25,6 @@ const OVER: Record<string, number> = {
   'src/redis/replication/replica.ts:onHandshakeEvent': 95,
   'src/sentinel/info.ts:refreshInstanceInfo': 92,
   'src/sentinel/index.ts:initSentinel': 79,
-  'src/advisor/whatif.ts:applyVariant': 72,
   'src/redis/commands/client.ts:clientKillCmd': 72,
   'src/sentinel/commands.ts:setCommand': 71,
 };
