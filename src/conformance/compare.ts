@@ -5,9 +5,8 @@
  *
  *  - the normalized Sentinel event sequence of every Sentinel, per role (the leader, the other
  *    Sentinels; by name when no failover started, any Sentinel no step targets standing for any
- *    other such): the real sequence must be one the simulator
- *    produces for that role in one of the case's fixed seeds (or, failing that, in one of
- *    RARE_SEARCH_SEEDS further seeds);
+ *    other such): the real sequence must be one the simulator produces for that role in one of
+ *    the case's fixed seeds (or, failing that, in one of RARE_SEARCH_SEEDS further seeds);
  *    events logged at verbose level are not in a real log and are left out; `-odown` is compared
  *    by its delay, not its place (see observe());
  *  - the outcomes (failover or not, promoted replica, final epoch, ODOWN, TILT, case facts such
@@ -54,8 +53,8 @@ export const DEFAULT_SEEDS = 100;
 
 /**
  * Further seeds searched, after the case's own, for a real Sentinel sequence none of them
- * produced (or a real number of +convert-to-slave, see conversionsProblem()). Some real sequences hang on a fault landing within a millisecond of a Sentinel's ping
- * phase: in min-replicas (CI run of 2026-12-07) sentinel3's PINGs reached node2 just after its
+ * produced (or a real number of +convert-to-slave, see conversionsProblem()). Some real
+ * sequences hang on a fault landing within a millisecond of a Sentinel's ping phase: in min-replicas (CI run of 2026-12-07) sentinel3's PINGs reached node2 just after its
  * SIGSTOP and node3 just before its own 1 ms later, so its two `+sdown` came a whole ping period
  * apart; the simulator does the same in about 1 of 1000 seeds, so 2000 find it 86 % of the time.
  * The count is fixed, so a verdict still never depends on time; a sequence the model cannot
@@ -620,7 +619,7 @@ export interface CaseComparison {
   /** Seeds 1..seeds, then rareSeeds. */
   readonly sims: readonly Observation[];
   readonly seeds: number;
-  /** Seeds after the case's own that produced a real sequence none of them did (RARE_SEARCH_SEEDS). */
+  /** Seeds after the case's own that produced a real sequence or conversion count none of them did (RARE_SEARCH_SEEDS). */
   readonly rareSeeds: readonly number[];
   readonly steps: readonly Step[];
   readonly timings: readonly TimingCheck[];
