@@ -161,7 +161,7 @@ export function renderReport(rows: readonly ReportRow[], meta: { version: string
       const cmds = c.steps.filter((s) => s.kind === 'command').length;
       const known = (c.c.known ?? []).filter((k) => knownIds(c).includes(k.id)).map((k) => `\n  - known disagreement ${k.id}: ${k.why}`).join('');
       const split = c.real.outcome.leader !== null ? `; split start (a non-leader also logged +try-failover): real ${splitStart(c.real) ? 'yes' : 'no'}, simulated ${c.sims.filter(splitStart).length}/${c.sims.length} seeds` : '';
-      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: 1..${c.seeds}${c.rareSeeds.length ? ` and ${c.rareSeeds.join(', ')} (the first of seeds ${c.seeds + 1}..${c.seeds + RARE_SEARCH_SEEDS} to produce a real sequence the others did not)` : ''}${split}; noise: ${noiseText(c.noise)}${tightestText(c)}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
+      return `- **${r.id}** — faults (ms from the origin): ${steps}${cmds ? `; ${cmds} client commands` : ''}; simulated seeds: 1..${c.seeds}${c.rareSeeds.length ? ` and ${c.rareSeeds.join(', ')} (the first of seeds ${c.seeds + 1}..${c.seeds + RARE_SEARCH_SEEDS} to produce a real sequence or +convert-to-slave count the others did not)` : ''}${split}; noise: ${noiseText(c.noise)}${tightestText(c)}; ${c.problems.length === 0 ? 'agree' : 'DISAGREE:\n' + c.problems.map((p) => '  - ' + p.replace(/\n/g, '\n    ')).join('\n')}${known}`;
     })
     .join('\n');
   return [
