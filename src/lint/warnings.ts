@@ -74,6 +74,100 @@ function gluedDirective(commentLine: string): string | null {
   return null;
 }
 
+/** A comment line hiding a directive after a lost line break (see gluedDirective). */
+function lostLineBreakWarning(line: string, file: string, n: number): LintWarning | undefined {
+  const glued = gluedDirective(line);
+  if (!glued) return undefined;
+  return {
+    code: 'lost-line-break',
+    file,
+    line: n,
+    message: `this comment line ends with what looks like a directive, '${glued}': Redis skips the whole line as a comment, so it is not applied (a lost line break?)`,
+    fix: `put '${glued}' on a line of its own`,
+  };
+}
+
+/** What a directive line's text keeps that its writer likely meant otherwise: a '#' comment, a markdown '\\_'. */
+function directiveTextWarnings(line: string, argv: string[], file: string, n: number): LintWarning[] {
+  const out: LintWarning[] = [];
+  const hashAt = argv.findIndex((a, k) => k > 0 && a.includes('#'));
+  if (hashAt > 0) {
+    const glued = gluedDirective('#.' + argv.slice(hashAt).join(' ').split('#').slice(1).join('#'));
+    out.push({
+      code: 'inline-comment',
+      file,
+      line: n,
+      message: `'#' after a value is not a comment: Redis has no inline comments, so '${argv.slice(hashAt).join(' ')}' is part of the directive's arguments`,
+      fix: glued
+        ? `lost line breaks: split it so the comment and '${glued}' are on lines of their own`
+        : 'move the comment to a line of its own',
+    });
+  }
+  if (/\\_/.test(line)) {
+    out.push({
+      code: 'escaped-underscore',
+      file,
+      line: n,
+      message: "'\\_' is kept literally by Redis (a backslash outside quotes is an ordinary character): a markdown escape copied from a web page?",
+      fix: "write '_' without the backslash",
+    });
+  }
+  return out;
+}
+
+/** Numbers `sentinelHandleConfiguration()` reads with atoi that atoi reads otherwise than written. */
+function atoiWarnings(sub: string, args: string[], file: string, n: number): LintWarning[] {
+  const out: LintWarning[] = [];
+  for (const a of ATOI_ARGS[sub] ?? []) {
+    const s = args[a.index];
+    if (s === undefined) continue;
+    const v = atoi(s);
+    const clean = /^-?\d+$/.test(s) && BigInt(s) === BigInt(v);
+    if (!clean) {
+      const unitHint = a.unit && /^\s*[+-]?\d+\s*[a-zA-Z]+$/.test(s) ? ` (a unit suffix is ignored: Sentinel reads numbers with atoi, always as ${a.unit})` : '';
+      out.push({
+        code: a.what === 'port' ? 'non-numeric-port' : unitHint ? 'time-unit-suffix' : 'atoi-number',
+        file,
+        line: n,
+        message: `${a.what} '${s}' is read by atoi as ${v}${unitHint}${a.what === 'port' && v === 0 ? ': port 0 is an invalid address that Sentinel never connects to' : ''}`,
+        fix: a.unit ? `write the value in ${a.unit} as a plain integer` : 'write a plain integer',
+      });
+    }
+  }
+  return out;
+}
+
+/** A `sentinel ...` line's values and placement; monitorLine: each master's first monitor line. */
+function sentinelDirectiveWarnings(argv: string[], file: string, n: number, monitorLine: ReadonlyMap<string, number>): LintWarning[] {
+  if (asciiLower(argv[0]!) !== 'sentinel' || argv.length < 2) return [];
+  const sub = asciiLower(argv[1]!);
+  const args = argv.slice(1);
+  const out = atoiWarnings(sub, args, file, n);
+  if (sub === 'parallel-syncs' && args.length === 3 && atoi(args[2]!) <= 0) {
+    out.push({
+      code: 'parallel-syncs',
+      file,
+      line: n,
+      message: `parallel-syncs ${atoi(args[2]!)}: Sentinel does not validate it; with 0 or less no replica is ever reconfigured in parallel (the failover reconfigures them one by one only as timeouts expire)`,
+      fix: 'use 1 or more',
+    });
+  }
+  // Settings placed before their master's monitor line work (three passes) but read wrongly.
+  if (sub !== 'monitor' && !PRE_MONITOR_DIRECTIVES.includes(sub as never) && args.length >= 2 && SENTINEL_SUBCOMMANDS.has(sub)) {
+    const m = monitorLine.get(args[1]!);
+    if (m !== undefined && m > n) {
+      out.push({
+        code: 'before-monitor',
+        file,
+        line: n,
+        message: `'sentinel ${sub}' for ${args[1]} comes before its 'sentinel monitor' (line ${m}); Redis applies every monitor line first, so it takes effect, but another reader (or an older Redis) may not`,
+        fix: `move it after line ${m}`,
+      });
+    }
+  }
+  return out;
+}
+
 export function lineWarnings(text: string, file: string, mode: 'redis' | 'sentinel'): LintWarning[] {
   const out: LintWarning[] = [];
   const lines = text.split('\n');
@@ -84,92 +178,21 @@ export function lineWarnings(text: string, file: string, mode: 'redis' | 'sentin
     const line = sdstrim(raw);
     if (line === '') return;
     if (line[0] === '#') {
-      const glued = gluedDirective(line);
-      if (glued) {
-        out.push({
-          code: 'lost-line-break',
-          file,
-          line: n,
-          message: `this comment line ends with what looks like a directive, '${glued}': Redis skips the whole line as a comment, so it is not applied (a lost line break?)`,
-          fix: `put '${glued}' on a line of its own`,
-        });
-      }
+      const w = lostLineBreakWarning(line, file, n);
+      if (w) out.push(w);
       return;
     }
     const argv = splitArgs(line);
     if (!argv || argv.length === 0) return;
     parsed.push({ n, argv });
-    const hashAt = argv.findIndex((a, k) => k > 0 && a.includes('#'));
-    if (hashAt > 0) {
-      const glued = gluedDirective('#.' + argv.slice(hashAt).join(' ').split('#').slice(1).join('#'));
-      out.push({
-        code: 'inline-comment',
-        file,
-        line: n,
-        message: `'#' after a value is not a comment: Redis has no inline comments, so '${argv.slice(hashAt).join(' ')}' is part of the directive's arguments`,
-        fix: glued
-          ? `lost line breaks: split it so the comment and '${glued}' are on lines of their own`
-          : 'move the comment to a line of its own',
-      });
-    }
-    if (/\\_/.test(line)) {
-      out.push({
-        code: 'escaped-underscore',
-        file,
-        line: n,
-        message: "'\\_' is kept literally by Redis (a backslash outside quotes is an ordinary character): a markdown escape copied from a web page?",
-        fix: "write '_' without the backslash",
-      });
-    }
+    out.push(...directiveTextWarnings(line, argv, file, n));
     if (asciiLower(argv[0]!) === 'sentinel' && argv.length >= 3 && asciiLower(argv[1]!) === 'monitor') {
       if (!monitorLine.has(argv[2]!)) monitorLine.set(argv[2]!, n);
     }
   });
-
+  // After the whole file: a setting is checked against a monitor line that may come later.
   if (mode === 'sentinel') {
-    for (const { n, argv } of parsed) {
-      if (asciiLower(argv[0]!) !== 'sentinel' || argv.length < 2) continue;
-      const sub = asciiLower(argv[1]!);
-      const args = argv.slice(1);
-      for (const a of ATOI_ARGS[sub] ?? []) {
-        const s = args[a.index];
-        if (s === undefined) continue;
-        const v = atoi(s);
-        const clean = /^-?\d+$/.test(s) && BigInt(s) === BigInt(v);
-        if (!clean) {
-          const unitHint = a.unit && /^\s*[+-]?\d+\s*[a-zA-Z]+$/.test(s) ? ` (a unit suffix is ignored: Sentinel reads numbers with atoi, always as ${a.unit})` : '';
-          out.push({
-            code: a.what === 'port' ? 'non-numeric-port' : unitHint ? 'time-unit-suffix' : 'atoi-number',
-            file,
-            line: n,
-            message: `${a.what} '${s}' is read by atoi as ${v}${unitHint}${a.what === 'port' && v === 0 ? ': port 0 is an invalid address that Sentinel never connects to' : ''}`,
-            fix: a.unit ? `write the value in ${a.unit} as a plain integer` : 'write a plain integer',
-          });
-        }
-      }
-      if (sub === 'parallel-syncs' && args.length === 3 && atoi(args[2]!) <= 0) {
-        out.push({
-          code: 'parallel-syncs',
-          file,
-          line: n,
-          message: `parallel-syncs ${atoi(args[2]!)}: Sentinel does not validate it; with 0 or less no replica is ever reconfigured in parallel (the failover reconfigures them one by one only as timeouts expire)`,
-          fix: 'use 1 or more',
-        });
-      }
-      // Settings placed before their master's monitor line work (three passes) but read wrongly.
-      if (sub !== 'monitor' && !PRE_MONITOR_DIRECTIVES.includes(sub as never) && args.length >= 2 && SENTINEL_SUBCOMMANDS.has(sub)) {
-        const m = monitorLine.get(args[1]!);
-        if (m !== undefined && m > n) {
-          out.push({
-            code: 'before-monitor',
-            file,
-            line: n,
-            message: `'sentinel ${sub}' for ${args[1]} comes before its 'sentinel monitor' (line ${m}); Redis applies every monitor line first, so it takes effect, but another reader (or an older Redis) may not`,
-            fix: `move it after line ${m}`,
-          });
-        }
-      }
-    }
+    for (const { n, argv } of parsed) out.push(...sentinelDirectiveWarnings(argv, file, n, monitorLine));
   }
   return out;
 }

@@ -18,7 +18,6 @@ const OVER: Record<string, number> = {
   'src/sentinel/commands.ts:sentinelCommand': 110,
   'src/cli/run.ts:runCommand': 105,
   'src/config/loader.ts:setSpecial': 104,
-  'src/lint/warnings.ts:lineWarnings': 99,
   'src/recording/record.ts:recordScenario': 99,
   'src/tui/app.tsx:App': 99,
   'src/net/stringmatch.ts:matchImpl': 98,
