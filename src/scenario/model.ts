@@ -382,12 +382,40 @@ function confFilesIn(dir: string): string[] {
  */
 export function inferModel(folder: string, opts: ModelReadOptions = {}): Model {
   const dir = folder;
-  const access = { root: dir, allowOutside: opts.allowOutsideModel };
   const files = confFilesIn(dir);
   if (files.length === 0) throw inputError(folder, undefined, 'no model.yaml and no .conf files in this folder');
   if (files.length > MAX_PROCESSES) throw inputError(folder, undefined, `${files.length} .conf files; the limit is ${MAX_PROCESSES} processes`);
   const notes: string[] = [];
-  const confs: Conf[] = files.map((f) => {
+  const confs = readConfs(dir, files, opts);
+  notes.push(`inferred a model from ${confs.length} .conf files in ${folder} (no model.yaml): ${confs.filter((c) => c.redis).length} Redis nodes, ${confs.filter((c) => c.sentinel).length} Sentinels`);
+  const p: Placing = { confs, placed: new Map(), hosts: new InferredHosts(notes), notes };
+  placeByBind(p);
+  placeByGivenAddress(p);
+  placeTheRest(p);
+  const processes: ModelProcess[] = confs.map((c) => ({
+    name: c.name, kind: c.sentinel ? 'sentinel' : 'redis', host: p.placed.get(c)!, configFile: c.file, redis: c.redis,
+    sentinel: c.sentinel, port: c.port, down: false, startAtUs: 0, line: 1,
+  }));
+  const seen = new Set<string>();
+  for (const proc of processes) {
+    const k = `${proc.host}:${proc.port}`;
+    if (seen.has(k)) throw inputError(proc.configFile, undefined, `cannot infer a model: two files listen on port ${proc.port} of the same host; write a model.yaml`);
+    seen.add(k);
+  }
+  const mh: ModelHost[] = p.hosts.list.map((h) => ({ ...h, line: 0 }));
+  const model: Model = {
+    file: folder, dir, name: basename(resolve(folder)), hosts: mh, processes,
+    failureDomains: mh.map((h) => ({ name: h.name, kind: 'host', hosts: [h.name], processes: [], implicit: true })),
+    links: [], clients: [], clientHost: { name: freeName('client', new Map(mh.map((h) => [h.name, h]))), ip: freeIp(mh) },
+    inferred: notes, warnings: [],
+  };
+  return { ...model, warnings: crossCheck(model) };
+}
+
+/** Each file read as what it is: a Sentinel if it has a `sentinel monitor` line, else a Redis node. */
+function readConfs(dir: string, files: readonly string[], opts: ModelReadOptions): Conf[] {
+  const access = { root: dir, allowOutside: opts.allowOutsideModel };
+  return files.map((f) => {
     const path = join(dir, f);
     if (!opts.allowOutsideModel && !isInsideFolder(dir, path)) throw inputError(path, undefined, `a link to a file ${OUTSIDE_MODEL}`);
     const problem = fileProblem(path);
@@ -402,12 +430,18 @@ export function inferModel(folder: string, opts: ModelReadOptions = {}): Model {
     const r = loadRedisConf(path, access);
     return { file: path, name, redis: r, port: r.port, bind: firstBind(r.bind) };
   });
-  notes.push(`inferred a model from ${confs.length} .conf files in ${folder} (no model.yaml): ${confs.filter((c) => c.redis).length} Redis nodes, ${confs.filter((c) => c.sentinel).length} Sentinels`);
+}
 
-  const hosts: { name: string; ip: string; aliases: string[] }[] = [];
-  const hostFor = (addr: string): string => {
+/** The hosts an inferred model is given, in the order first met. */
+class InferredHosts {
+  readonly list: { name: string; ip: string; aliases: string[] }[] = [];
+
+  constructor(private readonly notes: string[]) {}
+
+  /** The host with this address or name, added if new: loopback is "localhost", a hostname gets a loopback address of its own. */
+  hostFor(addr: string): string {
     const isNum = isIP(addr) !== 0;
-    let h = hosts.find((x) => x.ip === addr || x.name === addr || x.aliases.includes(addr));
+    let h = this.list.find((x) => x.ip === addr || x.name === addr || x.aliases.includes(addr));
     if (h) return h.name;
     if (isNum) {
       h = { name: addr === '127.0.0.1' || addr === '::1' ? 'localhost' : addr, ip: addr, aliases: addr === '127.0.0.1' || addr === '::1' ? ['localhost'] : [] };
@@ -415,24 +449,46 @@ export function inferModel(folder: string, opts: ModelReadOptions = {}): Model {
       h = { name: 'localhost', ip: '127.0.0.1', aliases: ['localhost'] };
     } else {
       let n = 1;
-      while (hosts.some((x) => x.ip === `127.0.0.${n}`)) n++;
+      while (this.list.some((x) => x.ip === `127.0.0.${n}`)) n++;
       h = { name: addr, ip: `127.0.0.${n}`, aliases: [] };
-      notes.push(`hostname "${addr}" is not an address; gave it 127.0.0.${n}`);
+      this.notes.push(`hostname "${addr}" is not an address; gave it 127.0.0.${n}`);
     }
-    hosts.push(h);
+    this.list.push(h);
     return h.name;
-  };
+  }
+}
 
-  const placed = new Map<Conf, string>();
-  for (const c of confs) {
+/** Where each file's process runs, as far as decided; every decision is noted. */
+interface Placing {
+  readonly confs: readonly Conf[];
+  readonly placed: Map<Conf, string>;
+  readonly hosts: InferredHosts;
+  readonly notes: string[];
+}
+
+function placeByBind(p: Placing): void {
+  for (const c of p.confs) {
     if (c.bind) {
-      placed.set(c, hostFor(c.bind));
-      notes.push(`${c.name}: on host ${placed.get(c)} (from "bind ${c.bind}"), port ${c.port}`);
+      p.placed.set(c, p.hosts.hostFor(c.bind));
+      p.notes.push(`${c.name}: on host ${p.placed.get(c)} (from "bind ${c.bind}"), port ${c.port}`);
     }
   }
-  // Addresses other files give for Redis nodes.
-  const masterAddrs: { host: string; port: number }[] = [];
-  const replicaAddrs: { host: string; port: number }[] = [];
+}
+
+interface Addr {
+  readonly host: string;
+  readonly port: number;
+}
+
+function uniqueAddrs(xs: Addr[]): Addr[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => (seen.has(`${x.host}:${x.port}`) ? false : (seen.add(`${x.host}:${x.port}`), true)));
+}
+
+/** Addresses other files give for Redis nodes: masters (monitor, replicaof lines), then the other replicas in address order. */
+function givenAddresses(confs: readonly Conf[]): { masters: Addr[]; replicas: Addr[] } {
+  const masterAddrs: Addr[] = [];
+  const replicaAddrs: Addr[] = [];
   for (const c of confs) {
     for (const m of c.sentinel?.masters ?? []) {
       masterAddrs.push({ host: m.host, port: m.port });
@@ -440,75 +496,67 @@ export function inferModel(folder: string, opts: ModelReadOptions = {}): Model {
     }
     if (c.redis?.replicaof) masterAddrs.push({ host: c.redis.replicaof.host, port: c.redis.replicaof.port });
   }
-  const uniq = (xs: { host: string; port: number }[]) => {
-    const seen = new Set<string>();
-    return xs.filter((x) => (seen.has(`${x.host}:${x.port}`) ? false : (seen.add(`${x.host}:${x.port}`), true)));
-  };
-  const mAddrs = uniq(masterAddrs);
-  const rAddrs = uniq(replicaAddrs)
-    .filter((r) => !mAddrs.some((m) => m.host === r.host && m.port === r.port))
+  const masters = uniqueAddrs(masterAddrs);
+  const replicas = uniqueAddrs(replicaAddrs)
+    .filter((r) => !masters.some((m) => m.host === r.host && m.port === r.port))
     .sort((a, b) => ipKey(a.host).localeCompare(ipKey(b.host)) || a.port - b.port);
-  const taken = (a: { host: string; port: number }) =>
-    [...placed.entries()].some(([c, h]) => c.port === a.port && (h === a.host || hosts.find((x) => x.name === h)?.ip === a.host));
-  for (const c of confs) {
-    if (!c.redis || placed.has(c)) continue;
+  return { masters, replicas };
+}
+
+/** A Redis node with no bind goes where another file says a node of its port and role is (loopback says nothing). */
+function placeByGivenAddress(p: Placing): void {
+  const { masters: mAddrs, replicas: rAddrs } = givenAddresses(p.confs);
+  const taken = (a: Addr) =>
+    [...p.placed.entries()].some(([c, h]) => c.port === a.port && (h === a.host || p.hosts.list.find((x) => x.name === h)?.ip === a.host));
+  for (const c of p.confs) {
+    if (!c.redis || p.placed.has(c)) continue;
     const pool = c.redis.replicaof ? [...rAddrs, ...mAddrs] : [...mAddrs, ...rAddrs];
     const a = pool.find((x) => x.port === c.port && !taken(x));
     if (a && !(a.host === 'localhost' || a.host === '127.0.0.1' || a.host === '::1')) {
-      placed.set(c, hostFor(a.host));
-      notes.push(`${c.name}: on host ${placed.get(c)} (the address ${a.host}:${a.port} another file gives for a ${c.redis.replicaof ? 'replica' : 'master'}), port ${c.port}`);
+      p.placed.set(c, p.hosts.hostFor(a.host));
+      p.notes.push(`${c.name}: on host ${p.placed.get(c)} (the address ${a.host}:${a.port} another file gives for a ${c.redis.replicaof ? 'replica' : 'master'}), port ${c.port}`);
     }
   }
-  const rest = confs.filter((c) => !placed.has(c));
-  if (rest.length > 0) {
-    const ports = rest.map((c) => c.port);
-    const usedOnLocal = [...placed.entries()].filter(([, h]) => h === 'localhost').map(([c]) => c.port);
-    const collide = new Set([...ports, ...usedOnLocal]).size !== ports.length + usedOnLocal.length;
-    if (!collide) {
-      const h = hostFor('127.0.0.1');
-      for (const c of rest) placed.set(c, h);
-      notes.push(`${rest.map((c) => c.name).join(', ')}: no bind address and distinct ports: all on one host "localhost" (127.0.0.1)`);
-    } else {
-      const redisHosts = [...placed.entries()].filter(([c]) => c.redis).map(([, h]) => h);
-      // New addresses next to the ones the files mention (same /24), else 10.0.0.x.
-      const known = hosts.map((h) => h.ip).find((ip) => isIP(ip) === 4 && !ip.startsWith('127.'));
-      const prefix = known ? known.split('.').slice(0, 3).join('.') : '10.0.0';
-      let n = 1;
-      const fresh = () => {
-        while (hosts.some((x) => x.ip === `${prefix}.${n}`)) n++;
-        return hostFor(`${prefix}.${n}`);
-      };
-      for (const c of rest.filter((x) => x.redis)) {
-        placed.set(c, fresh());
-        redisHosts.push(placed.get(c)!);
-        notes.push(`${c.name}: nothing says where it runs and ports collide: own host ${placed.get(c)}`);
-      }
-      rest.filter((x) => x.sentinel).forEach((c, i) => {
-        const candidate = redisHosts[i];
-        const free = candidate && ![...placed.entries()].some(([o, h]) => h === candidate && o.port === c.port);
-        placed.set(c, free ? candidate! : fresh());
-        notes.push(`${c.name}: placed on host ${placed.get(c)}${free ? ' (next to the Redis node of the same rank)' : ''}`);
-      });
-    }
+}
+
+/** The processes nothing placed: all on "localhost" if their ports allow, else on hosts of their own. */
+function placeTheRest(p: Placing): void {
+  const rest = p.confs.filter((c) => !p.placed.has(c));
+  if (rest.length === 0) return;
+  const ports = rest.map((c) => c.port);
+  const usedOnLocal = [...p.placed.entries()].filter(([, h]) => h === 'localhost').map(([c]) => c.port);
+  const collide = new Set([...ports, ...usedOnLocal]).size !== ports.length + usedOnLocal.length;
+  if (collide) {
+    placeOnOwnHosts(p, rest);
+    return;
   }
-  const processes: ModelProcess[] = confs.map((c) => ({
-    name: c.name, kind: c.sentinel ? 'sentinel' : 'redis', host: placed.get(c)!, configFile: c.file, redis: c.redis,
-    sentinel: c.sentinel, port: c.port, down: false, startAtUs: 0, line: 1,
-  }));
-  const seen = new Set<string>();
-  for (const p of processes) {
-    const k = `${p.host}:${p.port}`;
-    if (seen.has(k)) throw inputError(p.configFile, undefined, `cannot infer a model: two files listen on port ${p.port} of the same host; write a model.yaml`);
-    seen.add(k);
-  }
-  const mh: ModelHost[] = hosts.map((h) => ({ ...h, line: 0 }));
-  const model: Model = {
-    file: folder, dir, name: basename(resolve(folder)), hosts: mh, processes,
-    failureDomains: mh.map((h) => ({ name: h.name, kind: 'host', hosts: [h.name], processes: [], implicit: true })),
-    links: [], clients: [], clientHost: { name: freeName('client', new Map(mh.map((h) => [h.name, h]))), ip: freeIp(mh) },
-    inferred: notes, warnings: [],
+  const h = p.hosts.hostFor('127.0.0.1');
+  for (const c of rest) p.placed.set(c, h);
+  p.notes.push(`${rest.map((c) => c.name).join(', ')}: no bind address and distinct ports: all on one host "localhost" (127.0.0.1)`);
+}
+
+/** Ports collide: each Redis node on a new host, each Sentinel next to the Redis node of the same rank when its port is free there. */
+function placeOnOwnHosts(p: Placing, rest: readonly Conf[]): void {
+  const redisHosts = [...p.placed.entries()].filter(([c]) => c.redis).map(([, h]) => h);
+  // New addresses next to the ones the files mention (same /24), else 10.0.0.x.
+  const known = p.hosts.list.map((h) => h.ip).find((ip) => isIP(ip) === 4 && !ip.startsWith('127.'));
+  const prefix = known ? known.split('.').slice(0, 3).join('.') : '10.0.0';
+  let n = 1;
+  const fresh = () => {
+    while (p.hosts.list.some((x) => x.ip === `${prefix}.${n}`)) n++;
+    return p.hosts.hostFor(`${prefix}.${n}`);
   };
-  return { ...model, warnings: crossCheck(model) };
+  for (const c of rest.filter((x) => x.redis)) {
+    p.placed.set(c, fresh());
+    redisHosts.push(p.placed.get(c)!);
+    p.notes.push(`${c.name}: nothing says where it runs and ports collide: own host ${p.placed.get(c)}`);
+  }
+  rest.filter((x) => x.sentinel).forEach((c, i) => {
+    const candidate = redisHosts[i];
+    const free = candidate && ![...p.placed.entries()].some(([o, h]) => h === candidate && o.port === c.port);
+    p.placed.set(c, free ? candidate! : fresh());
+    p.notes.push(`${c.name}: placed on host ${p.placed.get(c)}${free ? ' (next to the Redis node of the same rank)' : ''}`);
+  });
 }
 
 function readFileText(path: string): string {
