@@ -123,181 +123,198 @@ class SentinelApplier {
 
   /** `sentinelHandleConfiguration()`; returns the error text or null. */
   handle(argv: readonly string[], pos: SourcePos): string | null {
-    const a0 = argv[0]!;
-    const argc = argv.length;
-    const is = (n: string) => strcaseeq(a0, n);
-    const master = (): MasterState | undefined => this.masters.get(cstr(argv[1]!));
-    const noMaster = 'No such master with specified name.';
+    const d = DIRECTIVES.find((x) => x.argc.includes(argv.length) && x.names.some((n) => strcaseeq(argv[0]!, n)));
+    return d ? d.run(this, argv, pos) : 'Unrecognized sentinel configuration statement.';
+  }
 
-    if (is('monitor') && argc === 5) {
-      const quorum = atoi(argv[4]!);
-      if (quorum <= 0) return 'Quorum must be 1 or greater.';
-      const port = atoi(argv[3]!);
-      const a = this.addr(argv[2]!, port);
-      if (typeof a === 'string') return SentinelApplier.createErr(a, 'master');
-      const name = cstr(argv[1]!);
-      if (this.masters.has(name)) return SentinelApplier.createErr('EBUSY', 'master');
-      this.masters.set(name, {
-        name: cstr(name),
-        host: cstr(argv[2]!),
-        port,
-        quorum,
-        downAfterMs: 30000,
-        failoverTimeoutMs: 180000,
-        parallelSyncs: 1,
-        masterRebootDownAfterPeriodMs: 0,
-        renamedCommands: {},
-        configEpoch: 0n,
-        leaderEpoch: 0n,
-        replicas: new Map(),
-        sentinels: new Map(),
-        pos,
-      });
-      return null;
+  /** `monitor <name> <host> <port> <quorum>`: `createSentinelRedisInstance(SRI_MASTER)`. */
+  monitor(argv: readonly string[], pos: SourcePos): string | null {
+    const quorum = atoi(argv[4]!);
+    if (quorum <= 0) return 'Quorum must be 1 or greater.';
+    const port = atoi(argv[3]!);
+    const a = this.addr(argv[2]!, port);
+    if (typeof a === 'string') return SentinelApplier.createErr(a, 'master');
+    const name = cstr(argv[1]!);
+    if (this.masters.has(name)) return SentinelApplier.createErr('EBUSY', 'master');
+    this.masters.set(name, {
+      name: cstr(name),
+      host: cstr(argv[2]!),
+      port,
+      quorum,
+      downAfterMs: 30000,
+      failoverTimeoutMs: 180000,
+      parallelSyncs: 1,
+      masterRebootDownAfterPeriodMs: 0,
+      renamedCommands: {},
+      configEpoch: 0n,
+      leaderEpoch: 0n,
+      replicas: new Map(),
+      sentinels: new Map(),
+      pos,
+    });
+    return null;
+  }
+
+  /** `notification-script` / `client-reconfig-script`: refused unless executable (when paths are checked). */
+  script(m: MasterState, kind: 'notification' | 'client-reconfig', argv: readonly string[]): string | null {
+    const path = cstr(argv[2]!);
+    if (this.host?.checkPaths && !this.host.isExecutable(nodepath.resolve(this.cwd, path))) {
+      return kind === 'notification'
+        ? 'Notification script seems non existing or non executable.'
+        : 'Client reconfiguration script seems non existing or non executable.';
     }
-    if (is('down-after-milliseconds') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.downAfterMs = atoi(argv[2]!);
-      return m.downAfterMs <= 0 ? 'negative or zero time parameter.' : null;
-    }
-    if (is('failover-timeout') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.failoverTimeoutMs = atoi(argv[2]!);
-      return m.failoverTimeoutMs <= 0 ? 'negative or zero time parameter.' : null;
-    }
-    if (is('parallel-syncs') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.parallelSyncs = atoi(argv[2]!);
-      return null;
-    }
-    if ((is('notification-script') || is('client-reconfig-script')) && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      const path = cstr(argv[2]!);
-      if (this.host?.checkPaths && !this.host.isExecutable(nodepath.resolve(this.cwd, path))) {
-        return is('notification-script')
-          ? 'Notification script seems non existing or non executable.'
-          : 'Client reconfiguration script seems non existing or non executable.';
-      }
-      if (is('notification-script')) m.notificationScript = path;
-      else m.clientReconfigScript = path;
-      return null;
-    }
-    if (is('auth-pass') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.authPass = cstr(argv[2]!);
-      return null;
-    }
-    if (is('auth-user') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.authUser = cstr(argv[2]!);
-      return null;
-    }
-    if (is('current-epoch') && argc === 2) {
-      const e = strtoull(argv[1]!).value;
-      if (e > this.g.currentEpoch) this.g.currentEpoch = e;
-      return null;
-    }
-    if (is('myid') && argc === 2) {
-      if (cstr(argv[1]!).length !== 40) return 'Malformed Sentinel id in myid option.';
-      this.g.myid = cstr(argv[1]!);
-      return null;
-    }
-    if (is('config-epoch') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.configEpoch = strtoull(argv[2]!).value;
-      if (m.configEpoch > this.g.currentEpoch) this.g.currentEpoch = m.configEpoch;
-      return null;
-    }
-    if (is('leader-epoch') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.leaderEpoch = strtoull(argv[2]!).value;
-      return null;
-    }
-    if ((is('known-slave') || is('known-replica')) && argc === 4) {
-      const m = master();
-      if (!m) return noMaster;
-      const port = atoi(argv[3]!);
-      const a = this.addr(argv[2]!, port);
-      if (typeof a === 'string') return SentinelApplier.createErr(a, 'replica');
-      // Replicas are keyed by `announceSentinelAddrAndPort()`: ip (or hostname) and port.
-      const shown = this.g.announceHostnames ? cstr(argv[2]!) : a.ip;
-      const key = shown.includes(':') ? `[${shown}]:${port}` : `${shown}:${port}`;
-      if (m.replicas.has(key)) return SentinelApplier.createErr('EBUSY', 'replica');
-      m.replicas.set(key, { host: cstr(argv[2]!), port, pos });
-      return null;
-    }
-    if (is('known-sentinel') && (argc === 4 || argc === 5)) {
-      if (argc === 4) return null; // the old form without run id is ignored
-      const m = master();
-      if (!m) return noMaster;
-      const port = atoi(argv[3]!);
-      const a = this.addr(argv[2]!, port);
-      if (typeof a === 'string') return SentinelApplier.createErr(a, 'sentinel');
-      const runid = argv[4]!;
-      if (m.sentinels.has(runid)) return SentinelApplier.createErr('EBUSY', 'sentinel');
-      m.sentinels.set(runid, { host: cstr(argv[2]!), port, runid: cstr(runid), pos });
-      return null;
-    }
-    if (is('rename-command') && argc === 4) {
-      const m = master();
-      if (!m) return noMaster;
-      // renamedCommandsDictType compares case-insensitively.
-      const key = cstr(argv[2]!).toLowerCase();
-      if (key in m.renamedCommands) return 'Same command renamed multiple times with rename-command.';
-      m.renamedCommands[key] = cstr(argv[3]!);
-      return null;
-    }
-    if (is('announce-ip') && argc === 2) {
-      if (cstr(argv[1]!).length) this.g.announceIp = cstr(argv[1]!);
-      return null;
-    }
-    if (is('announce-port') && argc === 2) {
-      this.g.announcePort = atoi(argv[1]!);
-      return null;
-    }
-    if (is('deny-scripts-reconfig') && argc === 2) {
-      const yn = yesnotoi(argv[1]!);
-      if (yn === -1) return 'Please specify yes or no for the deny-scripts-reconfig options.';
-      this.g.denyScriptsReconfig = yn === 1;
-      return null;
-    }
-    if (is('sentinel-user') && argc === 2) {
-      if (cstr(argv[1]!).length) this.g.sentinelUser = cstr(argv[1]!);
-      return null;
-    }
-    if (is('sentinel-pass') && argc === 2) {
-      if (cstr(argv[1]!).length) this.g.sentinelPass = cstr(argv[1]!);
-      return null;
-    }
-    if (is('resolve-hostnames') && argc === 2) {
-      const yn = yesnotoi(argv[1]!);
-      if (yn === -1) return 'Please specify yes or no for the resolve-hostnames option.';
-      this.g.resolveHostnames = yn === 1;
-      return null;
-    }
-    if (is('announce-hostnames') && argc === 2) {
-      const yn = yesnotoi(argv[1]!);
-      if (yn === -1) return 'Please specify yes or no for the announce-hostnames option.';
-      this.g.announceHostnames = yn === 1;
-      return null;
-    }
-    if (is('master-reboot-down-after-period') && argc === 3) {
-      const m = master();
-      if (!m) return noMaster;
-      m.masterRebootDownAfterPeriodMs = atoi(argv[2]!);
-      return m.masterRebootDownAfterPeriodMs < 0 ? 'negative time parameter.' : null;
-    }
-    return 'Unrecognized sentinel configuration statement.';
+    if (kind === 'notification') m.notificationScript = path;
+    else m.clientReconfigScript = path;
+    return null;
+  }
+
+  /** `known-replica <name> <host> <port>`: `createSentinelRedisInstance(SRI_SLAVE)`. */
+  knownReplica(m: MasterState, argv: readonly string[], pos: SourcePos): string | null {
+    const port = atoi(argv[3]!);
+    const a = this.addr(argv[2]!, port);
+    if (typeof a === 'string') return SentinelApplier.createErr(a, 'replica');
+    // Replicas are keyed by `announceSentinelAddrAndPort()`: ip (or hostname) and port.
+    const shown = this.g.announceHostnames ? cstr(argv[2]!) : a.ip;
+    const key = shown.includes(':') ? `[${shown}]:${port}` : `${shown}:${port}`;
+    if (m.replicas.has(key)) return SentinelApplier.createErr('EBUSY', 'replica');
+    m.replicas.set(key, { host: cstr(argv[2]!), port, pos });
+    return null;
+  }
+
+  /** `known-sentinel <name> <host> <port> [<runid>]`: `createSentinelRedisInstance(SRI_SENTINEL)`. */
+  knownSentinel(argv: readonly string[], pos: SourcePos): string | null {
+    if (argv.length === 4) return null; // the old form without run id is ignored
+    const m = this.masters.get(cstr(argv[1]!));
+    if (!m) return NO_MASTER;
+    const port = atoi(argv[3]!);
+    const a = this.addr(argv[2]!, port);
+    if (typeof a === 'string') return SentinelApplier.createErr(a, 'sentinel');
+    const runid = argv[4]!;
+    if (m.sentinels.has(runid)) return SentinelApplier.createErr('EBUSY', 'sentinel');
+    m.sentinels.set(runid, { host: cstr(argv[2]!), port, runid: cstr(runid), pos });
+    return null;
   }
 }
+
+const NO_MASTER = 'No such master with specified name.';
+const NOT_POSITIVE = 'negative or zero time parameter.';
+
+type DirectiveRun = (ap: SentinelApplier, argv: readonly string[], pos: SourcePos) => string | null;
+
+/** One branch of `sentinelHandleConfiguration()`: the names it matches and the argc it takes. */
+interface Directive {
+  readonly names: readonly string[];
+  readonly argc: readonly number[];
+  readonly run: DirectiveRun;
+}
+
+/** A directive about the master named in argv[1], which must already be monitored. */
+function onMaster(fn: (ap: SentinelApplier, m: MasterState, argv: readonly string[], pos: SourcePos) => string | null): DirectiveRun {
+  return (ap, argv, pos) => {
+    const m = ap.masters.get(cstr(argv[1]!));
+    return m ? fn(ap, m, argv, pos) : NO_MASTER;
+  };
+}
+
+/** A global yes/no flag (`yesnotoi()`), with its own complaint when it is neither. */
+function yesNoGlobal(key: 'denyScriptsReconfig' | 'resolveHostnames' | 'announceHostnames', err: string): DirectiveRun {
+  return (ap, argv) => {
+    const yn = yesnotoi(argv[1]!);
+    if (yn === -1) return err;
+    ap.g[key] = yn === 1;
+    return null;
+  };
+}
+
+/** A global string that an empty value leaves unset. */
+function nonEmptyGlobal(key: 'announceIp' | 'sentinelUser' | 'sentinelPass'): DirectiveRun {
+  return (ap, argv) => {
+    if (cstr(argv[1]!).length) ap.g[key] = cstr(argv[1]!);
+    return null;
+  };
+}
+
+/** The per-master settings: timings, credentials, epochs, renamed commands. */
+const MASTER_DIRECTIVES: readonly Directive[] = [
+  { names: ['down-after-milliseconds'], argc: [3], run: onMaster((_, m, argv) => {
+    m.downAfterMs = atoi(argv[2]!);
+    return m.downAfterMs <= 0 ? NOT_POSITIVE : null;
+  }) },
+  { names: ['failover-timeout'], argc: [3], run: onMaster((_, m, argv) => {
+    m.failoverTimeoutMs = atoi(argv[2]!);
+    return m.failoverTimeoutMs <= 0 ? NOT_POSITIVE : null;
+  }) },
+  { names: ['parallel-syncs'], argc: [3], run: onMaster((_, m, argv) => {
+    m.parallelSyncs = atoi(argv[2]!);
+    return null;
+  }) },
+  { names: ['notification-script'], argc: [3], run: onMaster((ap, m, argv) => ap.script(m, 'notification', argv)) },
+  { names: ['client-reconfig-script'], argc: [3], run: onMaster((ap, m, argv) => ap.script(m, 'client-reconfig', argv)) },
+  { names: ['auth-pass'], argc: [3], run: onMaster((_, m, argv) => {
+    m.authPass = cstr(argv[2]!);
+    return null;
+  }) },
+  { names: ['auth-user'], argc: [3], run: onMaster((_, m, argv) => {
+    m.authUser = cstr(argv[2]!);
+    return null;
+  }) },
+  { names: ['config-epoch'], argc: [3], run: onMaster((ap, m, argv) => {
+    m.configEpoch = strtoull(argv[2]!).value;
+    if (m.configEpoch > ap.g.currentEpoch) ap.g.currentEpoch = m.configEpoch;
+    return null;
+  }) },
+  { names: ['leader-epoch'], argc: [3], run: onMaster((_, m, argv) => {
+    m.leaderEpoch = strtoull(argv[2]!).value;
+    return null;
+  }) },
+  { names: ['known-slave', 'known-replica'], argc: [4], run: onMaster((ap, m, argv, pos) => ap.knownReplica(m, argv, pos)) },
+  { names: ['known-sentinel'], argc: [4, 5], run: (ap, argv, pos) => ap.knownSentinel(argv, pos) },
+  { names: ['rename-command'], argc: [4], run: onMaster((_, m, argv) => {
+    // renamedCommandsDictType compares case-insensitively.
+    const key = cstr(argv[2]!).toLowerCase();
+    if (key in m.renamedCommands) return 'Same command renamed multiple times with rename-command.';
+    m.renamedCommands[key] = cstr(argv[3]!);
+    return null;
+  }) },
+  { names: ['master-reboot-down-after-period'], argc: [3], run: onMaster((_, m, argv) => {
+    m.masterRebootDownAfterPeriodMs = atoi(argv[2]!);
+    return m.masterRebootDownAfterPeriodMs < 0 ? 'negative time parameter.' : null;
+  }) },
+];
+
+/** This Sentinel's own settings (mostly the pre-monitor pass). */
+const GLOBAL_DIRECTIVES: readonly Directive[] = [
+  { names: ['current-epoch'], argc: [2], run: (ap, argv) => {
+    const e = strtoull(argv[1]!).value;
+    if (e > ap.g.currentEpoch) ap.g.currentEpoch = e;
+    return null;
+  } },
+  { names: ['myid'], argc: [2], run: (ap, argv) => {
+    if (cstr(argv[1]!).length !== 40) return 'Malformed Sentinel id in myid option.';
+    ap.g.myid = cstr(argv[1]!);
+    return null;
+  } },
+  { names: ['announce-ip'], argc: [2], run: nonEmptyGlobal('announceIp') },
+  { names: ['announce-port'], argc: [2], run: (ap, argv) => {
+    ap.g.announcePort = atoi(argv[1]!);
+    return null;
+  } },
+  { names: ['deny-scripts-reconfig'], argc: [2], run: yesNoGlobal('denyScriptsReconfig', 'Please specify yes or no for the deny-scripts-reconfig options.') },
+  { names: ['sentinel-user'], argc: [2], run: nonEmptyGlobal('sentinelUser') },
+  { names: ['sentinel-pass'], argc: [2], run: nonEmptyGlobal('sentinelPass') },
+  { names: ['resolve-hostnames'], argc: [2], run: yesNoGlobal('resolveHostnames', 'Please specify yes or no for the resolve-hostnames option.') },
+  { names: ['announce-hostnames'], argc: [2], run: yesNoGlobal('announceHostnames', 'Please specify yes or no for the announce-hostnames option.') },
+];
+
+/**
+ * Every statement `sentinelHandleConfiguration()` knows. A name with the wrong argc matches no
+ * entry and so is "Unrecognized", as in sentinel.c's if/else chain.
+ */
+const DIRECTIVES: readonly Directive[] = [
+  { names: ['monitor'], argc: [5], run: (ap, argv, pos) => ap.monitor(argv, pos) },
+  ...MASTER_DIRECTIVES,
+  ...GLOBAL_DIRECTIVES,
+];
 
 /** `loadSentinelConfigFromQueue()`: three passes; throws ConfigFaultSignal on the first error. */
 export function applySentinelQueue(
