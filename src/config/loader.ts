@@ -522,110 +522,143 @@ class Loader {
     }
   }
 
+  /** The `SPECIAL_CONFIG` entries: each has its own set function in config.c. */
   private setSpecial(name: string, args: string[], pos: SourcePos): string | null {
-    const argc = args.length;
     switch (name) {
-      case 'dir': {
-        if (argc !== 1) return 'wrong number of arguments';
-        const host = this.opts.host;
-        const target = this.abs(cstr(args[0]!));
-        if (host?.checkPaths) {
-          const e = host.chdirError(target);
-          if (e !== null) return e;
-        }
-        this.result.cwd = target;
-        this.result.values.set('dir', cstr(args[0]!));
-        return null;
-      }
-      case 'save': {
-        let a = args;
-        if (a.length === 1 && cstr(a[0]!) === '') {
-          this.result.savePoints = [];
-          a = [];
-        }
-        if (a.length & 1) return 'Invalid save parameters';
-        for (let j = 0; j < a.length; j++) {
-          const r = strtoll(a[j]!);
-          if (r.end !== cstr(a[j]!).length || ((j & 1) === 0 && r.value < 1n) || ((j & 1) === 1 && r.value < 0n)) {
-            return 'Invalid save parameters';
-          }
-        }
-        if (!this.readingConfigFile || !this.saveLoaded) {
-          this.saveLoaded = this.saveLoaded || this.readingConfigFile;
-          this.result.savePoints = [];
-        }
-        for (let j = 0; j < a.length; j += 2) {
-          this.result.savePoints!.push({
-            seconds: Number(strtoll(a[j]!).value),
-            changes: Number(BigInt.asIntN(32, strtoll(a[j + 1]!).value)),
-          });
-        }
-        return null;
-      }
-      case 'client-output-buffer-limit': {
-        if (argc % 4) return 'Wrong number of arguments in buffer limit configuration.';
-        for (let j = 0; j < argc; j += 4) {
-          const cls = asciiLower(cstr(args[j]!));
-          if (!['normal', 'slave', 'replica', 'pubsub'].includes(cls)) {
-            return 'Invalid client class specified in buffer limit configuration.';
-          }
-          const secs = strtoll(args[j + 3]!);
-          if (
-            memtoull(args[j + 1]!) === null ||
-            memtoull(args[j + 2]!) === null ||
-            BigInt.asIntN(32, secs.value) < 0n ||
-            secs.end !== cstr(args[j + 3]!).length
-          ) {
-            return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
-          }
-        }
-        return null;
-      }
-      case 'oom-score-adj-values': {
-        if (argc !== 3) return 'wrong number of arguments';
-        for (const a of args) {
-          const r = strtoll(a);
-          if (r.end !== cstr(a).length || r.value < -2000n || r.value > 2000n) {
-            return 'Invalid oom-score-adj-values, elements must be between -2000 and 2000.';
-          }
-        }
-        return null;
-      }
-      case 'notify-keyspace-events': {
-        if (argc !== 1) return 'wrong number of arguments';
-        if (!/^[Ag$lshzxeKEtmdn]*$/.test(cstr(args[0]!))) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
-        return null;
-      }
-      case 'bind': {
-        if (argc > 16) return 'Too many bind addresses specified.';
-        this.result.bind = argc === 1 && args[0]!.length === 0 ? [] : args.map(cstr);
-        return null;
-      }
-      case 'replicaof': {
-        if (argc !== 2) return 'wrong number of arguments';
-        this.result.replicaof = null;
-        if (strcaseeq(args[0]!, 'no') && strcaseeq(args[1]!, 'one')) return null;
-        // strtol into an int: the range check sees the truncated value.
-        const r = strtoll(args[1]!);
-        const port = Number(BigInt.asIntN(32, r.value));
-        if (port < 0 || port > 65535 || r.end !== cstr(args[1]!).length) return 'Invalid master port';
-        this.result.replicaof = { host: cstr(args[0]!), port, pos };
-        return null;
-      }
-      case 'latency-tracking-info-percentiles': {
-        if (argc === 1 && args[0]!.length === 0) return null;
-        for (const a of args) {
-          const s = cstr(a);
-          const d = cStrtod(s);
-          if (d === null) return 'Invalid latency-tracking-info-percentiles parameters';
-          if (d > 100 || d < 0) return 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]';
-        }
-        return null;
-      }
+      case 'dir':
+        return this.setConfigDirOption(args);
+      case 'save':
+        return this.setConfigSaveOption(args);
+      case 'client-output-buffer-limit':
+        return setConfigClientOutputBufferLimitOption(args);
+      case 'oom-score-adj-values':
+        return setConfigOOMScoreAdjValuesOption(args);
+      case 'notify-keyspace-events':
+        return setConfigNotifyKeyspaceEventsOption(args);
+      case 'bind':
+        return this.setConfigBindOption(args);
+      case 'replicaof':
+        return this.setConfigReplicaOfOption(args, pos);
+      case 'latency-tracking-info-percentiles':
+        return setConfigLatencyTrackingInfoPercentilesOutputOption(args);
       default:
         return null;
     }
   }
+
+  /** `setConfigDirOption()`: chdir now, so later relative paths resolve against it. */
+  private setConfigDirOption(args: string[]): string | null {
+    if (args.length !== 1) return 'wrong number of arguments';
+    const host = this.opts.host;
+    const target = this.abs(cstr(args[0]!));
+    if (host?.checkPaths) {
+      const e = host.chdirError(target);
+      if (e !== null) return e;
+    }
+    this.result.cwd = target;
+    this.result.values.set('dir', cstr(args[0]!));
+    return null;
+  }
+
+  /** `setConfigSaveOption()`: the first `save` read from the file replaces the defaults, later ones add. */
+  private setConfigSaveOption(args: string[]): string | null {
+    let a = args;
+    if (a.length === 1 && cstr(a[0]!) === '') {
+      this.result.savePoints = [];
+      a = [];
+    }
+    if (a.length & 1) return 'Invalid save parameters';
+    for (let j = 0; j < a.length; j++) {
+      const r = strtoll(a[j]!);
+      if (r.end !== cstr(a[j]!).length || ((j & 1) === 0 && r.value < 1n) || ((j & 1) === 1 && r.value < 0n)) {
+        return 'Invalid save parameters';
+      }
+    }
+    if (!this.readingConfigFile || !this.saveLoaded) {
+      this.saveLoaded = this.saveLoaded || this.readingConfigFile;
+      this.result.savePoints = [];
+    }
+    for (let j = 0; j < a.length; j += 2) {
+      this.result.savePoints!.push({
+        seconds: Number(strtoll(a[j]!).value),
+        changes: Number(BigInt.asIntN(32, strtoll(a[j + 1]!).value)),
+      });
+    }
+    return null;
+  }
+
+  /** `setConfigBindOption()`: a single empty argument means bind nowhere. */
+  private setConfigBindOption(args: string[]): string | null {
+    if (args.length > 16) return 'Too many bind addresses specified.';
+    this.result.bind = args.length === 1 && args[0]!.length === 0 ? [] : args.map(cstr);
+    return null;
+  }
+
+  /** `setConfigReplicaOfOption()`: `no one` clears it. */
+  private setConfigReplicaOfOption(args: string[], pos: SourcePos): string | null {
+    if (args.length !== 2) return 'wrong number of arguments';
+    this.result.replicaof = null;
+    if (strcaseeq(args[0]!, 'no') && strcaseeq(args[1]!, 'one')) return null;
+    // strtol into an int: the range check sees the truncated value.
+    const r = strtoll(args[1]!);
+    const port = Number(BigInt.asIntN(32, r.value));
+    if (port < 0 || port > 65535 || r.end !== cstr(args[1]!).length) return 'Invalid master port';
+    this.result.replicaof = { host: cstr(args[0]!), port, pos };
+    return null;
+  }
+}
+
+/** `setConfigClientOutputBufferLimitOption()`: validated only; groups of class, hard, soft, soft_seconds. */
+function setConfigClientOutputBufferLimitOption(args: string[]): string | null {
+  const argc = args.length;
+  if (argc % 4) return 'Wrong number of arguments in buffer limit configuration.';
+  for (let j = 0; j < argc; j += 4) {
+    const cls = asciiLower(cstr(args[j]!));
+    if (!['normal', 'slave', 'replica', 'pubsub'].includes(cls)) {
+      return 'Invalid client class specified in buffer limit configuration.';
+    }
+    const secs = strtoll(args[j + 3]!);
+    if (
+      memtoull(args[j + 1]!) === null ||
+      memtoull(args[j + 2]!) === null ||
+      BigInt.asIntN(32, secs.value) < 0n ||
+      secs.end !== cstr(args[j + 3]!).length
+    ) {
+      return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+    }
+  }
+  return null;
+}
+
+/** `setConfigOOMScoreAdjValuesOption()`: validated only. */
+function setConfigOOMScoreAdjValuesOption(args: string[]): string | null {
+  if (args.length !== 3) return 'wrong number of arguments';
+  for (const a of args) {
+    const r = strtoll(a);
+    if (r.end !== cstr(a).length || r.value < -2000n || r.value > 2000n) {
+      return 'Invalid oom-score-adj-values, elements must be between -2000 and 2000.';
+    }
+  }
+  return null;
+}
+
+/** `setConfigNotifyKeyspaceEventsOption()` (`keyspaceEventsStringToFlags()`): validated only. */
+function setConfigNotifyKeyspaceEventsOption(args: string[]): string | null {
+  if (args.length !== 1) return 'wrong number of arguments';
+  if (!/^[Ag$lshzxeKEtmdn]*$/.test(cstr(args[0]!))) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+  return null;
+}
+
+/** `setConfigLatencyTrackingInfoPercentilesOutputOption()`: validated only. */
+function setConfigLatencyTrackingInfoPercentilesOutputOption(args: string[]): string | null {
+  if (args.length === 1 && args[0]!.length === 0) return null;
+  for (const a of args) {
+    const s = cstr(a);
+    const d = cStrtod(s);
+    if (d === null) return 'Invalid latency-tracking-info-percentiles parameters';
+    if (d > 100 || d < 0) return 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]';
+  }
+  return null;
 }
 
 /** `string2d()` acceptance (strtod consuming the whole string, no leading space, not NaN). */

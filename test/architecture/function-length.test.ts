@@ -15,7 +15,6 @@ const MAX_LINES = 70;
 const OVER: Record<string, number> = {
   'src/sentinel/commands.ts:sentinelCommand': 110,
   'src/cli/run.ts:runCommand': 105,
-  'src/config/loader.ts:setSpecial': 104,
   'src/recording/record.ts:recordScenario': 99,
   'src/tui/app.tsx:App': 99,
   'src/net/stringmatch.ts:matchImpl': 98,
