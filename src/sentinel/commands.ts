@@ -392,72 +392,91 @@ function setCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[]): Resp 
   const m = masterOrErr(s, args[0]!);
   if (!('flags' in m)) return m;
   let changed = false;
-  const finish = (r: Resp) => {
-    if (changed) out.flushConfigNow();
-    return r;
-  };
+  let reply: Resp = OK;
   for (let i = 1; i < args.length; i += 2) {
     const opt = args[i]!;
     const o = opt.toLowerCase();
     const val = args[i + 1];
-    if (val === undefined) return finish(error(`ERR Unknown option or number of arguments for SENTINEL SET '${opt}'`));
-    const bad = () => finish(error(`ERR Invalid argument '${val}' for SENTINEL SET '${opt}'`));
-    const n = parseLong(val);
-    switch (o) {
-      case 'down-after-milliseconds':
-        if (n === null || n <= 0) return bad();
-        m.downAfterPeriod = n;
-        for (const x of [...m.slaves, ...m.sentinels]) x.downAfterPeriod = n;
+    if (val === undefined) {
+      reply = unknownSetOption(opt);
+      break;
+    }
+    if (o === 'rename-command') {
+      // The one option taking two values: rename-command <command> <new name>.
+      const to = args[i + 2];
+      if (to === undefined) {
+        reply = unknownSetOption(opt);
         break;
-      case 'failover-timeout':
-        if (n === null || n <= 0) return bad();
-        m.failoverTimeout = n;
-        break;
-      case 'parallel-syncs':
-        if (n === null || n <= 0) return bad();
-        m.parallelSyncs = n;
-        break;
-      case 'quorum':
-        if (n === null || n <= 0) return bad();
-        m.quorum = n;
-        break;
-      case 'master-reboot-down-after-period':
-        if (n === null || n < 0) return bad();
-        m.masterRebootDownAfterPeriod = n;
-        break;
-      case 'auth-pass':
-      case 'auth-user':
-        if (o === 'auth-pass') m.authPass = val === '' ? null : val;
-        else m.authUser = val === '' ? null : val;
-        // Reconnect to the master and its replicas with the new credentials.
-        for (const x of [m, ...m.slaves]) {
-          closeLinkConnection(s, out, linkOf(s, x), 'cc');
-          closeLinkConnection(s, out, linkOf(s, x), 'pc');
-        }
-        break;
-      case 'notification-script':
-      case 'client-reconfig-script':
-        if (s.denyScriptsReconfig)
-          return finish(error('ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration'));
-        if (o === 'notification-script') m.notificationScript = val === '' ? null : val;
-        else m.clientReconfigScript = val === '' ? null : val;
-        break;
-      case 'rename-command': {
-        const to = args[i + 2];
-        if (to === undefined) return finish(error(`ERR Unknown option or number of arguments for SENTINEL SET '${opt}'`));
-        m.renamedCommands[val.toLowerCase()] = to;
-        changed = true;
-        sentinelEvent(s, ctx, 'warning', '+set', m, null, `%@ rename-command ${val} ${to}`);
-        i++;
-        continue;
       }
-      default:
-        return finish(error(`ERR Unknown option or number of arguments for SENTINEL SET '${opt}'`));
+      m.renamedCommands[val.toLowerCase()] = to;
+      changed = true;
+      sentinelEvent(s, ctx, 'warning', '+set', m, null, `%@ rename-command ${val} ${to}`);
+      i++;
+      continue;
+    }
+    const err = setMasterOption(s, out, m, opt, val);
+    if (err !== null) {
+      reply = err;
+      break;
     }
     changed = true;
     sentinelEvent(s, ctx, 'warning', '+set', m, null, `%@ ${opt} ${o === 'auth-pass' ? '******' : val}`);
   }
-  return finish(OK);
+  if (changed) out.flushConfigNow();
+  return reply;
+}
+
+function unknownSetOption(opt: string): Resp {
+  return error(`ERR Unknown option or number of arguments for SENTINEL SET '${opt}'`);
+}
+
+/** One `<option> <value>` pair of SENTINEL SET (sentinelSetCommand()'s option branches): the error, or null once applied. */
+function setMasterOption(s: SentinelState, out: Out, m: Instance, opt: string, val: string): Resp | null {
+  const o = opt.toLowerCase();
+  const bad = () => error(`ERR Invalid argument '${val}' for SENTINEL SET '${opt}'`);
+  const n = parseLong(val);
+  switch (o) {
+    case 'down-after-milliseconds':
+      if (n === null || n <= 0) return bad();
+      m.downAfterPeriod = n;
+      for (const x of [...m.slaves, ...m.sentinels]) x.downAfterPeriod = n;
+      return null;
+    case 'failover-timeout':
+      if (n === null || n <= 0) return bad();
+      m.failoverTimeout = n;
+      return null;
+    case 'parallel-syncs':
+      if (n === null || n <= 0) return bad();
+      m.parallelSyncs = n;
+      return null;
+    case 'quorum':
+      if (n === null || n <= 0) return bad();
+      m.quorum = n;
+      return null;
+    case 'master-reboot-down-after-period':
+      if (n === null || n < 0) return bad();
+      m.masterRebootDownAfterPeriod = n;
+      return null;
+    case 'auth-pass':
+    case 'auth-user':
+      if (o === 'auth-pass') m.authPass = val === '' ? null : val;
+      else m.authUser = val === '' ? null : val;
+      // Reconnect to the master and its replicas with the new credentials.
+      for (const x of [m, ...m.slaves]) {
+        closeLinkConnection(s, out, linkOf(s, x), 'cc');
+        closeLinkConnection(s, out, linkOf(s, x), 'pc');
+      }
+      return null;
+    case 'notification-script':
+    case 'client-reconfig-script':
+      if (s.denyScriptsReconfig)
+        return error('ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration');
+      if (o === 'notification-script') m.notificationScript = val === '' ? null : val;
+      else m.clientReconfigScript = val === '' ? null : val;
+      return null;
+    default:
+      return unknownSetOption(opt);
+  }
 }
 
 /** SENTINEL MONITOR <name> <ip> <port> <quorum> (sentinelCommand()'s monitor branch). */
