@@ -1,5 +1,5 @@
 import { current, isDraft } from 'immer';
-import type { SentinelFileConfig } from '../config/types.js';
+import type { SentinelFileConfig, SentinelMasterConfig } from '../config/types.js';
 import { argvOf, error, type Resp } from '../net/resp.js';
 import type { Behavior, Ctx, NetEvent } from '../net/process.js';
 import { executeCommand } from './commands.js';
@@ -155,37 +155,47 @@ function initSentinel(cfg: SentinelFileConfig, ctx: Ctx, opts: SentinelOptions):
     held: [],
   };
   // Pass 2 of the config loader: every monitor line, then the per-master settings, as loadSentinelConfigFromQueue() feeds sentinelHandleConfiguration().
-  for (const mc of cfg.masters) {
-    const addr = createAddr(s, ctx, mc.host, mc.port, s.resolveHostnames);
-    if (typeof addr === 'string') continue; // the config reader already refused such a file
-    const m = createInstance(s, 'master', mc.name, addr, null, now, { quorum: mc.quorum });
-    m.downAfterPeriod = mc.downAfterMs;
-    m.failoverTimeout = mc.failoverTimeoutMs;
-    m.parallelSyncs = mc.parallelSyncs;
-    m.masterRebootDownAfterPeriod = mc.masterRebootDownAfterPeriodMs;
-    m.authPass = mc.authPass ?? null;
-    m.authUser = mc.authUser ?? null;
-    m.notificationScript = mc.notificationScript ?? null;
-    m.clientReconfigScript = mc.clientReconfigScript ?? null;
-    m.renamedCommands = { ...mc.renamedCommands };
-    m.configEpoch = mc.configEpoch;
-    m.leaderEpoch = mc.leaderEpoch;
-    if (mc.configEpoch > s.currentEpoch) s.currentEpoch = mc.configEpoch;
-    for (const r of mc.knownReplicas) {
-      const a = createAddr(s, ctx, r.host, r.port, s.resolveHostnames);
-      if (typeof a === 'string') continue;
-      const name = a.ip.includes(':') ? `[${a.ip}]:${a.port}` : `${a.ip}:${a.port}`;
-      if (m.slaves.some((x) => x.name === name)) continue;
-      createInstance(s, 'slave', name, a, m, now);
-    }
-    for (const k of mc.knownSentinels) {
-      const a = createAddr(s, ctx, k.host, k.port, s.resolveHostnames);
-      if (typeof a === 'string' || m.sentinels.some((x) => x.name === k.runid)) continue;
-      const si = createInstance(s, 'sentinel', k.runid, a, m, now, { quorum: m.quorum });
-      si.runid = k.runid;
-    }
+  for (const mc of cfg.masters) loadMasterConfig(s, ctx, mc, now);
+  sentinelIsRunning(s, ctx);
+  // serverCron's first run is 1 ms after start (initServer: aeCreateTimeEvent(..., 1, serverCron)).
+  ctx.timer('tick', 1);
+  return s;
+}
+
+/** One monitored master of the config, with its settings, known replicas and known Sentinels (sentinelHandleConfiguration()). */
+function loadMasterConfig(s: SentinelState, ctx: Ctx, mc: SentinelMasterConfig, now: number): void {
+  const addr = createAddr(s, ctx, mc.host, mc.port, s.resolveHostnames);
+  if (typeof addr === 'string') return; // the config reader already refused such a file
+  const m = createInstance(s, 'master', mc.name, addr, null, now, { quorum: mc.quorum });
+  m.downAfterPeriod = mc.downAfterMs;
+  m.failoverTimeout = mc.failoverTimeoutMs;
+  m.parallelSyncs = mc.parallelSyncs;
+  m.masterRebootDownAfterPeriod = mc.masterRebootDownAfterPeriodMs;
+  m.authPass = mc.authPass ?? null;
+  m.authUser = mc.authUser ?? null;
+  m.notificationScript = mc.notificationScript ?? null;
+  m.clientReconfigScript = mc.clientReconfigScript ?? null;
+  m.renamedCommands = { ...mc.renamedCommands };
+  m.configEpoch = mc.configEpoch;
+  m.leaderEpoch = mc.leaderEpoch;
+  if (mc.configEpoch > s.currentEpoch) s.currentEpoch = mc.configEpoch;
+  for (const r of mc.knownReplicas) {
+    const a = createAddr(s, ctx, r.host, r.port, s.resolveHostnames);
+    if (typeof a === 'string') continue;
+    const name = a.ip.includes(':') ? `[${a.ip}]:${a.port}` : `${a.ip}:${a.port}`;
+    if (m.slaves.some((x) => x.name === name)) continue;
+    createInstance(s, 'slave', name, a, m, now);
   }
-  // sentinelIsRunning(): an id is generated (and saved) only if the config had none.
+  for (const k of mc.knownSentinels) {
+    const a = createAddr(s, ctx, k.host, k.port, s.resolveHostnames);
+    if (typeof a === 'string' || m.sentinels.some((x) => x.name === k.runid)) continue;
+    const si = createInstance(s, 'sentinel', k.runid, a, m, now, { quorum: m.quorum });
+    si.runid = k.runid;
+  }
+}
+
+/** sentinelIsRunning(): an id is generated (and saved) only if the config had none; then the initial +monitor events. */
+function sentinelIsRunning(s: SentinelState, ctx: Ctx): void {
   let generated = false;
   if (!s.myid || /^0+$/.test(s.myid)) {
     s.myid = ctx.rng.hex40();
@@ -198,9 +208,6 @@ function initSentinel(cfg: SentinelFileConfig, ctx: Ctx, opts: SentinelOptions):
   ctx.log('warning', `Sentinel ID is ${s.myid}`);
   // sentinelGenerateInitialMonitorEvents()
   for (const m of s.masters) sentinelEvent(s, ctx, 'warning', '+monitor', m, null, `%@ quorum ${m.quorum}`);
-  // serverCron's first run is 1 ms after start (initServer: aeCreateTimeEvent(..., 1, serverCron)).
-  ctx.timer('tick', 1);
-  return s;
 }
 
 function onNet(s: SentinelState, ev: NetEvent, ctx: Ctx, out: Out, now: number): void {

@@ -20,7 +20,6 @@ const OVER: Record<string, number> = {
   'src/net/stringmatch.ts:matchImpl': 98,
   'src/redis/replication/replica.ts:onHandshakeEvent': 95,
   'src/sentinel/info.ts:refreshInstanceInfo': 92,
-  'src/sentinel/index.ts:initSentinel': 79,
   'src/redis/commands/client.ts:clientKillCmd': 72,
 };
 
