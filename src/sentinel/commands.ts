@@ -156,44 +156,19 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
     }
     case 'myid':
       return bulk(s.myid);
-    case 'get-master-addr-by-name': {
-      const m = s.masters.find((x) => x.name === argv[2]);
-      if (!m) return array(null);
-      const a = currentMasterAddr(m);
-      return array([bulk(s.announceHostnames ? a.hostname : a.ip), bulk(String(a.port))]);
-    }
+    case 'get-master-addr-by-name':
+      return getMasterAddrByNameCommand(s, argv[2]!);
     case 'ckquorum': {
       const m = masterOrErr(s, argv[2]!);
       if (!('flags' in m)) return m;
       return ckquorum(m);
     }
-    case 'is-master-down-by-addr': {
-      const port = parseLong(argv[3]!);
-      const epoch = parseLong(argv[4]!);
-      if (port === null || epoch === null) return error('ERR value is not an integer or out of range');
-      const r = isMasterDownByAddr(s, ctx, out, argv[2]!, port, epoch, argv[5]!, now);
-      return array([int(r.isdown), bulk(r.leader ?? '*'), int(r.leaderEpoch)]);
-    }
-    case 'failover': {
-      const m = masterOrErr(s, argv[2]!);
-      if (!('flags' in m)) return m;
-      if (m.flags & F.FAILOVER_IN_PROGRESS) return error('INPROG Failover already in progress');
-      if (selectSlave(s, m, now) === null) return error('NOGOODSLAVE No suitable replica to promote');
-      ctx.log('warning', `Executing user requested FAILOVER of '${m.name}'`);
-      startFailover(s, ctx, m, now);
-      m.flags |= F.FORCE_FAILOVER;
-      return OK;
-    }
-    case 'reset': {
-      let count = 0;
-      for (const m of [...s.masters]) {
-        if (!stringmatch(argv[2]!, m.name, false)) continue;
-        resetMaster(s, ctx, out, m, now, true, true);
-        count++;
-      }
-      if (count) out.flushConfigNow();
-      return int(count);
-    }
+    case 'is-master-down-by-addr':
+      return isMasterDownByAddrCommand(s, ctx, out, argv.slice(2), now);
+    case 'failover':
+      return failoverCommand(s, ctx, argv[2]!, now);
+    case 'reset':
+      return resetCommand(s, ctx, out, argv[2]!, now);
     case 'flushconfig':
       out.flushConfigNow();
       return OK;
@@ -205,40 +180,92 @@ function sentinelCommand(s: SentinelState, ctx: Ctx, out: Out, argv: string[], n
       return setCommand(s, ctx, out, argv.slice(2));
     case 'monitor':
       return monitorCommand(s, ctx, out, argv.slice(2), now);
-    case 'remove': {
-      const i = s.masters.findIndex((x) => x.name === argv[2]);
-      if (i < 0) return error('ERR No such master with that name');
-      const m = s.masters[i]!;
-      sentinelEvent(s, ctx, 'warning', '-monitor', m, null, '%@');
-      releaseInstance(s, out, m);
-      s.masters = s.masters.filter((x) => x !== m);
-      out.flushConfigNow();
-      return OK;
-    }
-    case 'info-cache': {
-      const names = argv.slice(2);
-      const masters = s.masters.filter((m) => names.length === 0 || names.includes(m.name));
-      const age = (ri: Instance) => array([int(ri.infoRefresh ? now - ri.infoRefresh : 0), ri.info ? bulk(ri.info) : NULL_BULK]);
-      return array(masters.flatMap((m) => [bulk(m.name), array([age(m), ...m.slaves.map(age)])]));
-    }
+    case 'remove':
+      return removeCommand(s, ctx, out, argv[2]!);
+    case 'info-cache':
+      return infoCacheCommand(s, argv.slice(2), now);
     case 'pending-scripts':
       return array([]);
-    case 'simulate-failure': {
-      s.simfailureFlags = 0;
-      for (const a of argv.slice(2)) {
-        const x = a.toLowerCase();
-        if (x === 'crash-after-election') s.simfailureFlags |= SIMFAILURE_CRASH_AFTER_ELECTION;
-        else if (x === 'crash-after-promotion') s.simfailureFlags |= SIMFAILURE_CRASH_AFTER_PROMOTION;
-        else if (x === 'help') return array([bulk('crash-after-election'), bulk('crash-after-promotion')]);
-        else return error('ERR Unknown failure simulation specified');
-      }
-      return OK;
-    }
+    case 'simulate-failure':
+      return simulateFailureCommand(s, argv.slice(2));
     case 'help':
       return array(Object.keys(SENTINEL_ARITY).map((k) => status(k.toUpperCase())));
     default:
       return error(`ERR unknown subcommand '${argv[1]}'. Try SENTINEL HELP.`);
   }
+}
+
+/** SENTINEL GET-MASTER-ADDR-BY-NAME: the address clients should use now (sentinelGetCurrentMasterAddress()). */
+function getMasterAddrByNameCommand(s: SentinelState, name: string): Resp {
+  const m = s.masters.find((x) => x.name === name);
+  if (!m) return array(null);
+  const a = currentMasterAddr(m);
+  return array([bulk(s.announceHostnames ? a.hostname : a.ip), bulk(String(a.port))]);
+}
+
+/** SENTINEL IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>: another Sentinel's down-state query and vote request. */
+function isMasterDownByAddrCommand(s: SentinelState, ctx: Ctx, out: Out, args: string[], now: number): Resp {
+  const port = parseLong(args[1]!);
+  const epoch = parseLong(args[2]!);
+  if (port === null || epoch === null) return error('ERR value is not an integer or out of range');
+  const r = isMasterDownByAddr(s, ctx, out, args[0]!, port, epoch, args[3]!, now);
+  return array([int(r.isdown), bulk(r.leader ?? '*'), int(r.leaderEpoch)]);
+}
+
+/** SENTINEL FAILOVER <name>: a forced failover, no quorum or agreement asked. */
+function failoverCommand(s: SentinelState, ctx: Ctx, name: string, now: number): Resp {
+  const m = masterOrErr(s, name);
+  if (!('flags' in m)) return m;
+  if (m.flags & F.FAILOVER_IN_PROGRESS) return error('INPROG Failover already in progress');
+  if (selectSlave(s, m, now) === null) return error('NOGOODSLAVE No suitable replica to promote');
+  ctx.log('warning', `Executing user requested FAILOVER of '${m.name}'`);
+  startFailover(s, ctx, m, now);
+  m.flags |= F.FORCE_FAILOVER;
+  return OK;
+}
+
+/** SENTINEL RESET <pattern>: sentinelResetMastersByPattern(). */
+function resetCommand(s: SentinelState, ctx: Ctx, out: Out, pattern: string, now: number): Resp {
+  let count = 0;
+  for (const m of [...s.masters]) {
+    if (!stringmatch(pattern, m.name, false)) continue;
+    resetMaster(s, ctx, out, m, now, true, true);
+    count++;
+  }
+  if (count) out.flushConfigNow();
+  return int(count);
+}
+
+/** SENTINEL REMOVE <name>: stop monitoring a master. */
+function removeCommand(s: SentinelState, ctx: Ctx, out: Out, name: string): Resp {
+  const i = s.masters.findIndex((x) => x.name === name);
+  if (i < 0) return error('ERR No such master with that name');
+  const m = s.masters[i]!;
+  sentinelEvent(s, ctx, 'warning', '-monitor', m, null, '%@');
+  releaseInstance(s, out, m);
+  s.masters = s.masters.filter((x) => x !== m);
+  out.flushConfigNow();
+  return OK;
+}
+
+/** SENTINEL INFO-CACHE [<name> ...]: the last INFO of each master and its replicas, with its age. */
+function infoCacheCommand(s: SentinelState, names: string[], now: number): Resp {
+  const masters = s.masters.filter((m) => names.length === 0 || names.includes(m.name));
+  const age = (ri: Instance) => array([int(ri.infoRefresh ? now - ri.infoRefresh : 0), ri.info ? bulk(ri.info) : NULL_BULK]);
+  return array(masters.flatMap((m) => [bulk(m.name), array([age(m), ...m.slaves.map(age)])]));
+}
+
+/** SENTINEL SIMULATE-FAILURE <flag> ...: the flags replace the previous ones; those before a refused one stay set. */
+function simulateFailureCommand(s: SentinelState, flags: string[]): Resp {
+  s.simfailureFlags = 0;
+  for (const a of flags) {
+    const x = a.toLowerCase();
+    if (x === 'crash-after-election') s.simfailureFlags |= SIMFAILURE_CRASH_AFTER_ELECTION;
+    else if (x === 'crash-after-promotion') s.simfailureFlags |= SIMFAILURE_CRASH_AFTER_PROMOTION;
+    else if (x === 'help') return array([bulk('crash-after-election'), bulk('crash-after-promotion')]);
+    else return error('ERR Unknown failure simulation specified');
+  }
+  return OK;
 }
 
 function parseLong(v: string): number | null {
