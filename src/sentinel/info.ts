@@ -10,11 +10,25 @@ import { F, FS, type Addr, type Instance, type SentinelState } from './state.js'
 
 /** sentinelRefreshInstanceInfo(): parse an INFO reply, then act on it outside TILT. */
 export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null, info: string, now: number): void {
+  const role = parseInstanceInfo(s, ctx, out, ri, master, info, now);
+  // The role bookkeeping happens even in TILT.
+  if (role !== null && role !== ri.roleReported) noteReportedRole(s, ctx, ri, master, role, now);
+  if (s.tilt) return;
+  // A master claiming to be a replica: nothing here; the SDOWN role rule handles it.
+  if (ri.flags & F.SLAVE && role === 'master') handleSlaveTurnedMaster(s, ctx, out, ri, master!, now);
+  // A replica following the wrong master.
+  if (ri.flags & F.SLAVE && role === 'slave' && (ri.slaveMasterPort !== master!.addr.port || !addrEqualsHostname(s, ctx, master!.addr, ri.slaveMasterHost))) {
+    fixSlaveConfig(s, ctx, out, ri, master!, now);
+  }
+  // Progress of a replica being reconfigured during our failover (SRI_RECONF_SENT -> INPROG -> DONE, which sentinelFailoverReconfNextSlave() waits for).
+  if (ri.flags & F.SLAVE && role === 'slave' && ri.flags & (F.RECONF_SENT | F.RECONF_INPROG)) detectSlaveReconfProgress(s, ctx, ri, master!);
+}
+
+/** The monitoring half of sentinelRefreshInstanceInfo() (also in TILT): the fields of an INFO reply, and the role it reports. */
+function parseInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, master: Instance | null, info: string, now: number): 'master' | 'slave' | null {
   let role: 'master' | 'slave' | null = null;
   ri.info = info;
   ri.masterLinkDownTime = 0;
-
-  // ---- monitoring half (also in TILT)
   // The lines of info.split('\r\n'), walked with indexOf and matched in place, so that only a
   // field's value is cut out. The fields below start with distinct prefixes: infoLineKind() names
   // the one a line starts with, if any, from its first characters and one startsWith().
@@ -22,18 +36,8 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
     end = crlfFrom(info, at);
     const kind = infoLineKind(info, at, end - at);
     if (kind === L.NONE) continue;
-    if (kind === L.RUN_ID) {
-      const id = info.slice(at + 7, at + 47);
-      if (ri.runid === null) ri.runid = id;
-      else if (ri.runid !== id) {
-        sentinelEvent(s, ctx, 'notice', '+reboot', ri, master, '%@');
-        if (ri.flags & F.MASTER && ri.masterRebootDownAfterPeriod !== 0) {
-          ri.flags |= F.MASTER_REBOOT;
-          ri.masterRebootSinceTime = now;
-        }
-        ri.runid = id;
-      }
-    } else if (kind === L.SLAVE_N) {
+    if (kind === L.RUN_ID) updateRunId(s, ctx, ri, master, info.slice(at + 7, at + 47), now);
+    else if (kind === L.SLAVE_N) {
       if (ri.flags & F.MASTER) addReplicaOfInfoLine(s, ctx, out, ri, info.slice(at, end), now);
     } else if (kind === L.LINK_DOWN_SINCE) ri.masterLinkDownTime = atoi(info.slice(at + 31, end)) * 1000;
     else if (kind === L.ROLE_MASTER) role = 'master';
@@ -41,64 +45,75 @@ export function refreshInstanceInfo(s: SentinelState, ctx: Ctx, out: Out, ri: In
     else if (role === 'slave') readReplicaInfoLine(ri, info, kind, at, end, now);
   }
   ri.infoRefresh = now;
+  return role;
+}
 
-  // ---- acting half; the role bookkeeping happens even in TILT
-  if (role !== null && role !== ri.roleReported) {
-    ri.roleReportedTime = now;
-    ri.roleReported = role;
-    if (role === 'slave') ri.slaveConfChangeTime = now;
-    const coherent = (ri.flags & F.MASTER && role === 'master') || (ri.flags & F.SLAVE && role === 'slave');
-    sentinelEvent(s, ctx, 'verbose', coherent ? '+role-change' : '-role-change', ri, master, `%@ new reported role is ${role}`);
+/** The `run_id:` line: a changed id is a restart (+reboot), which may start the master-reboot-down-after-period. */
+function updateRunId(s: SentinelState, ctx: Ctx, ri: Instance, master: Instance | null, id: string, now: number): void {
+  if (ri.runid === null) ri.runid = id;
+  else if (ri.runid !== id) {
+    sentinelEvent(s, ctx, 'notice', '+reboot', ri, master, '%@');
+    if (ri.flags & F.MASTER && ri.masterRebootDownAfterPeriod !== 0) {
+      ri.flags |= F.MASTER_REBOOT;
+      ri.masterRebootSinceTime = now;
+    }
+    ri.runid = id;
   }
-  if (s.tilt) return;
+}
 
-  // A master claiming to be a replica: nothing here; the SDOWN role rule handles it.
-  if (ri.flags & F.SLAVE && role === 'master') {
-    const m = master!;
-    if (ri.flags & F.PROMOTED && m.flags & F.FAILOVER_IN_PROGRESS && m.failoverState === FS.WAIT_PROMOTION) {
-      // The promotion is observed: from now on this failover can't be aborted (sentinelAbortFailover() is only reached before).
-      m.configEpoch = m.failoverEpoch;
-      m.failoverState = FS.RECONF_SLAVES;
-      m.failoverStateChangeTime = now;
-      out.flushConfigNow();
-      sentinelEvent(s, ctx, 'warning', '+promoted-slave', ri, m, '%@');
-      if (s.simfailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) {
-        ctx.log('warning', 'Sentinel is simulating a failure after promotion. Exiting...');
-        ctx.exit(99);
-      }
-      sentinelEvent(s, ctx, 'warning', '+failover-state-reconf-slaves', m, null, '%@');
-      forceHelloUpdateForMaster(s, m);
-    } else {
-      // A replica turned master on its own: wait a little for newer configs, then force our view.
-      const waitTime = s.tun.publishPeriodMs * 4;
-      if (!(ri.flags & F.PROMOTED) && masterLooksSane(s, m, now) && noDownFor(ri, waitTime, now) && now - ri.roleReportedTime > waitTime) {
-        if (sendSlaveOf(s, out, ri, m, m.addr)) sentinelEvent(s, ctx, 'notice', '+convert-to-slave', ri, m, '%@');
-      }
+/** A role other than the one last reported: +role-change when it matches our view of the instance, -role-change when not. */
+function noteReportedRole(s: SentinelState, ctx: Ctx, ri: Instance, master: Instance | null, role: 'master' | 'slave', now: number): void {
+  ri.roleReportedTime = now;
+  ri.roleReported = role;
+  if (role === 'slave') ri.slaveConfChangeTime = now;
+  const coherent = (ri.flags & F.MASTER && role === 'master') || (ri.flags & F.SLAVE && role === 'slave');
+  sentinelEvent(s, ctx, 'verbose', coherent ? '+role-change' : '-role-change', ri, master, `%@ new reported role is ${role}`);
+}
+
+/** A replica reporting role:master: the replica we promoted (the failover moves on), or one that turned master on its own. */
+function handleSlaveTurnedMaster(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, m: Instance, now: number): void {
+  if (ri.flags & F.PROMOTED && m.flags & F.FAILOVER_IN_PROGRESS && m.failoverState === FS.WAIT_PROMOTION) {
+    // The promotion is observed: from now on this failover can't be aborted (sentinelAbortFailover() is only reached before).
+    m.configEpoch = m.failoverEpoch;
+    m.failoverState = FS.RECONF_SLAVES;
+    m.failoverStateChangeTime = now;
+    out.flushConfigNow();
+    sentinelEvent(s, ctx, 'warning', '+promoted-slave', ri, m, '%@');
+    if (s.simfailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) {
+      ctx.log('warning', 'Sentinel is simulating a failure after promotion. Exiting...');
+      ctx.exit(99);
+    }
+    sentinelEvent(s, ctx, 'warning', '+failover-state-reconf-slaves', m, null, '%@');
+    forceHelloUpdateForMaster(s, m);
+  } else {
+    // A replica turned master on its own: wait a little for newer configs, then force our view.
+    const waitTime = s.tun.publishPeriodMs * 4;
+    if (!(ri.flags & F.PROMOTED) && masterLooksSane(s, m, now) && noDownFor(ri, waitTime, now) && now - ri.roleReportedTime > waitTime) {
+      if (sendSlaveOf(s, out, ri, m, m.addr)) sentinelEvent(s, ctx, 'notice', '+convert-to-slave', ri, m, '%@');
     }
   }
+}
 
-  // A replica following the wrong master.
-  if (ri.flags & F.SLAVE && role === 'slave' && (ri.slaveMasterPort !== master!.addr.port || !addrEqualsHostname(s, ctx, master!.addr, ri.slaveMasterHost))) {
-    const m = master!;
-    const waitTime = m.failoverTimeout;
-    if (masterLooksSane(s, m, now) && noDownFor(ri, waitTime, now) && now - ri.slaveConfChangeTime > waitTime) {
-      if (sendSlaveOf(s, out, ri, m, m.addr)) sentinelEvent(s, ctx, 'notice', '+fix-slave-config', ri, m, '%@');
-    }
+/** A replica of the wrong master: pointed back at ours once the master looks sane and the replica's config has been stable for a failover timeout. */
+function fixSlaveConfig(s: SentinelState, ctx: Ctx, out: Out, ri: Instance, m: Instance, now: number): void {
+  const waitTime = m.failoverTimeout;
+  if (masterLooksSane(s, m, now) && noDownFor(ri, waitTime, now) && now - ri.slaveConfChangeTime > waitTime) {
+    if (sendSlaveOf(s, out, ri, m, m.addr)) sentinelEvent(s, ctx, 'notice', '+fix-slave-config', ri, m, '%@');
   }
+}
 
-  // Progress of a replica being reconfigured during our failover (SRI_RECONF_SENT -> INPROG -> DONE, which sentinelFailoverReconfNextSlave() waits for).
-  if (ri.flags & F.SLAVE && role === 'slave' && ri.flags & (F.RECONF_SENT | F.RECONF_INPROG)) {
-    const promoted = promotedOf(master!);
-    if (ri.flags & F.RECONF_SENT && promoted && ri.slaveMasterHost !== null && addrEqualsHostname(s, ctx, promoted.addr, ri.slaveMasterHost) && ri.slaveMasterPort === promoted.addr.port) {
-      ri.flags &= ~F.RECONF_SENT;
-      ri.flags |= F.RECONF_INPROG;
-      sentinelEvent(s, ctx, 'notice', '+slave-reconf-inprog', ri, master, '%@');
-    }
-    if (ri.flags & F.RECONF_INPROG && ri.slaveMasterLinkStatus === 'up') {
-      ri.flags &= ~F.RECONF_INPROG;
-      ri.flags |= F.RECONF_DONE;
-      sentinelEvent(s, ctx, 'notice', '+slave-reconf-done', ri, master, '%@');
-    }
+/** A replica we sent SLAVEOF during our failover: now following the promoted one (+slave-reconf-inprog), then linked up (+slave-reconf-done). */
+function detectSlaveReconfProgress(s: SentinelState, ctx: Ctx, ri: Instance, master: Instance): void {
+  const promoted = promotedOf(master);
+  if (ri.flags & F.RECONF_SENT && promoted && ri.slaveMasterHost !== null && addrEqualsHostname(s, ctx, promoted.addr, ri.slaveMasterHost) && ri.slaveMasterPort === promoted.addr.port) {
+    ri.flags &= ~F.RECONF_SENT;
+    ri.flags |= F.RECONF_INPROG;
+    sentinelEvent(s, ctx, 'notice', '+slave-reconf-inprog', ri, master, '%@');
+  }
+  if (ri.flags & F.RECONF_INPROG && ri.slaveMasterLinkStatus === 'up') {
+    ri.flags &= ~F.RECONF_INPROG;
+    ri.flags |= F.RECONF_DONE;
+    sentinelEvent(s, ctx, 'notice', '+slave-reconf-done', ri, master, '%@');
   }
 }
 

@@ -18,7 +18,6 @@ const OVER: Record<string, number> = {
   'src/tui/app.tsx:App': 99,
   'src/net/stringmatch.ts:matchImpl': 98,
   'src/redis/replication/replica.ts:onHandshakeEvent': 95,
-  'src/sentinel/info.ts:refreshInstanceInfo': 92,
   'src/redis/commands/client.ts:clientKillCmd': 72,
 };
 
