@@ -87,11 +87,16 @@ const spec = topology({ base: 28500, nodes: 3, sentinels: 0 });
  * simulated probe comes 10 s after start, long after that. INFO's `state=online` alone is not
  * enough: after a diskless sync the master lists a replica online before its first ACK
  * (repl_put_online_on_ack, putSlaveOnline()), and on a loaded machine the first WAIT of two runs
- * out of six then took 809 and 951 ms.
+ * out of six then took 809 and 951 ms. Nor is an offset of 0: a replica reads `offset=0` until
+ * its first ACK, and so does the master's offset until something is propagated, so `offset=0`
+ * matched before either replica had acknowledged anything (CI on 2026-12-07: the first WAIT 2
+ * took 799 ms). A write first gives them an offset past 0 to acknowledge.
  */
 async function replicasCaughtUp(d: RealDeployment): Promise<void> {
+  await d.call('node1', ['SET', 'wait-test-caught-up', '1']);
   await waitFor('both replicas online and acknowledging the master offset', async () => {
     const info = parseInfo(await d.call('node1', ['INFO', 'replication']));
+    if (Number(info.master_repl_offset ?? 0) <= 0) return false;
     const offset = `offset=${info.master_repl_offset},`;
     return [info.slave0, info.slave1].every((s) => s?.includes('state=online') && s.includes(offset));
   }, 30_000);
