@@ -667,8 +667,12 @@ export function outcomeProblems(c: ConformanceCase, real: Outcome, sims: readonl
   const must = c.promotedAlways;
   if (must !== undefined) {
     if (real.promoted !== must) out.push(`promoted: real ${real.promoted}, the case requires ${must}`);
-    const off = sims.filter((s) => s.outcome.promoted !== must);
-    if (off.length > 0) out.push(`promoted: ${must} required in every seed; ${off.map((s) => `seed ${s.seed}: ${s.outcome.promoted}`).join(', ')}`);
+    // Every seed that promoted a replica must have chosen this one (sentinelFailoverSelectSlave()).
+    // A seed that promoted none within the real run's window is the share rule's business: in
+    // lagging-replicas (CI on 2026-12-07) seed 72's three Sentinels split the epoch-1 vote, and the
+    // retry 2 × failover-timeout later promoted node3 after the window had closed.
+    const off = sims.filter((s) => s.outcome.promoted !== null && s.outcome.promoted !== must);
+    if (off.length > 0) out.push(`promoted: ${must} required in every seed that promoted one; ${off.map((s) => `seed ${s.seed}: ${s.outcome.promoted}`).join(', ')}`);
   }
   for (const [k, v] of Object.entries(real.facts)) {
     out.push(shareProblem(`fact ${k}`, JSON.stringify(v), sims, (s) => s.outcome.facts[k] === v, (s) => JSON.stringify(s.outcome.facts[k] ?? null)));

@@ -37,6 +37,14 @@ describe('an outcome agrees only in a share of the seeds', () => {
     expect(outcomeProblems(theCase(), base, sims(20, 1, { failover: false, promoted: null, epoch: 0 }))).toHaveLength(3);
   });
 
+  it('promotedAlways: every seed that promoted a replica chose it; one that promoted none in the window is left to the share', () => {
+    const c = theCase({ promotedAlways: 'node2' });
+    const late = obs({ promoted: null, epoch: 2 }, 20);
+    expect(outcomeProblems(c, base, [...sims(19, 19, {}), late])).toEqual([]);
+    expect(outcomeProblems(c, base, [...sims(19, 19, {}), obs({ promoted: 'node3' }, 20)])).toEqual(['promoted: node2 required in every seed that promoted one; seed 20: node3']);
+    expect(outcomeProblems(c, base, sims(20, 15, { promoted: null }))).toEqual([expect.stringMatching(/^promoted: real node2 in 15\/20 seeds/)]);
+  });
+
   it('promoted: exact without promotedAnyOf, any of the equals with it', () => {
     const mixed = [...sims(10, 10, {}), ...sims(10, 0, { promoted: 'node3' })];
     expect(outcomeProblems(theCase(), base, mixed)).toEqual([expect.stringMatching(/^promoted: real node2 in 10\/20 seeds/)]);
