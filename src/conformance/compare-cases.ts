@@ -1,6 +1,6 @@
 /**
  * The conformance cases: each runs on real Redis 7.0.15 and in the simulator (compare.ts), same
- * configs, same 127.0.0.1 ports. Ports 26000..27199 belong to these cases (each its own base:
+ * configs, same 127.0.0.1 ports. Ports 26000..27299 belong to these cases (each its own base:
  * nodes base.., Sentinels base+50..). Waits are polls with generous timeouts; the fixed sleeps
  * only end observation windows.
  */
@@ -357,7 +357,32 @@ export const sigtermSentinel: ConformanceCase = {
   },
 };
 
+/**
+ * The host's wall clock stepped, as NTP or a VM's clock sync steps it; monotonic clocks run on.
+ * sentinelCheckTiltCondition() compares mstime() between timer runs: a step forward past 2 s, or
+ * any step back, enters TILT; a step of 1.5 s forward does not. Every process shares the clock
+ * (wallshift.ts), as on one host.
+ */
+export const clockStep: ConformanceCase = {
+  id: 'clock-step',
+  title: "the host's wall clock stepped +3 s, then back 3 s, then +1.5 s (monotonic clocks run on; SENTINEL DEBUG tilt-period 5000)",
+  base: 27200,
+  topology: { ...STOCK, wallShift: true },
+  sentinelDebug: { 'tilt-period': 5000 },
+  async drive(d) {
+    await sleep(3000);
+    const ahead = d.clockJump(3000);
+    await d.waitForEventOnEach('-tilt', isEv('-tilt'), 20_000, { sinceMs: ahead.timeMs });
+    await sleep(1000);
+    const back = d.clockJump(-3000);
+    await d.waitForEventOnEach('-tilt', isEv('-tilt'), 20_000, { sinceMs: back.timeMs });
+    await sleep(1000);
+    d.clockJump(1500);
+    await sleep(4000); // no TILT is observed over a window longer than the timer's 2 s trigger
+  },
+};
+
 export const ALL_CASES: readonly ConformanceCase[] = [
   killMaster, manualFailover, tiltAllPaused, quorumNoOdown, minReplicas, segfaultOneSentinel, replicaPriority, odownNotElected,
-  seed001ShutdownMaster, seed003PauseMaster, seed004Shutdown, laggingReplicas, oldMasterResync, sigtermSentinel,
+  seed001ShutdownMaster, seed003PauseMaster, seed004Shutdown, laggingReplicas, oldMasterResync, sigtermSentinel, clockStep,
 ];

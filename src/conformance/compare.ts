@@ -32,7 +32,7 @@ import { loadModel } from '../scenario/model.js';
 import { runScenario } from '../scenario/runner.js';
 import type { TraceRecord } from '../sim/trace.js';
 import { Normalizer, type SentinelEvent } from './log.js';
-import { appliedAtMs, HOST, RealDeployment, withDeployment, type DeploymentSpec, type FaultKind, type FaultRecord } from './real.js';
+import { appliedAtMs, HOST, HOST_NAME, RealDeployment, withDeployment, type DeploymentSpec, type FaultKind, type FaultRecord } from './real.js';
 import { RespError, type RespValue } from './resp-client.js';
 import { noiseFigures, type NoiseFigures, type NoiseSample, NoiseProbe } from './noise.js';
 import { topology, type TopologyOptions } from './topology.js';
@@ -147,6 +147,8 @@ export interface Step {
   readonly kind: FaultKind;
   readonly target: string;
   readonly argv?: readonly string[];
+  /** A clock jump: by how much the host's wall clock stepped (ms, signed). */
+  readonly byMs?: number;
   /** The real fault came `lagMs` after these waits were met: the simulator does the same. */
   readonly after?: StepTrigger;
 }
@@ -213,7 +215,7 @@ export interface Timing {
 
 // ------------------------------------------------------------------------------------ helpers
 
-const PRIMARY: ReadonlySet<FaultKind> = new Set(['kill9', 'shutdown-nosave', 'debug-segfault', 'sigterm', 'sigstop', 'sigcont', 'restart', 'sentinel-failover']);
+const PRIMARY: ReadonlySet<FaultKind> = new Set(['kill9', 'shutdown-nosave', 'debug-segfault', 'sigterm', 'sigstop', 'sigcont', 'restart', 'sentinel-failover', 'clock-jump']);
 
 export function defaultOrigin(faults: readonly FaultRecord[]): number {
   const i = faults.findIndex((f) => PRIMARY.has(f.kind));
@@ -332,9 +334,11 @@ function anchorsOf(steps: readonly Step[]): (t: number) => Anchor | undefined {
   const anchors: Anchor[] = [];
   for (const st of steps) {
     if (!PRIMARY.has(st.kind)) continue;
+    // Two clock steps of one host differ by their size, not their target.
+    const target = st.kind === 'clock-jump' ? `${st.target} ${(st.byMs ?? 0) > 0 ? '+' : ''}${st.byMs ?? 0}ms` : st.target;
     const last = anchors[anchors.length - 1];
-    if (last && last.kind === st.kind && st.atMs - last.atMs <= 50) last.targets.push(st.target);
-    else anchors.push({ atMs: st.atMs, label: '', kind: st.kind, targets: [st.target] });
+    if (last && last.kind === st.kind && st.kind !== 'clock-jump' && st.atMs - last.atMs <= 50) last.targets.push(target);
+    else anchors.push({ atMs: st.atMs, label: '', kind: st.kind, targets: [target] });
   }
   for (const a of anchors) a.label = `${a.kind} ${a.targets.join('+')}`;
   return (t) => {
@@ -416,6 +420,7 @@ async function realRun(c: ConformanceCase, spec: DeploymentSpec): Promise<Omit<R
       target: f.target,
       ...(f.detail !== undefined && (f.kind === 'command' || f.kind === 'sentinel-debug') ? { argv: f.kind === 'sentinel-debug' ? ['SENTINEL', 'DEBUG', ...f.detail.split(' ')] : f.detail.split(' ') } : {}),
       ...(f.kind === 'sentinel-failover' ? { argv: ['SENTINEL', 'FAILOVER', f.detail ?? spec.masterName] } : {}),
+      ...(f.kind === 'clock-jump' ? { byMs: Number(f.detail) } : {}),
     }));
     const reps: ReplyRec[] = replies.map(({ f, r }) => ({ timeMs: f.timeMs - t0, to: f.target, argv: (f.detail ?? '').split(' '), ...respText(r) }));
     return { obs: observe(c, 'real', events, steps, reps, endMs), steps, spec };
@@ -513,11 +518,11 @@ function simulateOnce(c: ConformanceCase, spec: DeploymentSpec, plan: readonly S
     for (const [kind, list] of [['redis', spec.nodes], ['sentinel', spec.sentinels]] as const) {
       for (const p of list) {
         writeFileSync(join(dir, `${p.name}.conf`), `${p.config}bind ${HOST}\n`);
-        procs.push({ name: p.name, kind, host: 'local', config: `${p.name}.conf`, start: `${startPhaseMs(seed, p.name, kind, spec)}ms` });
+        procs.push({ name: p.name, kind, host: HOST_NAME, config: `${p.name}.conf`, start: `${startPhaseMs(seed, p.name, kind, spec)}ms` });
       }
     }
     const modelFile = join(dir, 'model.yaml');
-    writeFileSync(modelFile, JSON.stringify({ name: `conformance-${c.id}`, hosts: [{ name: 'local', ip: HOST, aliases: ['localhost'] }], processes: procs }));
+    writeFileSync(modelFile, JSON.stringify({ name: `conformance-${c.id}`, hosts: [{ name: HOST_NAME, ip: HOST, aliases: ['localhost'] }], processes: procs }));
     const model = loadModel(modelFile);
     const at = (ms: number) => `${Math.max(0, Math.round((w + ms) * 1000))}us`;
     const timeline = plan.map((s, i) => timelineEntry(s, i, at(s.atMs)));
@@ -546,6 +551,8 @@ function timelineEntry(s: Step, i: number, at: string): Record<string, unknown> 
       return { at, resume: s.target };
     case 'restart':
       return { at, restart: s.target };
+    case 'clock-jump':
+      return { at, 'clock-jump': { host: s.target, by: `${s.byMs ?? 0}ms` } };
     case 'sentinel-failover':
     case 'sentinel-debug':
     case 'command':

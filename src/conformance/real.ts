@@ -14,8 +14,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { flatMap, parseInfo, redisCall, RespError, type RespValue } from './resp-client.js';
 import { logLines, Normalizer, sentinelEvents, type AddressName, type SentinelEvent } from './log.js';
+import { segments, WallShift, type LogSegment } from './wallshift.js';
 
 export const HOST = '127.0.0.1';
+/** The one host every process runs on, as the simulated model names it. */
+export const HOST_NAME = 'local';
 
 export interface ProcessSpec {
   /** Model name, e.g. `node1`, `sentinel2`. */
@@ -33,6 +36,8 @@ export interface DeploymentSpec {
   readonly sentinels: readonly ProcessSpec[];
   /** The monitored master's name (for health checks and helpers). */
   readonly masterName: string;
+  /** Run every process on one wall clock the drive can step (clockJump(); wallshift.ts). */
+  readonly wallShift?: boolean;
   /** Keep the temp dirs after stop() (for debugging); default: keep only if KEEP_CONFORMANCE_DIRS is set. */
   readonly keepDirs?: boolean;
 }
@@ -47,6 +52,7 @@ export type FaultKind =
   | 'restart'
   | 'sentinel-failover'
   | 'sentinel-debug'
+  | 'clock-jump'
   | 'command';
 
 /**
@@ -227,6 +233,7 @@ export class RealDeployment {
   private readonly procs = new Map<string, Proc>();
   private readonly bins: { server: string; sentinel: string };
   private readonly root: string;
+  private readonly shift: WallShift | undefined;
   private stopped = false;
 
   private constructor(readonly spec: DeploymentSpec) {
@@ -234,6 +241,7 @@ export class RealDeployment {
     installExitHook();
     this.t0 = Date.now();
     this.root = mkdtempSync(join(tmpdir(), 'sentinel-sim-real-'));
+    this.shift = spec.wallShift ? WallShift.create(join(this.root, 'wallshift')) : undefined;
     const names = new Set<string>();
     for (const [kind, list] of [
       ['redis', spec.nodes],
@@ -323,7 +331,7 @@ export class RealDeployment {
       child = spawn(bin, [p.configPath], {
         cwd: p.dir,
         stdio: ['ignore', errFd, errFd],
-        env: { ...process.env, TZ: 'UTC' },
+        env: { ...process.env, TZ: 'UTC', ...this.shift?.env() },
       });
     } finally {
       closeSync(errFd);
@@ -451,6 +459,17 @@ export class RealDeployment {
   }
 
   /**
+   * Step the wall clock of every process by `byMs` (a host's clock stepped; monotonic clocks run
+   * on). The deployment must have been started with `wallShift`.
+   */
+  clockJump(byMs: number): FaultRecord {
+    if (!this.shift) throw new Error('clockJump() needs a deployment started with wallShift');
+    const f = this.record('clock-jump', HOST_NAME, String(byMs));
+    this.shift.step(byMs, new Map([...this.procs.values()].map((p) => [p.spec.name, p.logPath])));
+    return f;
+  }
+
+  /**
    * Start a stopped process again from its (possibly rewritten) config file; waits for PING. The
    * record also says when the server came up (upMs): a Sentinel's reconnection attempt between the
    * spawn and the listen fails, so that is the instant a simulated restart stands for.
@@ -458,7 +477,8 @@ export class RealDeployment {
   async restart(name: string): Promise<FaultRecord> {
     const f = this.record('restart', name);
     await this.launch(name, false);
-    const upMs = serverInitializedMs(this.log(name), this.t0, f.timeMs);
+    const ups = this.logSegments(name).map((g) => serverInitializedMs(g.text, this.t0 + g.offsetMs, f.timeMs));
+    const upMs = ups.filter((u) => u !== undefined).pop();
     if (upMs === undefined) return f;
     const up: FaultRecord = { ...f, upMs };
     this.faults[this.faults.indexOf(f)] = up;
@@ -568,11 +588,23 @@ export class RealDeployment {
     return existsSync(p.logPath) ? readFileSync(p.logPath, 'utf8') : '';
   }
 
+  /** The log in pieces, each with the wall-clock offset its stamps carry (all of it at 0 unless stepped). */
+  private logSegments(name: string): LogSegment[] {
+    const p = this.proc(name);
+    const log = existsSync(p.logPath) ? readFileSync(p.logPath) : Buffer.alloc(0);
+    return segments(log, name, this.shift?.steps ?? []);
+  }
+
+  /** One Sentinel's events, times relative to t0 on the harness's clock. */
+  private sentinelEventsOf(name: string): SentinelEvent[] {
+    return this.logSegments(name).flatMap((g) => sentinelEvents(g.text, name, this.t0 + g.offsetMs));
+  }
+
   /** Sentinel events of one Sentinel (or all), raw text, times relative to t0. */
   events(name?: string): SentinelEvent[] {
     const names = name ? [name] : this.names('sentinel');
     const all: SentinelEvent[] = [];
-    for (const n of names) all.push(...sentinelEvents(this.log(n), n, this.t0));
+    for (const n of names) all.push(...this.sentinelEventsOf(n));
     return all.sort((a, b) => a.timeMs - b.timeMs);
   }
 
@@ -601,7 +633,7 @@ export class RealDeployment {
       () => {
         for (const n of names) {
           const e = this.normalizer()
-            .events(sentinelEvents(this.log(n), n, this.t0))
+            .events(this.sentinelEventsOf(n))
             .find((x) => x.timeMs >= since && pred(x));
           if (e) return e;
         }

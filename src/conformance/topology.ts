@@ -17,6 +17,8 @@ export interface TopologyOptions {
   readonly nodeExtra?: readonly string[] | Readonly<Record<string, readonly string[]>>;
   /** Extra sentinel.conf lines for every Sentinel. */
   readonly sentinelExtra?: readonly string[];
+  /** Every process on one wall clock the drive can step (RealDeployment.clockJump()). */
+  readonly wallShift?: boolean;
 }
 
 /** Lines every node gets: no persistence, immediate diskless sync, DEBUG allowed from loopback. */
@@ -58,5 +60,5 @@ export function topology(o: TopologyOptions): DeploymentSpec {
     ];
     sentinels.push({ name: `sentinel${i}`, port: sentinelPort(o.base, i), config: lines.join('\n') + '\n' });
   }
-  return { nodes, sentinels, masterName: name };
+  return { nodes, sentinels, masterName: name, ...(o.wallShift ? { wallShift: true } : {}) };
 }

@@ -109,6 +109,25 @@ describe('real-process harness', () => {
     });
   });
 
+  it("steps every process's wall clock (wallShift): TIME moves with it, and log stamps are read back on the harness's clock", async () => {
+    await withDeployment(topology({ base: 25900, nodes: 1, sentinels: 1, quorum: 1, wallShift: true }), async (d) => {
+      await d.waitHealthy();
+      const timeMs = async () => {
+        const r = (await d.call('node1', ['TIME'])) as string[];
+        return Number(r[0]) * 1000 + Number(r[1]) / 1000;
+      };
+      const before = (await timeMs()) - Date.now();
+      const f = d.clockJump(60_000);
+      const after = (await timeMs()) - Date.now();
+      expect(after - before).toBeGreaterThan(59_900);
+      expect(after - before).toBeLessThan(60_100);
+      // sentinelCheckTiltCondition(): a step of a minute enters TILT at the next timer run.
+      const tilt = await d.waitForEvent('+tilt', (e) => e.event === '+tilt', 5000, { sinceMs: f.timeMs });
+      expect(tilt.timeMs - f.timeMs).toBeGreaterThanOrEqual(0);
+      expect(tilt.timeMs - f.timeMs).toBeLessThan(1000);
+    });
+  });
+
   it('reports a config error from the process', async () => {
     const spec = topology({ base: 25800, nodes: 1, sentinels: 0 });
     const bad = { ...spec, nodes: [{ ...spec.nodes[0], config: spec.nodes[0].config + 'no-such-directive 1\n' }] };
