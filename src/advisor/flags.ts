@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { resolveInModel } from '../scenario/model.js';
+import { processAt, resolveInModel, type ModelProcess } from '../scenario/model.js';
 import { unusualDeployment } from '../scenario/unusual.js';
 import { majorityOf, monitorAddr, type Deployment } from './deployment.js';
 
@@ -35,6 +35,8 @@ export function checkFlags(d: Deployment): Flag[] {
   domainFlags(d, add);
   twoNodeFlags(d, add);
   minReplicasFlags(d, add);
+  noPromotableReplicaFlags(d, add);
+  announceFlags(d, add);
   divergentMonitorFlags(d, add);
   duplicateMyidFlags(d, add);
   for (const s of d.sentinels) staleKnownSentinelFlags(d, s, add);
@@ -100,6 +102,50 @@ function minReplicasFlags(d: Deployment, add: Add): void {
   if (reps.length === 0) return;
   const r0 = reps[0]!.redis!;
   add('min-replicas-only-on-replicas', `min-replicas-to-write ${r0.minReplicasToWrite} / min-replicas-max-lag ${r0.minReplicasMaxLagSec} are set on ${reps.map((r) => r.name).join(', ')} but not on the master ${d.master.name}: cut off on a minority side, ${d.master.name} keeps accepting writes that are lost when it is demoted`);
+}
+
+/**
+ * Every replica has replica-priority 0: sentinelSelectSlave() skips each of them, so a failover
+ * ends in -failover-abort-no-good-slave (redis/redis#1796, #7825).
+ */
+function noPromotableReplicaFlags(d: Deployment, add: Add): void {
+  const reps = d.replicas.filter((r) => r.redis);
+  if (!d.master || reps.length === 0 || reps.some((r) => r.redis!.replicaPriority !== 0)) return;
+  add('no-promotable-replica', `${reps.length === 1 ? `the only replica, ${reps[0]!.name}, has` : `every replica (${reps.map((r) => r.name).join(', ')}) has`} replica-priority 0: Sentinel never promotes such a replica, so losing the master ${d.master.name} ends in -failover-abort-no-good-slave`);
+}
+
+/** What an announced address names: this process, another one, or none of the model. */
+function announcedAs(d: Deployment, p: ModelProcess, ip: string, port: number): string | undefined {
+  const at = processAt(d.model, ip, port);
+  if (at === p) return undefined;
+  return at ? `${at.name}'s address` : 'where no process of the model listens';
+}
+
+/**
+ * replica-announce-ip / sentinel announce-ip (and their ports) that are not the process's own
+ * address, the NAT and container case (redis/redis#2335): the master lists a replica by the address
+ * it announces (REPLCONF ip-address, INFO slaveN:ip=), and a Sentinel's hellos carry its announced
+ * address, so the Sentinels look for them there.
+ */
+function announceFlags(d: Deployment, add: Add): void {
+  for (const p of d.model.processes) {
+    if (p.kind === 'redis' && p.redis && (p.redis.replicaAnnounceIp !== undefined || p.redis.replicaAnnouncePort !== 0)) {
+      const ip = p.redis.replicaAnnounceIp ?? hostIp(d, p);
+      const port = p.redis.replicaAnnouncePort || p.port;
+      const what = announcedAs(d, p, ip, port);
+      if (what) add('announced-address', `${p.name} announces itself as ${ip}:${port} (replica-announce-ip/-port), ${what}: its master lists it there and the Sentinels look for it there, so they never reach ${p.name} and cannot promote it`);
+    }
+    if (p.kind === 'sentinel' && p.sentinel && (p.sentinel.announceIp !== undefined || p.sentinel.announcePort !== 0)) {
+      const ip = p.sentinel.announceIp ?? hostIp(d, p);
+      const port = p.sentinel.announcePort || p.port;
+      const what = announcedAs(d, p, ip, port);
+      if (what) add('announced-address', `${p.name} announces itself as ${ip}:${port} (sentinel announce-ip/-port), ${what}: the other Sentinels add it there, cannot ask it for its vote, yet count it among the voters`);
+    }
+  }
+}
+
+function hostIp(d: Deployment, p: ModelProcess): string {
+  return d.model.hosts.find((h) => h.name === p.host)?.ip ?? '';
 }
 
 /** Monitor lines that disagree: the address, the set of masters, the quorum. */
