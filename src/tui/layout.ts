@@ -42,7 +42,7 @@ export function screenLines(inp: ScreenInput): Line[] {
   const { rec, pb, ui, width, height } = inp;
   const m = screenModel(rec, pb.cursorUs);
   const header = headerLine(m, pb, width);
-  const bottom = helpLine(width, ui.gotoText !== null ? `go to time: ${ui.gotoText}▏  (Enter: go · Esc: cancel)` : ui.message);
+  const bottom = helpLine(width, ui.gotoText !== null ? `go to time: ${ui.gotoText}▏  (Enter: go · Esc: cancel)` : ui.message ?? (ui.help ? null : m.tiltNote));
 
   if (ui.help) {
     const body = HELP_TEXT.slice(0, Math.max(0, height - 2)).map((t) => [seg(` ${t}`)] as Line);

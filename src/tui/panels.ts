@@ -347,4 +347,7 @@ export const HELP_TEXT: readonly string[] = [
   '  wait; failover-timeout: in the current failover state; retry-wait:',
   '  2 × failover-timeout before a new attempt; TILT greys timers.',
   '  A leader needs max(majority of all known Sentinels, quorum) votes.',
+  '  TILT: two timer ticks over 2 s apart (paused, starved) or a clock',
+  '  going back; for 30 s the Sentinel acts on nothing (no SDOWN, ODOWN',
+  '  or failover) and tells the others the master is not down.',
 ];

@@ -82,6 +82,8 @@ export interface ScreenModel {
   /** Per workload client, acknowledged and lost writes so far (null: the model has no writer). */
   readonly writes: readonly WriteCounts[] | null;
   readonly note: string | null;
+  /** Why the first Sentinel in TILT entered it, and what TILT means (null: none in TILT). */
+  readonly tiltNote: string | null;
 }
 
 /** Short names for Sentinels in vote columns: a common prefix is cut ("sentinel3" → "s3"). */
@@ -108,7 +110,7 @@ export function screenModel(rec: Recording, cursorUs: number): ScreenModel {
   if (!frame) {
     return {
       title: rec.title, seed: rec.seed, cursorUs, totalUs: rec.totalUs, epoch: null, masterName, redis: [], sentinels: [], votes: null, network: null, writes: null,
-      note: rec.note ?? 'no state recorded',
+      note: rec.note ?? 'no state recorded', tiltNote: null,
     };
   }
   const sentinelIdx = rec.procs.map((p, i) => (p.kind === 'sentinel' ? i : -1)).filter((i) => i >= 0);
@@ -131,7 +133,47 @@ export function screenModel(rec: Recording, cursorUs: number): ScreenModel {
     network: networkRow(rec, frame),
     writes: rec.writes && rec.writes.length > 0 ? writeCountsAt(rec.writes, cursorUs) : null,
     note: null,
+    tiltNote: tiltNote(rec, sentinels, cursorUs),
   };
+}
+
+const secs1 = (us: number): string => (us / 1e6).toFixed(1);
+
+/**
+ * What made a Sentinel enter TILT (sentinelCheckTiltCondition(): two timer ticks more than 2 s
+ * apart, or its clock going back), read from the scenario's faults just before its +tilt: a
+ * pause of the process, or a clock step on its host; else the tick gap alone (a starved process).
+ */
+export function tiltCause(rec: Recording, name: string, cursorUs: number): string | null {
+  let tiltAt: number | undefined;
+  for (const e of rec.log) {
+    if (e.t > cursorUs) break;
+    if (e.p === name && e.event === '+tilt') tiltAt = e.t;
+  }
+  if (tiltAt === undefined) return null;
+  const host = hostOfName(rec, name);
+  const before = rec.log.filter((e) => e.fault !== undefined && e.t <= tiltAt! && tiltAt! - e.t <= 1_000_000);
+  for (let k = before.length - 1; k >= 0; k--) {
+    const e = before[k]!;
+    if (e.fault === 'resume' && e.p === name) {
+      const paused = rec.log.filter((x) => x.fault === 'pause' && x.p === name && x.t <= e.t).pop();
+      return paused ? `paused ${secs1(paused.t)}–${secs1(e.t)} s, its timer saw a ${secs1(e.t - paused.t)} s gap (over 2 s)` : 'resumed after a pause (a tick gap over 2 s)';
+    }
+    const jump = e.fault === 'clock-jump' ? / clock-jump (\S+) (-?\d+)ms$/.exec(e.line) : null;
+    if (jump && jump[1] === host) {
+      const ms = Number(jump[2]);
+      return `the clock of ${host} ${ms < 0 ? 'went back' : 'jumped ahead'} ${Math.abs(ms / 1000)} s${ms < 0 ? '' : ' (a tick gap over 2 s)'}`;
+    }
+  }
+  return 'two timer ticks more than 2 s apart (the process was starved)';
+}
+
+/** One line for the bottom of the screen while a Sentinel is in TILT: why, and what it means. */
+function tiltNote(rec: Recording, rows: readonly SentinelRow[], cursorUs: number): string | null {
+  const r = rows.find((x) => x.tilt !== null && x.status !== 'down');
+  if (!r) return null;
+  const why = tiltCause(rec, r.name, cursorUs) ?? 'a tick gap over 2 s or a clock going back';
+  return `${r.name} in TILT: ${why}; for ${r.tilt!.limitMs / 1000} s it acts on nothing (no SDOWN, ODOWN or failover) · ? help`;
 }
 
 /** Host wall clock (ms) of process i at the cursor: the frame's reading plus the time since. */
