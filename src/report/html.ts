@@ -12,7 +12,7 @@ import type { TimelineData } from './timeline.js';
 const STATE_COLOURS: Readonly<Record<string, string>> = {
   'master (writable)': '#2e7d32', 'master (refusing writes)': '#6d4c41', replica: '#90caf9', down: '#424242', paused: '#9e9e9e',
   SDOWN: '#ffb74d', ODOWN: '#e65100', TILT: '#8e24aa',
-  'select-slave': '#fff176', 'send-slaveof-noone': '#ffee58', 'wait-promotion': '#fdd835', 'reconf-slaves': '#f9a825',
+  election: '#fffde7', 'select-slave': '#fff176', 'send-slaveof-noone': '#ffee58', 'wait-promotion': '#fdd835', 'reconf-slaves': '#f9a825',
   vote: '#1565c0', 'write acknowledged': '#66bb6a', 'write lost': '#d50000',
 };
 

@@ -31,7 +31,8 @@ function sentence(group: readonly FailoverStory[]): string {
   const parts: string[] = [];
   if (lead.cause) parts.push(causeText(lead.cause));
   if (lead.to !== null && lead.faultToSwitchMs !== null) parts.push(`the Sentinels switched to ${lead.to} ${seconds(lead.faultToSwitchMs)} s later`);
-  else if (lead.to !== null) parts.push(`${lead.leader ?? 'a Sentinel'} switched ${lead.master} from ${lead.from ?? '?'} to ${lead.to} at ${formatSeconds(lead.switchMs! * 1000)} s`);
+  // switchMs is the first +switch-master of any Sentinel, often not the leader's own (it switches at +failover-end).
+  else if (lead.to !== null) parts.push(`the Sentinels switched ${lead.master} from ${lead.from ?? '?'} to ${lead.to} at ${formatSeconds(lead.switchMs! * 1000)} s${lead.leader ? ` (failover led by ${lead.leader})` : ''}`);
   else {
     const results = [...new Set(group.map((s) => s.result))].join(', ');
     parts.push(`the Sentinels did not switch the master (${plural(group.length, 'attempt', 'attempts')}: ${results})`);

@@ -83,7 +83,7 @@ function redisSpans(records: readonly TraceRecord[], model: Model, endUs: number
 const OPENS: Readonly<Record<string, string>> = { '+sdown': 'SDOWN', '+odown': 'ODOWN', '+tilt': 'TILT', '+try-failover': 'failover' };
 const CLOSES: Readonly<Record<string, string>> = { '-sdown': 'SDOWN', '-odown': 'ODOWN', '-tilt': 'TILT', '+failover-end': 'failover', '+failover-end-for-timeout': 'failover' };
 
-/** Sentinel lanes: SDOWN, ODOWN and TILT spans (of the master), failover states. */
+/** Sentinel lanes: SDOWN, ODOWN and TILT spans (of the master), the election, failover states. */
 function sentinelSpans(records: readonly TraceRecord[], model: Model, endUs: number): Span[] {
   const out: Span[] = [];
   for (const p of model.processes.filter((x) => x.kind === 'sentinel')) {
@@ -98,6 +98,12 @@ function sentinelSpans(records: readonly TraceRecord[], model: Model, endUs: num
       const ev = String(r.event);
       const onMaster = String(r.text).startsWith('master ') || ev.includes('tilt');
       if (OPENS[ev] && onMaster && !open.has(OPENS[ev]!)) open.set(OPENS[ev]!, r.t);
+      // The election (sentinelFailoverWaitStart()): from +try-failover to +elected-leader, or to the abort.
+      if (ev === '+try-failover' && onMaster) {
+        closeState(r.t);
+        failoverState = { name: 'election', since: r.t };
+      }
+      if (ev === '+elected-leader' && failoverState?.name === 'election') closeState(r.t);
       if (ev.startsWith('+failover-state-')) {
         closeState(r.t);
         failoverState = { name: ev.slice('+failover-state-'.length), since: r.t };
