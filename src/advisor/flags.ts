@@ -114,32 +114,36 @@ function noPromotableReplicaFlags(d: Deployment, add: Add): void {
   add('no-promotable-replica', `${reps.length === 1 ? `the only replica, ${reps[0]!.name}, has` : `every replica (${reps.map((r) => r.name).join(', ')}) has`} replica-priority 0: Sentinel never promotes such a replica, so losing the master ${d.master.name} ends in -failover-abort-no-good-slave`);
 }
 
-/** What an announced address names: this process, another one, or none of the model. */
-function announcedAs(d: Deployment, p: ModelProcess, ip: string, port: number): string | undefined {
+/** What an announced address names: undefined (the process itself), another process, or null (nothing of the model). */
+function announcedAt(d: Deployment, p: ModelProcess, ip: string, port: number): ModelProcess | null | undefined {
   const at = processAt(d.model, ip, port);
-  if (at === p) return undefined;
-  return at ? `${at.name}'s address` : 'where no process of the model listens';
+  return at === p ? undefined : at ?? null;
 }
 
 /**
  * replica-announce-ip / sentinel announce-ip (and their ports) that are not the process's own
  * address, the NAT and container case (redis/redis#2335): the master lists a replica by the address
  * it announces (REPLCONF ip-address, INFO slaveN:ip=), and a Sentinel's hellos carry its announced
- * address, so the Sentinels look for them there.
+ * address, so the Sentinels look for them there. A replica announced at the master's own address
+ * makes the master a "replica" that reports role:master: sentinelRefreshInstanceInfo() sends it
+ * SLAVEOF its own address (+convert-to-slave), as real 7.0.15 does.
  */
 function announceFlags(d: Deployment, add: Add): void {
   for (const p of d.model.processes) {
     if (p.kind === 'redis' && p.redis && (p.redis.replicaAnnounceIp !== undefined || p.redis.replicaAnnouncePort !== 0)) {
       const ip = p.redis.replicaAnnounceIp ?? hostIp(d, p);
       const port = p.redis.replicaAnnouncePort || p.port;
-      const what = announcedAs(d, p, ip, port);
-      if (what) add('announced-address', `${p.name} announces itself as ${ip}:${port} (replica-announce-ip/-port), ${what}: its master lists it there and the Sentinels look for it there, so they never reach ${p.name} and cannot promote it`);
+      const at = announcedAt(d, p, ip, port);
+      const head = `${p.name} announces itself as ${ip}:${port} (replica-announce-ip/-port)`;
+      if (at === null) add('announced-address', `${head}, where no process of the model listens: its master lists it there and the Sentinels look for it there, so they never reach ${p.name} and cannot promote it`);
+      else if (at && at === d.master) add('announced-address', `${head}, the master ${at.name}'s own address: the Sentinels take ${at.name} for that replica and, as it reports role:master, send it SLAVEOF its own address (+convert-to-slave); ${at.name} becomes a replica of itself and refuses every write`);
+      else if (at) add('announced-address', `${head}, which is ${at.name}'s address: the Sentinels take ${at.name} for that replica and never reach ${p.name}`);
     }
     if (p.kind === 'sentinel' && p.sentinel && (p.sentinel.announceIp !== undefined || p.sentinel.announcePort !== 0)) {
       const ip = p.sentinel.announceIp ?? hostIp(d, p);
       const port = p.sentinel.announcePort || p.port;
-      const what = announcedAs(d, p, ip, port);
-      if (what) add('announced-address', `${p.name} announces itself as ${ip}:${port} (sentinel announce-ip/-port), ${what}: the other Sentinels add it there, cannot ask it for its vote, yet count it among the voters`);
+      const at = announcedAt(d, p, ip, port);
+      if (at !== undefined) add('announced-address', `${p.name} announces itself as ${ip}:${port} (sentinel announce-ip/-port), ${at ? `which is ${at.name}'s address` : 'where no process of the model listens'}: the other Sentinels add it there, cannot ask it for its vote, yet count it among the voters`);
     }
   }
 }

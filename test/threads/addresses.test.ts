@@ -23,6 +23,17 @@ describe('redis/redis#2335, bitnami/containers#46594: behind NAT a replica is kn
     expect(c.verdictText).toBe('OUTAGE: master down, no replica passes selection: 172.17.0.2:6379 sdown (subjectively down)');
   });
 
+  it('a replica announced at the master\'s own address: flagged, and simulated as real 7.0.15 does it (the Sentinel converts the master into a replica of itself; every write is refused)', () => {
+    const flags = checkFlags(analyseDeployment(loadModel('test/threads/fixtures/announce-master'))).filter((f) => f.id === 'announced-address');
+    expect(flags.map((f) => f.message)).toEqual([
+      "redis-b announces itself as 10.0.4.1:6379 (replica-announce-ip/-port), the master redis-a's own address: the Sentinels take redis-a for that replica and, as it reports role:master, send it SLAVEOF its own address (+convert-to-slave); redis-a becomes a replica of itself and refuses every write",
+    ]);
+    // On 7.0.15 (ports 28010/28011/28020, the same files): "+slave slave 127.0.0.1:28010 ... @ mymaster
+    // 127.0.0.1 28010", then "+convert-to-slave slave 127.0.0.1:28010" 10.2 s later; ROLE: slave 127.0.0.1 28010 connect -1.
+    const res = runScenario(loadScenario('test/threads/fixtures/announce-master.yaml'));
+    expect(res.expectations.filter((e) => !e.pass).map((e) => e.name)).toEqual([]);
+  });
+
   it('the shipped models announce nothing wrong', () => {
     for (const m of ['models/zato', 'models/docker-3node', 'models/redis-ha-demo', 'models/haproxy', 'models/two-node']) {
       expect(checkFlags(analyseDeployment(loadModel(m))).filter((f) => f.id === 'announced-address')).toEqual([]);
