@@ -24,10 +24,12 @@ function replstateToString(s: ReplicaSyncState | null): string {
 }
 
 /**
- * INFO is built as one list of pieces joined once: a Sentinel asks every node for INFO every 10 s
- * (every second during a failover). The lines that never change (most of `# Server`) are one
- * piece, joined at load. One join gives a flat string: the Sentinel scans it line by line, and a
- * string made of many concatenations was measured to scan about twice as slowly.
+ * INFO is built section by section by concatenation, then the sections are joined once: a
+ * Sentinel asks every node for INFO every 10 s (every second during a failover). The lines that
+ * never change (most of `# Server`) are one piece, joined at load. One join('') of the ~140
+ * pieces went through V8's slow generic path (most of the time INFO took); a rope made only by
+ * concatenation is cheap to build but slower for the Sentinel to scan (each read unwraps it).
+ * Joining the few section ropes copies them into one flat string for about a third of the cost.
  */
 const SERVER_FIXED = lines(
   '# Server',
@@ -49,21 +51,21 @@ function lines(...ls: string[]): string {
   return ls.join('\r\n') + '\r\n';
 }
 
-function serverSection(n: Node, b: string[]): void {
+function serverSection(n: Node): string {
   const d = n.d;
   const nowMs = n.ctx.nowMs();
   const up = Math.max(0, Math.floor((nowMs - d.startedMs) / 1000));
-  b.push(
-    SERVER_FIXED,
-    'process_id:', String(processId(n)),
-    '\r\nprocess_supervised:no\r\nrun_id:', d.runId,
-    '\r\ntcp_port:', String(d.conf.port),
-    '\r\nserver_time_usec:', String(n.ctx.nowUs()),
-    '\r\nuptime_in_seconds:', String(up),
-    '\r\nuptime_in_days:', String(Math.floor(up / 86400)),
-    '\r\nhz:10\r\nconfigured_hz:10\r\nlru_clock:', String(Math.floor(nowMs / 1000) & ((1 << 24) - 1)),
-    '\r\nexecutable:/usr/bin/redis-server\r\nconfig_file:', n.cfg.file,
-    '\r\nio_threads_active:0\r\n',
+  return (
+    SERVER_FIXED +
+    'process_id:' + String(processId(n)) +
+    '\r\nprocess_supervised:no\r\nrun_id:' + d.runId +
+    '\r\ntcp_port:' + String(d.conf.port) +
+    '\r\nserver_time_usec:' + String(n.ctx.nowUs()) +
+    '\r\nuptime_in_seconds:' + String(up) +
+    '\r\nuptime_in_days:' + String(Math.floor(up / 86400)) +
+    '\r\nhz:10\r\nconfigured_hz:10\r\nlru_clock:' + String(Math.floor(nowMs / 1000) & ((1 << 24) - 1)) +
+    '\r\nexecutable:/usr/bin/redis-server\r\nconfig_file:' + n.cfg.file +
+    '\r\nio_threads_active:0\r\n'
   );
 }
 
@@ -82,45 +84,45 @@ const CLIENTS_TAIL = lines(
   'clients_in_timeout_table:0',
 );
 
-function clientsSection(n: Node, b: string[]): void {
+function clientsSection(n: Node): string {
   const d = n.d;
   let clients = 0;
   // Values, not keys: for-in turned every integer client id into a string and looked it up again.
   for (const c of Object.values(d.clients)) if (!c.isReplica) clients++;
-  b.push('# Clients\r\nconnected_clients:', String(clients), '\r\n', CLIENTS_TAIL);
+  return '# Clients\r\nconnected_clients:' + String(clients) + '\r\n' + CLIENTS_TAIL;
 }
 
-function persistenceSection(n: Node, b: string[]): void {
+function persistenceSection(n: Node): string {
   const d = n.d;
-  b.push(
-    '# Persistence\r\nloading:', d.loading ? '1' : '0',
-    '\r\nasync_loading:0\r\nrdb_changes_since_last_save:', String(d.dirty),
-    '\r\nrdb_bgsave_in_progress:', d.child ? '1' : '0',
-    '\r\nrdb_last_save_time:', String(d.lastSaveSec),
-    '\r\nrdb_last_bgsave_status:ok\r\naof_enabled:', d.conf.appendonly ? '1' : '0',
-    '\r\naof_rewrite_in_progress:0\r\naof_last_write_status:ok\r\n',
+  return (
+    '# Persistence\r\nloading:' + (d.loading ? '1' : '0') +
+    '\r\nasync_loading:0\r\nrdb_changes_since_last_save:' + String(d.dirty) +
+    '\r\nrdb_bgsave_in_progress:' + (d.child ? '1' : '0') +
+    '\r\nrdb_last_save_time:' + String(d.lastSaveSec) +
+    '\r\nrdb_last_bgsave_status:ok\r\naof_enabled:' + (d.conf.appendonly ? '1' : '0') +
+    '\r\naof_rewrite_in_progress:0\r\naof_last_write_status:ok\r\n'
   );
 }
 
-function statsSection(n: Node, b: string[]): void {
+function statsSection(n: Node): string {
   const s = n.d.stats;
-  b.push(
-    '# Stats\r\ntotal_connections_received:', String(s.connections),
-    '\r\ntotal_commands_processed:', String(s.commands),
-    '\r\nsync_full:', String(s.syncFull),
-    '\r\nsync_partial_ok:', String(s.syncPartialOk),
-    '\r\nsync_partial_err:', String(s.syncPartialErr),
-    '\r\n',
+  return (
+    '# Stats\r\ntotal_connections_received:' + String(s.connections) +
+    '\r\ntotal_commands_processed:' + String(s.commands) +
+    '\r\nsync_full:' + String(s.syncFull) +
+    '\r\nsync_partial_ok:' + String(s.syncPartialOk) +
+    '\r\nsync_partial_err:' + String(s.syncPartialErr) +
+    '\r\n'
   );
 }
 
-function replicationSection(n: Node, b: string[]): void {
+function replicationSection(n: Node): string {
   const d = n.d;
   const now = nowSec(n);
-  b.push('# Replication\r\nrole:', d.repl ? 'slave' : 'master', '\r\n');
-  if (d.repl) replicaLines(n, d.repl, now, b);
-  b.push('connected_slaves:', String(d.replicas.length), '\r\n');
-  if (d.conf.minReplicasToWrite && d.conf.minReplicasMaxLagSec) b.push('min_slaves_good_slaves:', String(d.goodReplicas), '\r\n');
+  let b = '# Replication\r\nrole:' + (d.repl ? 'slave' : 'master') + '\r\n';
+  if (d.repl) b += replicaLines(n, d.repl, now);
+  b += 'connected_slaves:' + String(d.replicas.length) + '\r\n';
+  if (d.conf.minReplicasToWrite && d.conf.minReplicasMaxLagSec) b += 'min_slaves_good_slaves:' + String(d.goodReplicas) + '\r\n';
   let i = 0;
   for (const id of d.replicas) {
     const c = d.clients[id];
@@ -128,24 +130,25 @@ function replicationSection(n: Node, b: string[]): void {
     const state = replstateToString(c.replState);
     if (state === '') continue;
     const lag = c.replState === 'online' ? now - c.ackTimeSec : 0;
-    b.push(`slave${i}:ip=${c.announcedIp ?? c.remoteIp},port=${c.listeningPort},state=${state},offset=${c.ackOffset},lag=${lag}\r\n`);
+    b += `slave${i}:ip=${c.announcedIp ?? c.remoteIp},port=${c.listeningPort},state=${state},offset=${c.ackOffset},lag=${lag}\r\n`;
     i++;
   }
-  b.push(
-    'master_failover_state:no-failover\r\nmaster_replid:', d.replid,
-    '\r\nmaster_replid2:', d.replid2,
-    '\r\nmaster_repl_offset:', String(d.masterReplOffset),
-    '\r\nsecond_repl_offset:', String(d.secondReplidOffset),
-    '\r\nrepl_backlog_active:', d.backlog ? '1' : '0',
-    '\r\nrepl_backlog_size:', String(effectiveBacklogSize(d.conf.replBacklogSizeBytes)),
-    '\r\nrepl_backlog_first_byte_offset:', String(d.backlog ? d.backlog.firstByteOffset : 0),
-    '\r\nrepl_backlog_histlen:', String(d.backlog ? d.backlog.histlenBytes : 0),
-    '\r\n',
+  return (
+    b +
+    'master_failover_state:no-failover\r\nmaster_replid:' + d.replid +
+    '\r\nmaster_replid2:' + d.replid2 +
+    '\r\nmaster_repl_offset:' + String(d.masterReplOffset) +
+    '\r\nsecond_repl_offset:' + String(d.secondReplidOffset) +
+    '\r\nrepl_backlog_active:' + (d.backlog ? '1' : '0') +
+    '\r\nrepl_backlog_size:' + String(effectiveBacklogSize(d.conf.replBacklogSizeBytes)) +
+    '\r\nrepl_backlog_first_byte_offset:' + String(d.backlog ? d.backlog.firstByteOffset : 0) +
+    '\r\nrepl_backlog_histlen:' + String(d.backlog ? d.backlog.histlenBytes : 0) +
+    '\r\n'
   );
 }
 
 /** The lines of a replica's replication section about its master. */
-function replicaLines(n: Node, r: NonNullable<RedisState['repl']>, now: number, b: string[]): void {
+function replicaLines(n: Node, r: NonNullable<RedisState['repl']>, now: number): string {
   const d = n.d;
   let replOff = 1;
   let readOff = 1;
@@ -156,44 +159,43 @@ function replicaLines(n: Node, r: NonNullable<RedisState['repl']>, now: number, 
     replOff = r.cached.reploff;
     readOff = r.cached.reploff;
   }
-  b.push(
-    'master_host:', r.masterHost,
-    '\r\nmaster_port:', String(r.masterPort),
-    '\r\nmaster_link_status:', r.state === 'connected' ? 'up' : 'down',
-    '\r\nmaster_last_io_seconds_ago:', String(r.link ? now - r.link.lastInteractionSec : -1),
-    '\r\nmaster_sync_in_progress:', r.state === 'transfer' ? '1' : '0',
-    '\r\nslave_read_repl_offset:', String(readOff),
-    '\r\nslave_repl_offset:', String(replOff),
-    '\r\n',
-  );
+  let b =
+    'master_host:' + r.masterHost +
+    '\r\nmaster_port:' + String(r.masterPort) +
+    '\r\nmaster_link_status:' + (r.state === 'connected' ? 'up' : 'down') +
+    '\r\nmaster_last_io_seconds_ago:' + String(r.link ? now - r.link.lastInteractionSec : -1) +
+    '\r\nmaster_sync_in_progress:' + (r.state === 'transfer' ? '1' : '0') +
+    '\r\nslave_read_repl_offset:' + String(readOff) +
+    '\r\nslave_repl_offset:' + String(replOff) +
+    '\r\n';
   if (r.state === 'transfer') {
-    b.push('master_sync_total_bytes:-1\r\nmaster_sync_read_bytes:0\r\nmaster_sync_left_bytes:-1\r\nmaster_sync_perc:0.00\r\nmaster_sync_last_io_seconds_ago:', String(now - r.transferLastIoSec), '\r\n');
+    b += 'master_sync_total_bytes:-1\r\nmaster_sync_read_bytes:0\r\nmaster_sync_left_bytes:-1\r\nmaster_sync_perc:0.00\r\nmaster_sync_last_io_seconds_ago:' + String(now - r.transferLastIoSec) + '\r\n';
   }
-  if (r.state !== 'connected') b.push('master_link_down_since_seconds:', String(r.downSinceSec ? now - r.downSinceSec : -1), '\r\n');
-  b.push(
-    'slave_priority:', String(d.conf.replicaPriority),
-    '\r\nslave_read_only:', d.conf.replicaReadOnly ? '1' : '0',
-    '\r\nreplica_announced:', d.conf.replicaAnnounced ? '1' : '0',
-    '\r\n',
+  if (r.state !== 'connected') b += 'master_link_down_since_seconds:' + String(r.downSinceSec ? now - r.downSinceSec : -1) + '\r\n';
+  return (
+    b +
+    'slave_priority:' + String(d.conf.replicaPriority) +
+    '\r\nslave_read_only:' + (d.conf.replicaReadOnly ? '1' : '0') +
+    '\r\nreplica_announced:' + (d.conf.replicaAnnounced ? '1' : '0') +
+    '\r\n'
   );
 }
 
-function keyspaceSection(n: Node, b: string[]): void {
+function keyspaceSection(n: Node): string {
   const keys = n.d.keyCount;
-  if (keys > 0) b.push('# Keyspace\r\ndb0:keys=', String(keys), ',expires=0,avg_ttl=0\r\n');
-  else b.push('# Keyspace\r\n');
+  return keys > 0 ? '# Keyspace\r\ndb0:keys=' + String(keys) + ',expires=0,avg_ttl=0\r\n' : '# Keyspace\r\n';
 }
 
 const EMPTY_SECTIONS: Record<string, string> = { memory: '# Memory\r\n', cpu: '# CPU\r\n', modules: '# Modules\r\n', errorstats: '# Errorstats\r\n', cluster: '# Cluster\r\ncluster_enabled:0\r\n' };
 
-function section(n: Node, s: string, b: string[]): void {
-  if (s === 'server') serverSection(n, b);
-  else if (s === 'clients') clientsSection(n, b);
-  else if (s === 'persistence') persistenceSection(n, b);
-  else if (s === 'stats') statsSection(n, b);
-  else if (s === 'replication') replicationSection(n, b);
-  else if (s === 'keyspace') keyspaceSection(n, b);
-  else b.push(EMPTY_SECTIONS[s]!);
+function section(n: Node, s: string): string {
+  if (s === 'server') return serverSection(n);
+  if (s === 'clients') return clientsSection(n);
+  if (s === 'persistence') return persistenceSection(n);
+  if (s === 'stats') return statsSection(n);
+  if (s === 'replication') return replicationSection(n);
+  if (s === 'keyspace') return keyspaceSection(n);
+  return EMPTY_SECTIONS[s]!;
 }
 
 /** INFO [section ...]: sections joined by an empty line, every line ending in \r\n. */
@@ -203,12 +205,9 @@ export function infoText(n: Node, args: readonly string[]): string {
   if (lower.length === 0 || lower.includes('default')) wanted = DEFAULT_SECTIONS;
   else if (lower.includes('all') || lower.includes('everything')) wanted = DEFAULT_SECTIONS;
   else wanted = DEFAULT_SECTIONS.filter((s) => lower.includes(s));
-  const b: string[] = [];
-  for (let i = 0; i < wanted.length; i++) {
-    if (i > 0) b.push('\r\n');
-    section(n, wanted[i]!, b);
-  }
-  return b.join('');
+  const b = new Array<string>(wanted.length);
+  for (let i = 0; i < wanted.length; i++) b[i] = section(n, wanted[i]!);
+  return b.join('\r\n');
 }
 
 /** replication.c: roleCommand(). */
