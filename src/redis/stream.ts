@@ -6,13 +6,15 @@ import { closeClientOnOutputBufferLimitReached } from './obuf.js';
 /**
  * The replication stream on the sending side: every byte goes to the backlog (advancing
  * master_repl_offset) and to each attached replica, or to its output buffer while its RDB is being
- * produced (replication.c: feedReplicationBuffer()).
+ * produced (replication.c: feedReplicationBuffer()). `knownBytes`: respCommandBytes(argv), if the
+ * caller has it.
  */
-export function feedReplicationBuffer(n: Node, argv: string[]): void {
+export function feedReplicationBuffer(n: Node, argv: string[], knownBytes?: number): void {
   const d = n.d;
   // 7.0: "if (server.repl_backlog == NULL) return;" — no backlog, no offset movement.
   if (!d.backlog) return;
-  const bytes = respCommandBytes(argv);
+  // A replica proxying its master's stream has measured the command already (onMasterStream()).
+  const bytes = knownBytes ?? respCommandBytes(argv);
   d.masterReplOffset += bytes;
   const newBlock = backlogAppend(d.backlog, argv, bytes, d.conf.replBacklogSizeBytes);
   // One message for every replica: values are immutable, so they can share it.

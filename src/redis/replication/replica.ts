@@ -358,8 +358,9 @@ export function onMasterStream(n: Node, c: ClientRec, m: Resp): void {
   }
   executeFromMaster(n, c, argv);
   link.reploff += bytes;
-  // proxyMasterStream() for one command, without an array around it.
-  feedReplicationBuffer(n, argv);
+  // proxyMasterStream() for one command, without an array around it (nor measuring it again:
+  // respCommandBytes() scans every word, and every replicated command passes here).
+  feedReplicationBuffer(n, argv, bytes);
 }
 
 /**
