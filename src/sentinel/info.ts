@@ -132,8 +132,8 @@ function addReplicaOfInfoLine(s: SentinelState, ctx: Ctx, out: Out, ri: Instance
     const ipAt = l.indexOf('ip=');
     const portAt = l.indexOf('port=');
     if (portAt < 0) return;
-    ip = l.slice(ipAt + 3).split(',')[0]!;
-    port = l.slice(portAt + 5).split(',')[0]!;
+    ip = untilComma(l, ipAt + 3);
+    port = untilComma(l, portAt + 5);
   }
   const p = atoi(port);
   if (lookupSlave(s, ctx, ri, ip, p) !== undefined) return;
@@ -144,6 +144,15 @@ function addReplicaOfInfoLine(s: SentinelState, ctx: Ctx, out: Out, ri: Instance
   const sl = createInstance(s, 'slave', name, a, ri, now);
   sentinelEvent(s, ctx, 'notice', '+slave', sl, ri, '%@');
   out.flushConfigNow();
+}
+
+/**
+ * l.slice(from).split(',')[0] without splitting the rest of the line: a master's INFO has one
+ * such line per replica, and every INFO split each of them twice into all its fields.
+ */
+function untilComma(l: string, from: number): string {
+  const comma = l.indexOf(',', from);
+  return comma < 0 ? l.slice(from) : l.slice(from, comma);
 }
 
 /** The line of INFO at [at, end), of `kind`, of an instance reporting role:slave: its master and replication state. */
