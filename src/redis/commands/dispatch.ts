@@ -39,10 +39,18 @@ import { Collected, type Call, type CmdFlags, type CmdSpec } from './types.js';
  * its checks in 7.0.15's order, then call() and propagation.
  */
 
+/**
+ * Every flag present (false when not set), in one order: one object shape for the whole table, so
+ * that processCall()'s seven flag reads per command are monomorphic loads rather than lookups over
+ * as many shapes as there are flag combinations.
+ */
 const F = (s: string): CmdFlags => {
-  const f: Record<string, boolean> = {};
-  for (const w of s.split(' ').filter(Boolean)) f[w] = true;
-  return f as CmdFlags;
+  const f = { write: false, readonly: false, stale: false, loading: false, noauth: false, nomulti: false, mayReplicate: false };
+  for (const w of s.split(' ').filter(Boolean)) {
+    if (!Object.prototype.hasOwnProperty.call(f, w)) throw new Error(`unknown command flag ${w}`);
+    (f as Record<string, boolean>)[w] = true;
+  }
+  return f;
 };
 
 const spec = (fullname: string, arity: number, flags: string, run?: (x: Call) => void, subs?: Record<string, CmdSpec>): CmdSpec => ({
