@@ -1,6 +1,7 @@
 import { closeSync, constants, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../config/errors.js';
+import { inputFileRole } from '../config/inputFiles.js';
 import { strerror } from '../config/loader.js';
 import { encodeRecord, type TraceHeader } from '../recording/traceCodec.js';
 import { FileTrace } from '../sim/trace.js';
@@ -31,6 +32,9 @@ export function checkOutputPath(path: string, what: string): void {
   }
   if (st?.isDirectory()) throw new InputError(`${path}: is a directory; the ${what} needs a file name`, path);
   if (st?.isSocket()) throw new InputError(`${path}: cannot write the ${what}: it is a socket`, path);
+  // `--trace scenario.yaml` used to replace the scenario with the trace, exit 0.
+  const role = inputFileRole(path);
+  if (role !== undefined) throw new InputError(`${path}: is a file this run reads (${role}); the ${what} would replace it`, path);
   // A device (/dev/null, a terminal) or a FIFO is written straight; whether a FIFO has a reader is
   // only known when it is opened (a probe's close would end the reader's stream).
   if (st && !st.isFile()) return;
@@ -40,6 +44,37 @@ export function checkOutputPath(path: string, what: string): void {
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${path}: cannot write the ${what}: ${parent}: ${errno(e)}`, path);
+  }
+}
+
+/**
+ * Two output flags naming one file (links followed): the second would replace the first. A device
+ * or a FIFO is written straight, so both may go there (`--trace /dev/null --html /dev/null`).
+ */
+export function checkDistinctOutputs(outputs: readonly (readonly [flag: string, path: string | undefined])[]): void {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of outputs) {
+    if (path === undefined || isSpecialFile(path)) continue;
+    const key = realOrResolved(path);
+    const first = seen.get(key);
+    if (first !== undefined) throw new InputError(`${path}: ${first} and ${flag} name the same file; give each its own`, path);
+    seen.set(key, flag);
+  }
+}
+
+function isSpecialFile(path: string): boolean {
+  try {
+    return !statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 

@@ -72,13 +72,12 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
   const { runScenarioSteps } = await import('../scenario/runner.js');
   const { expectationLines, jsonlLine, logLine, verdictLine } = await import('./format.js');
   // The trace writer pulls in the config reader (strerror): loaded here, not by `--version` or `--help`.
-  const { checkOutputPath, discardPartial, finishOutput, openTrace, partialPathFor } = await import('./output.js');
+  const { discardPartial, finishOutput, openTrace, partialPathFor } = await import('./output.js');
   const { TeeTrace } = await import('../sim/trace.js');
   const { paintFor, paintText } = await import('./colour.js');
   const err = paintFor(io.stderr, hooks.env);
   const scenario = await readScenario(file, flags, ctx);
-  if (flags.html) checkOutputPath(flags.html, 'page');
-  if (flags.out) (await import('./runFolder.js')).checkRunFolder(flags.out);
+  await checkOutputs(flags);
   const m = scenario.model;
   for (const n of m.inferred) io.stderr.write(`${n}\n`);
   for (const w of m.warnings) io.stderr.write(`${paintText(w, err)}\n`);
@@ -93,7 +92,6 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
 
   const { runHeader } = await import('./runHeader.js');
   let trace: FileTrace | undefined;
-  if (flags.trace !== undefined) checkOutputPath(flags.trace, 'trace');
   const tmp = flags.trace !== undefined ? partialPathFor(flags.trace) : undefined;
   if (tmp) {
     trace = openTrace(flags.trace!, tmp, runHeader(file, scenario, seed, 'all'));
@@ -169,6 +167,15 @@ async function runCommand(file: string, flags: RunFlags, ctx: CliContext): Promi
     return EXIT_EXPECTATION_FAILED;
   }
   return EXIT_OK;
+}
+
+/** Every output, checked once the inputs are read (none may replace one) and before anything is printed. */
+async function checkOutputs(flags: RunFlags): Promise<void> {
+  const { checkDistinctOutputs, checkOutputPath } = await import('./output.js');
+  if (flags.trace !== undefined) checkOutputPath(flags.trace, 'trace');
+  if (flags.html) checkOutputPath(flags.html, 'page');
+  checkDistinctOutputs([['--trace', flags.trace], ['--html', flags.html]]);
+  if (flags.out) (await import('./runFolder.js')).checkRunFolder(flags.out);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { startupSnapshot } from 'node:v8';
+import { forgetInputFiles } from '../config/inputFiles.js';
 import { main, startProgram } from './main.js';
 
 /**
@@ -39,5 +40,6 @@ if (existsSync(drill)) {
 
 startupSnapshot.setDeserializeMainFunction(() => {
   setModuleUrl(process.argv[1]!);
+  forgetInputFiles();
   startProgram(process.argv.slice(2));
 });

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError, inputError } from '../config/errors.js';
+import { noteInputFile } from '../config/inputFiles.js';
 import { strerror } from '../config/strerror.js';
 import { collectionKeyLine, deepDataPath, MAX_NESTING, tooDeepLine } from '../config/yamlNesting.js';
 import { MAX_FILE_BYTES } from './inputLimits.js';
@@ -44,7 +45,9 @@ export function readTextFile(file: string, what: string, maxBytes = MAX_FILE_BYT
   if (problem) throw inputError(file, undefined, problem === 'not found' || problem.startsWith('is ') ? `${what} ${problem}` : `${what}: ${problem}`);
   checkTextSize(file, what, statSync(file).size, maxBytes);
   try {
-    return readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
+    noteInputFile(file, what === 'scenario file' ? 'the scenario' : what === 'model file' ? 'the model' : what);
+    return text;
   } catch (e) {
     throw inputError(file, undefined, `cannot read ${what}: ${strerror((e as NodeJS.ErrnoException).code)}`);
   }
