@@ -139,7 +139,9 @@ function describePath(path: readonly PropertyKey[]): string {
 function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty list' : 'a list';
+  // `!!binary` is a Uint8Array, not a mapping.
+  if (v instanceof Uint8Array) return 'binary data';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `"${v.length > 40 ? v.slice(0, 40) + '…' : v}"`;
   return String(v);
@@ -157,7 +159,7 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 /** Turn the first zod issue into `file:line: reason`, with the line of the offending node. */
 export function zodToInputError(y: YamlFile, err: z.ZodError, base: readonly PropertyKey[] = []): InputError {
   // An unknown key explains a missing one better than the other way round ("conf" vs "config").
-  const issue = err.issues.find((i) => i.code === 'unrecognized_keys') ?? err.issues[0]!;
+  const issue = unionIssue((err.issues.find((i) => i.code === 'unrecognized_keys') ?? err.issues[0]!) as Issue);
   const path = [...base, ...issue.path];
   const where = describePath(path);
   const v = valueAt(y.data, path);
@@ -180,10 +182,76 @@ export function zodToInputError(y: YamlFile, err: z.ZodError, base: readonly Pro
     case 'invalid_value':
       reason = `${where}: ${describeValue(v)} is not one of ${((issue as any).values as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`;
       break;
+    case 'too_small':
+    case 'too_big':
+      reason = `${where}: ${boundWords(issue, v)}`;
+      break;
+    case 'one_of':
+      reason = `${where}: expected ${orList(issue.alternatives!)}, got ${describeValue(v)}`;
+      break;
     default:
       reason = `${where ? where + ': ' : ''}${issue.message}`;
   }
   return inputError(y.file, y.lineOf(path), reason);
+}
+
+/** A zod issue as zodToInputError reads it, plus `one_of`: a union no branch of which got past the value itself. */
+interface Issue {
+  readonly code: string;
+  readonly path: PropertyKey[];
+  readonly message: string;
+  readonly errors?: readonly (readonly Issue[])[];
+  readonly alternatives?: readonly string[];
+  readonly [k: string]: unknown;
+}
+
+/**
+ * zod says only "Invalid input" when no branch of a union fits (`crash: 5`, `heal: false`,
+ * `command: []`). The branch that got deepest into the value says what is wrong inside it
+ * (`command[1]: expected …`); when every branch failed on the value itself, the issue becomes
+ * the list of what each would have taken: "expected a string or a non-empty list, got 5".
+ */
+function unionIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return issue;
+  const firsts = issue.errors.filter((b) => b.length > 0).map((b) => unionIssue({ ...b[0]!, path: [...issue.path, ...b[0]!.path] }));
+  if (firsts.length === 0) return issue;
+  const furthest = firsts.reduce((a, b) => (furtherIn(b.path, a.path) ? b : a));
+  if (furthest.path.length > issue.path.length) return furthest;
+  const alternatives = [...new Set(firsts.flatMap(expectedWords))];
+  return { code: 'one_of', path: issue.path, message: issue.message, alternatives };
+}
+
+/** Whether a branch that failed at `a` got further into the value than one that failed at `b` (deeper, or at a later list item). */
+function furtherIn(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
+  if (a.length !== b.length) return a.length > b.length;
+  for (let k = 0; k < a.length; k++) {
+    if (typeof a[k] === 'number' && typeof b[k] === 'number' && a[k] !== b[k]) return (a[k] as number) > (b[k] as number);
+  }
+  return false;
+}
+
+const TYPE_WORDS: Record<string, string> = { string: 'a string', number: 'a number', int: 'a whole number', array: 'a list', object: 'a mapping', boolean: 'true or false', null: 'null' };
+
+function expectedWords(i: Issue): string[] {
+  if (i.code === 'one_of') return [...i.alternatives!];
+  if (i.code === 'invalid_type') return [TYPE_WORDS[String(i.expected)] ?? String(i.expected)];
+  if (i.code === 'invalid_value') return (i.values as unknown[]).map((x) => JSON.stringify(x));
+  if (i.code === 'too_small' && i.origin === 'array') return [Number(i.minimum) === 1 ? 'a non-empty list' : `a list of at least ${String(i.minimum)} items`];
+  return [i.message];
+}
+
+/** zod's "Too small: expected number to be >=0" as words: "is below the minimum of 0". */
+function boundWords(i: Issue, v: unknown): string {
+  const small = i.code === 'too_small';
+  const bound = String(small ? i.minimum : i.maximum);
+  const unit = i.origin === 'array' ? (bound === '1' ? 'item' : 'items') : i.origin === 'string' ? (bound === '1' ? 'character' : 'characters') : undefined;
+  if (unit) return `needs ${small ? 'at least' : 'at most'} ${bound} ${unit}, got ${Array.isArray(v) || typeof v === 'string' ? v.length : describeValue(v)}`;
+  if (i.inclusive === false) return `${describeValue(v)} must be ${small ? 'greater' : 'less'} than ${bound}`;
+  return `${describeValue(v)} is ${small ? 'below the minimum' : 'above the maximum'} of ${bound}`;
+}
+
+function orList(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? 'something else') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 const HINTS: Record<string, string> = {
