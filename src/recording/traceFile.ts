@@ -4,6 +4,8 @@ import { inputError } from '../config/errors.js';
 import type { TraceRecord } from '../sim/trace.js';
 import { logEntries } from './record.js';
 import { decodeRecord, TRACE_SCHEMA, TRACE_VERSION } from './traceCodec.js';
+import { TraceRecordSchema } from './traceSchema.js';
+import { MAX_DURATION_US } from '../scenario/inputLimits.js';
 import type { Recording } from './recording.js';
 
 /**
@@ -41,12 +43,13 @@ export function loadTraceText(text: string, file: string): Recording {
     if (o === null || typeof o !== 'object' || Array.isArray(o)) throw inputError(file, i + 1, 'each line must be a JSON object');
     const r = o as Record<string, unknown>;
     if (r.kind === 'header') seed = headerSeed(r, file, i + 1);
-    else if (typeof r.timeMs === 'number' && typeof r.kind === 'string') records.push(decodeRecord(r));
+    else if (typeof r.timeMs === 'number' && typeof r.kind === 'string') records.push(decodeRecord(checkedRecord(r, file, i + 1)));
     else if (typeof r.t === 'number' && typeof r.k === 'string') records.push(r as TraceRecord);
     else if (typeof r.timeMs === 'number' && typeof r.event === 'string') {
       records.push({ t: Math.round(r.timeMs * 1000), k: 'event', p: r.process, level: r.level, event: r.event, text: r.text ?? '' });
     } else throw inputError(file, i + 1, 'a line with neither {timeMs, kind} (a trace record), {t, k} (an older trace record) nor {timeMs, event} (an older Sentinel event)');
   });
+  if (seed === null && records.length === 0) throw inputError(file, 1, 'no header and no record: an empty file is not a saved run (expected the output of `run --format jsonl` or a `run --trace` file)');
   const log = logEntries(records);
   const totalUs = records.reduce((m, r) => Math.max(m, r.t), 0);
   return {
@@ -61,6 +64,32 @@ export function loadTraceText(text: string, file: string): Recording {
     frameTimes: [],
     note: TRACE_NOTE,
   };
+}
+
+/**
+ * A record of the current schema, checked against it (traceSchema.ts): a hand-edited or foreign line
+ * (`"level": "#"`, a reply with no command, a time of 1e300 ms) is refused at its line instead of
+ * being drawn as "undefined" or silently dropped.
+ */
+function checkedRecord(r: Record<string, unknown>, file: string, line: number): Record<string, unknown> {
+  const res = TraceRecordSchema.safeParse(r);
+  if (res.success) {
+    if ((r.timeMs as number) * 1000 <= MAX_DURATION_US) return r;
+    throw inputError(file, line, `timeMs ${String(r.timeMs)} is past the end of the longest run sentinel-sim makes (720h)`);
+  }
+  const issue = res.error.issues[0]!;
+  const key = issue.path.map(String).join('.');
+  const why =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key "${String((issue as { keys: string[] }).keys[0])}"`
+      : issue.code === 'invalid_union' && issue.path.length === 0
+        ? `unknown kind ${JSON.stringify(r.kind)}`
+        : issue.code === 'invalid_type' && !(key in r)
+          ? `missing "${key}"`
+          : `${key}: ${issue.message.replace(/^Invalid input: /, '')}`;
+  return (() => {
+    throw inputError(file, line, `not a trace record of schema version ${TRACE_VERSION}: ${why}`);
+  })();
 }
 
 /** The header's seed, after checking it is a header this version reads. */
