@@ -153,7 +153,11 @@ export const minReplicas: ConformanceCase = {
     d.resume('node3');
     await waitFor('writes accepted again', async () => (await d.command('node1', ['SET', 'k', 'after'])).reply === 'OK', 20_000, 50);
     for (const n of ['node2', 'node3']) await d.waitForEventOnEach(`-sdown slave ${n}`, isEv('-sdown', `slave ${n} `), 30_000, { sinceMs: cont.timeMs });
-    await sleep(1000);
+    // The window must cover the simulator's 3 s of polling after the SIGCONT: it drops commands
+    // past the real run's end, and a real run writable again after 159 ms (2026-12-07) ended its
+    // window 1.2 s after the SIGCONT, cutting off the 22 seeds whose two once-a-second phases
+    // (D11) summed to more, as if they had stayed read-only.
+    await d.sleepUntil(cont.timeMs + 3500);
   },
 };
 
