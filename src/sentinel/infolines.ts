@@ -45,17 +45,15 @@ export function infoLineKind(info: string, at: number, len: number): LineKind {
       if (len >= 11 && info.startsWith('role:master', at)) return L.ROLE_MASTER;
       return len >= 10 && info.startsWith('role:slave', at) ? L.ROLE_SLAVE : L.NONE;
     }
-    // `repli`: not the many redis_*, rdb_* and repl_* lines, before a startsWith() call.
-    return len >= 18 && info.charCodeAt(at + 4) === 105 /* i */ && info.startsWith('replica_announced:', at) ? L.ANNOUNCED : L.NONE;
+    return len >= 18 && info.startsWith('replica_announced:', at) ? L.ANNOUNCED : L.NONE;
   }
   if (c0 === 115 /* s */) {
-    // `sl`: not server_*, sync_*, second_* (the same reason).
-    if (info.charCodeAt(at + 1) !== 108 /* l */ || !info.startsWith('slave', at)) return L.NONE;
+    if (!info.startsWith('slave', at)) return L.NONE;
     if (isDigit(info.charCodeAt(at + 5))) return L.SLAVE_N;
     if (len >= 15 && info.startsWith('_priority:', at + 5)) return L.PRIORITY;
     return len >= 18 && info.startsWith('_repl_offset:', at + 5) ? L.REPL_OFFSET : L.NONE;
   }
-  if (c0 !== 109 /* m */ || info.charCodeAt(at + 1) !== 97 /* a */ || !info.startsWith('master_', at)) return L.NONE;
+  if (c0 !== 109 /* m */ || !info.startsWith('master_', at)) return L.NONE;
   const c7 = info.charCodeAt(at + 7);
   if (c7 === 104 /* h */) return len >= 12 && info.startsWith('host:', at + 7) ? L.MASTER_HOST : L.NONE;
   if (c7 === 112 /* p */) return len >= 12 && info.startsWith('port:', at + 7) ? L.MASTER_PORT : L.NONE;
